@@ -1,0 +1,38 @@
+"""The roles of DESIGN.md §2 and SECURITY.md (三权分立). One account holds exactly one role."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市住建局管理员")
+    CITY_REVIEWER = "city_reviewer", _("市住建局审核员")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇经办人")
+    TOWNSHIP_HEAD = "township_head", _("乡镇主要负责人")
+    VILLAGE_WORKER = "village_worker", _("村级信息员")
+    INSPECTOR = "inspector", _("抽查组成员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# The unit level each role is held at.
+ROLE_LEVEL = {
+    Role.CITY_ADMIN: "county",
+    Role.CITY_REVIEWER: "county",
+    Role.INSPECTOR: "county",
+    Role.SECURITY_ADMIN: "county",
+    Role.AUDIT_ADMIN: "county",
+    Role.TOWNSHIP_OFFICER: "township",
+    Role.TOWNSHIP_HEAD: "township",
+    Role.VILLAGE_WORKER: "village",
+}
+
+CITY = frozenset({Role.CITY_ADMIN, Role.CITY_REVIEWER})
+TOWNSHIP = frozenset({Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_HEAD})
+# Roles that work with the campaign's business data (registry, findings, ledger).
+BUSINESS = CITY | TOWNSHIP | {Role.VILLAGE_WORKER}
+# Roles that see the whole county's business data.
+COUNTY_WIDE = CITY
+# The three administrators of 等保 三权分立: none of them edits business data.
+SYSTEM_ADMINS = frozenset({Role.CITY_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+ALL = frozenset(Role)

@@ -1,0 +1,13 @@
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
+
+from anju.audit.events import Event
+from anju.audit.services import record
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        reason = getattr(request, "_anju_logout_reason", "user")
+        event = Event.SESSION_EXPIRED if reason != "user" else Event.LOGOUT
+        record(event, obj=user, detail={"reason": reason})

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from anju.accounts import services
+from anju.accounts.forms import ChangePasswordForm, LoginForm
+from anju.core.access import allow_any_user, public
+
+LOGIN_FAILED = _(
+    "登录失败：用户名或密码不正确，或账号已停用、已被临时锁定。连续失败多次将锁定一段时间。"
+)
+
+
+@public
+@never_cache
+@csrf_protect
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = LoginForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        user = services.attempt_login(
+            request, form.cleaned_data["username"], form.cleaned_data["password"]
+        )
+        if user is not None:
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = ""
+            return redirect(target or "core:home")
+        error = LOGIN_FAILED
+    elif request.method == "POST":
+        error = LOGIN_FAILED
+    context = {
+        "form": form,
+        "error": error,
+        "expired": request.GET.get("expired") == "1",
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/login.html", context)
+
+
+@public
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    return redirect("accounts:login")
+
+
+@allow_any_user
+def password_change(request):
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(request.user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("密码已修改。"))
+        return redirect("core:home")
+    forced = request.user.must_change_password or request.user.password_expired()
+    context = {"form": form, "forced": forced, "min_length": settings.PASSWORD_MIN_LENGTH}
+    return render(request, "accounts/password_change.html", context)

@@ -1,0 +1,32 @@
+"""The audited events (SECURITY.md row 10). A new event is added here, nowhere else."""
+
+from django.db import models
+
+
+class Event(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    ACCOUNT_LOCKED = "account_locked", "账号锁定"
+    ACCOUNT_UNLOCKED = "account_unlocked", "账号解锁"
+    SESSION_EXPIRED = "session_expired", "会话超时"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    PERMISSION_DENIED = "permission_denied", "越权访问被拒绝"
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+    UNMASK = "unmask", "查看完整个人信息"
+    SUBMIT = "submit", "报送"
+    RETURN = "return", "退回"
+    ACCEPT = "accept", "通过"
+    SIGN = "sign", "签字"
+    TRANSITION = "transition", "状态变更"
+    SETTINGS_CHANGED = "settings_changed", "参数变更"
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"
+    DENIED = "denied", "拒绝"

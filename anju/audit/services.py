@@ -1,0 +1,60 @@
+"""Writing and verifying the audit chain."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from anju.audit.context import Actor, current_actor
+from anju.audit.events import Event, Outcome
+from anju.audit.models import AuditEvent, jsonable, object_type
+
+_CHAIN_LOCK = 7_236_100  # PostgreSQL advisory-lock key that serialises chain appends
+
+
+def record(
+    event: Event | str,
+    *,
+    obj=None,
+    outcome: Outcome | str = Outcome.SUCCESS,
+    detail: dict | None = None,
+    actor: Actor | None = None,
+    object_label: str = "",
+    object_pk: str = "",
+) -> AuditEvent:
+    """Append one audit event, chained to the previous one by its hash."""
+    actor = actor or current_actor()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        entry = AuditEvent(
+            ts=timezone.now(),
+            user_id=actor.user_id,
+            username=actor.username,
+            role=actor.role,
+            unit_code=actor.unit_code,
+            ip=actor.ip,
+            event=str(event),
+            object_type=object_type(obj) if obj is not None else object_label,
+            object_id=str(obj.pk) if obj is not None else object_pk,
+            object_repr=(str(obj) if obj is not None else "")[:200],
+            outcome=str(outcome),
+            detail=jsonable(detail or {}),
+            prev_hash=prev,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+    return entry
+
+
+def verify_chain() -> list[int]:
+    """The ids of audit rows whose hash or link does not match (empty when intact)."""
+    bad: list[int] = []
+    prev = ""
+    for entry in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != prev or entry.compute_hash() != entry.hash:
+            bad.append(entry.pk)
+        prev = entry.hash
+    return bad

@@ -1,0 +1,51 @@
+"""The admin site: for the city administrator (系统管理员) only, scoped like the pages.
+
+Business data with a workflow (ledger entries, submissions) is never registered here, so
+the admin cannot bypass a state machine. Audit records are not registered either: only
+the audit administrator reads them, on their own page.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from anju.accounts.roles import Role
+
+
+class AnjuAdminSite(admin.AdminSite):
+    site_header = "安居 · 系统管理"
+    site_title = "安居系统管理"
+    index_title = "用户与行政单位"
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole system, with its lock-out and audit.
+        return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:login"))
+
+    def has_permission(self, request):
+        user = request.user
+        return user.is_active and user.is_authenticated and user.role == Role.CITY_ADMIN
+
+
+class RoleAdmin(admin.ModelAdmin):
+    """Model permissions come from the role, not from Django's per-model permission table."""
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_authenticated and request.user.role == Role.CITY_ADMIN
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: history must stay whole
+
+
+site = AnjuAdminSite(name="admin")

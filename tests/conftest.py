@@ -1,0 +1,132 @@
+"""Shared fixtures: the people of every test (STYLE.md: reviewer, officer of A, officer of B).
+
+Townships A (火龙镇) and B (顺店镇) come from the shipped unit data; each gets two
+villages. Every persona has a logged-in client: ``as_user(persona)``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from anju.accounts.models import User
+from anju.accounts.roles import Role
+from anju.units.models import Level, Unit
+
+PASSWORD = "Persona#2022pw"
+
+
+@pytest.fixture
+def county(db):
+    return Unit.objects.get(code="411081")
+
+
+@pytest.fixture
+def township_a(db):
+    return Unit.objects.get(code="411081100")
+
+
+@pytest.fixture
+def township_b(db):
+    return Unit.objects.get(code="411081101")
+
+
+def _village(township: Unit, n: int, name: str) -> Unit:
+    unit, _ = Unit.objects.get_or_create(
+        code=f"{township.code}{200 + n:03d}",
+        defaults={"name": name, "level": Level.VILLAGE, "parent": township, "is_fictional": True},
+    )
+    return unit
+
+
+@pytest.fixture
+def village_a(township_a):
+    return _village(township_a, 1, "甲一村")
+
+
+@pytest.fixture
+def village_a2(township_a):
+    return _village(township_a, 2, "甲二村")
+
+
+@pytest.fixture
+def village_b(township_b):
+    return _village(township_b, 1, "乙一村")
+
+
+def make_user(username: str, role: Role, unit: Unit, **extra) -> User:
+    user = User(username=username, full_name=username, role=role, unit=unit, **extra)
+    user.set_password(PASSWORD)
+    user.must_change_password = extra.get("must_change_password", False)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def city_admin(county):
+    return make_user("p_city_admin", Role.CITY_ADMIN, county)
+
+
+@pytest.fixture
+def city_reviewer(county):
+    return make_user("p_reviewer", Role.CITY_REVIEWER, county)
+
+
+@pytest.fixture
+def inspector(county):
+    return make_user("p_inspector", Role.INSPECTOR, county)
+
+
+@pytest.fixture
+def security_admin(county):
+    return make_user("p_security", Role.SECURITY_ADMIN, county)
+
+
+@pytest.fixture
+def audit_admin(county):
+    return make_user("p_audit", Role.AUDIT_ADMIN, county)
+
+
+@pytest.fixture
+def officer_a(township_a):
+    return make_user("p_officer_a", Role.TOWNSHIP_OFFICER, township_a)
+
+
+@pytest.fixture
+def head_a(township_a):
+    return make_user("p_head_a", Role.TOWNSHIP_HEAD, township_a)
+
+
+@pytest.fixture
+def officer_b(township_b):
+    return make_user("p_officer_b", Role.TOWNSHIP_OFFICER, township_b)
+
+
+@pytest.fixture
+def worker_a(village_a):
+    return make_user("p_worker_a", Role.VILLAGE_WORKER, village_a)
+
+
+PERSONAS = [
+    "city_admin",
+    "city_reviewer",
+    "inspector",
+    "security_admin",
+    "audit_admin",
+    "officer_a",
+    "head_a",
+    "officer_b",
+    "worker_a",
+]
+
+
+@pytest.fixture
+def as_user():
+    """``as_user(user)`` → a test client logged in as that user."""
+
+    def login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,111 @@
+"""The audit trail: every data change, append-only, hash-chained (SECURITY.md rows 10–11)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from anju.audit.context import acting_as
+from anju.audit.models import AppendOnlyError, AuditEvent
+from anju.audit.services import record, verify_chain
+from anju.units.models import Level, Unit
+
+pytestmark = pytest.mark.django_db
+
+guard = importlib.import_module("anju.audit.migrations.0002_append_only")
+
+
+def test_create_update_delete_record_who_when_and_old_to_new(officer_a, township_a):
+    with acting_as(officer_a, ip="10.1.2.3"):
+        village = Unit.objects.create(
+            code="411081100299", name="旧名村", level=Level.VILLAGE, parent=township_a
+        )
+        village.name = "新名村"
+        village.save()
+        village.save()  # no change, no event
+        village.delete()
+    events = list(AuditEvent.objects.filter(object_type="units.unit").order_by("id"))
+    assert [e.event for e in events] == ["create", "update", "delete"]
+    update = events[1]
+    assert update.detail["changes"] == {"name": ["旧名村", "新名村"]}
+    assert (update.username, update.role, update.unit_code, update.ip) == (
+        "p_officer_a",
+        "township_officer",
+        "411081100",
+        "10.1.2.3",
+    )
+    assert update.ts.tzinfo is not None
+    assert events[2].detail["before"]["name"] == "新名村"
+
+
+def test_password_values_never_enter_the_log(officer_a):
+    officer_a.set_password("Another#Pass99")
+    officer_a.save()
+    event = AuditEvent.objects.filter(object_type="accounts.user", event="update").latest("id")
+    old, new = event.detail["changes"]["password"]
+    assert "Another" not in str(event.detail)
+    assert "md5" not in str(event.detail) and "pbkdf2" not in str(event.detail)
+    assert new == "（已加密，不记录明文）"
+
+
+def test_the_orm_cannot_change_or_delete_audit_rows():
+    entry = record("login", object_label="x")
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=entry.pk).update(username="evil")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+def test_database_triggers_refuse_raw_sql_changes():
+    entry = record("login", object_label="x")
+    statements = guard.POSTGRES if connection.vendor == "postgresql" else guard.SQLITE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+    for sql in (
+        "UPDATE audit_auditevent SET username = 'evil' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+    assert AuditEvent.objects.get(pk=entry.pk).username == entry.username
+
+
+def test_the_hash_chain_names_a_row_altered_behind_the_apps_back():
+    entries = [record("login", object_label="x", detail={"n": i}) for i in range(5)]
+    assert verify_chain() == []
+    with connection.cursor() as cursor:  # triggers are off in the test settings
+        cursor.execute(
+            "UPDATE audit_auditevent SET username = 'forged' WHERE id = %s", [entries[2].pk]
+        )
+    assert verify_chain() == [entries[2].pk]
+
+
+def test_history_page_is_scoped(as_user, officer_a, officer_b, city_reviewer, township_a):
+    with acting_as(officer_a):
+        village = Unit.objects.create(
+            code="411081100298", name="史村", level=Level.VILLAGE, parent=township_a
+        )
+        village.name = "改名村"
+        village.save()
+    url = f"/history/units.unit/{village.pk}/"
+    page = as_user(officer_a).get(url)
+    assert page.status_code == 200
+    assert "史村" in page.content.decode() and "改名村" in page.content.decode()
+    assert as_user(city_reviewer).get(url).status_code == 200
+    assert as_user(officer_b).get(url).status_code == 404
+    denied = AuditEvent.objects.filter(event="permission_denied").latest("id")
+    assert denied.username == "p_officer_b" and denied.object_id == str(village.pk)
+    assert as_user(officer_a).get("/history/nosuch.model/1/").status_code == 404
+
+
+def test_audit_log_page_is_for_the_audit_admin_only(as_user, audit_admin, city_admin):
+    record("login", object_label="x")
+    assert as_user(audit_admin).get("/audit/").status_code == 200
+    assert as_user(city_admin).get("/audit/").status_code == 403

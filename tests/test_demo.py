@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from anju.accounts.models import User
+from anju.accounts.roles import Role
+from anju.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_fictional_villages_and_one_login_per_role(capsys):
+    call_command("demo", "--households", "0", "--logins")
+    out = capsys.readouterr().out
+    villages = Unit.objects.villages()
+    assert villages.count() > 26 * 15
+    assert not villages.filter(is_fictional=False).exists()
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert "huolong_jb" in out and "Anju@2022" in out
+    forbidden = {"admin", "root", "sa", "test", "guest", "administrator"}
+    assert not User.objects.filter(username__in=forbidden).exists()
+
+
+def test_demo_twice_changes_nothing():
+    call_command("demo", "--households", "0")
+    counts = (Unit.objects.count(), User.objects.count())
+    call_command("demo", "--households", "0")
+    assert (Unit.objects.count(), User.objects.count()) == counts
+
+
+def test_demo_is_deterministic_per_seed():
+    call_command("demo", "--households", "0", "--seed", "7")
+    names = list(Unit.objects.villages().values_list("code", "name"))
+    User.objects.all().delete()
+    Unit.objects.villages().delete()
+    call_command("demo", "--households", "0", "--seed", "7")
+    assert list(Unit.objects.villages().values_list("code", "name")) == names
