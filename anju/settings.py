@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "anju.audit",
     "anju.units",
     "anju.accounts",
+    "anju.registry",
+    "anju.campaigns",
+    "anju.screening",
 ]
 
 MIDDLEWARE = [

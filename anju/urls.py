@@ -7,6 +7,8 @@ urlpatterns = [
     path("account/", include("anju.accounts.urls")),
     path("", include("anju.units.urls")),
     path("", include("anju.audit.urls")),
+    path("", include("anju.registry.urls")),
+    path("", include("anju.screening.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -36,3 +36,8 @@ COUNTY_WIDE = CITY
 # The three administrators of 等保 三权分立: none of them edits business data.
 SYSTEM_ADMINS = frozenset({Role.CITY_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 ALL = frozenset(Role)
+# Roles that may see full ID numbers and phones (each unmask is audited) and export them.
+# SECURITY.md: these roles will also need TOTP (issue #8).
+UNMASK = frozenset({Role.CITY_REVIEWER, Role.TOWNSHIP_OFFICER})
+# Roles that may import the registry workbook.
+IMPORTERS = frozenset({Role.CITY_ADMIN, Role.CITY_REVIEWER, Role.TOWNSHIP_OFFICER})

@@ -49,6 +49,44 @@ def record(
     return entry
 
 
+def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
+    """Append many events at once (bulk imports): each item has ``event`` and optionally
+    ``obj`` or ``object_label``/``object_pk``, ``outcome`` and ``detail``. One lock, one
+    chain, one bulk insert."""
+    if not items:
+        return 0
+    actor = actor or current_actor()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        now = timezone.now()
+        rows = []
+        for item in items:
+            obj = item.get("obj")
+            entry = AuditEvent(
+                ts=now,
+                user_id=actor.user_id,
+                username=actor.username,
+                role=actor.role,
+                unit_code=actor.unit_code,
+                ip=actor.ip,
+                event=str(item["event"]),
+                object_type=object_type(obj) if obj is not None else item.get("object_label", ""),
+                object_id=str(obj.pk) if obj is not None else str(item.get("object_pk", "")),
+                object_repr=(str(obj) if obj is not None else item.get("object_repr", ""))[:200],
+                outcome=str(item.get("outcome", Outcome.SUCCESS)),
+                detail=jsonable(item.get("detail") or {}),
+                prev_hash=prev,
+            )
+            entry.hash = entry.compute_hash()
+            prev = entry.hash
+            rows.append(entry)
+        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 def verify_chain() -> list[int]:
     """The ids of audit rows whose hash or link does not match (empty when intact)."""
     bad: list[int] = []

@@ -17,6 +17,8 @@ from anju.audit.context import SYSTEM, acting_as
 DEMO_STEPS = [
     "anju.units.demo",
     "anju.accounts.demo",
+    "anju.registry.demo",
+    "anju.screening.demo",
 ]
 
 

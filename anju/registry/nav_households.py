@@ -1,0 +1,1 @@
+"""Menu entries and home panels for the household pages."""
