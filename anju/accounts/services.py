@@ -93,3 +93,35 @@ def change_password(user: User, new_password: str) -> None:
     user.must_change_password = False
     user.save()
     record(Event.PASSWORD_CHANGED, obj=user)
+
+
+def end_sessions_of(user_ids: set[int]) -> int:
+    """Delete every server-side session that belongs to these users."""
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    for session in Session.objects.iterator():
+        if session.get_decoded().get("_auth_user_id") in {str(i) for i in user_ids}:
+            session.delete()
+            ended += 1
+    return ended
+
+
+def disable_idle_accounts(cutoff: dt.datetime) -> list[str]:
+    """Disable accounts that have not logged in since ``cutoff`` (SECURITY.md row 6).
+
+    An account that never logged in counts from when it was created.
+    """
+    from django.db.models import Q
+
+    idle = User.objects.filter(is_active=True).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
+    names = []
+    for user in idle:
+        user.is_active = False
+        user.save()  # audited as an update of is_active
+        names.append(user.username)
+    if names:
+        end_sessions_of(set(User.objects.filter(username__in=names).values_list("pk", flat=True)))
+    return names

@@ -25,7 +25,7 @@ def build(ctx) -> None:
     for township in Unit.objects.townships().order_by("code"):
         if township.children.exists():
             continue
-        n = ctx.villages_per_township + rng.randint(-3, 3)
+        n = max(2, ctx.villages_per_township + rng.randint(-3, 3))
         villages = [
             Unit(
                 code=f"{township.code}{200 + i:03d}",

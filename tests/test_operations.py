@@ -1,0 +1,132 @@
+"""Operations: audit verification, idle accounts, backup and restore drill, deploy checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from anju.audit.services import record
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_verify_audit_names_the_altered_row(capsys):
+    entries = [record("login", object_label="x", detail={"n": i}) for i in range(3)]
+    call_command("verify_audit")
+    assert "完整" in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET outcome = 'failure' WHERE id = %s", [entries[1].pk]
+        )
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_audit")
+    assert exit_info.value.code == 1
+    assert f"id={entries[1].pk}" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_idle_accounts_are_disabled_and_their_sessions_end(officer_a, officer_b):
+    client = Client()
+    client.post("/account/login/", {"username": "p_officer_a", "password": PASSWORD})
+    assert Session.objects.count() == 1
+    type(officer_a).objects.filter(pk=officer_a.pk).update(
+        last_login=timezone.now() - dt.timedelta(days=91)
+    )
+    type(officer_b).objects.filter(pk=officer_b.pk).update(last_login=timezone.now())
+    call_command("disable_idle_accounts")
+    officer_a.refresh_from_db()
+    officer_b.refresh_from_db()
+    assert officer_a.is_active is False and officer_b.is_active is True
+    assert Session.objects.count() == 0
+    assert client.get("/").status_code == 302
+
+
+def _env(data_dir: Path, database_url: str | None) -> dict:
+    env = {**os.environ, "ANJU_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "anju.settings"}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _manage(env, *args, check=True):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=check,
+    )
+
+
+@pytest.fixture
+def scratch_databases(tmp_path):
+    """Two empty databases of the suite's kind: (source url or None, target url or None)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield None, None
+        return
+    import psycopg
+
+    base = url.rsplit("/", 1)[0]
+    names = [f"anju_drill_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    yield tuple(f"{base}/{n}" for n in names)
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_backup_restore_drill(tmp_path, scratch_databases):
+    source_url, target_url = scratch_databases
+    source = _env(tmp_path / "source", source_url)
+    _manage(source, "migrate", "-v0")
+    _manage(source, "demo", "--households", "60", "--villages-per-township", "3")
+    out = _manage(source, "backup", "--dir", str(tmp_path / "backups")).stdout
+    backup_file = next((tmp_path / "backups").glob("anju-*.*[!n]"))
+    assert backup_file.name in out
+    raw = backup_file.read_bytes()
+    assert b"Anju@2022" not in raw  # no plaintext secrets in the dump
+
+    target = _env(tmp_path / "target", target_url)
+    _manage(target, "migrate", "-v0")
+    restored = _manage(target, "restore", str(backup_file), "--yes")
+    assert "一致" in restored.stdout
+    assert "完整" in restored.stdout
+
+    # a damaged backup is refused
+    damaged = tmp_path / "backups" / ("damaged" + backup_file.suffix)
+    damaged.write_bytes(raw[:-10] + b"0123456789")
+    damaged.with_suffix(".json").write_text(backup_file.with_suffix(".json").read_text())
+    refused = _manage(target, "restore", str(damaged), "--yes", check=False)
+    assert refused.returncode != 0
+    assert "哈希" in refused.stderr
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **_env(tmp_path, None),
+        "ANJU_HTTPS": "true",
+        "ANJU_BEHIND_PROXY": "true",
+        "ANJU_SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
+    assert result.returncode == 0, result.stderr
