@@ -21,7 +21,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	ANJU_DEMO_MODE=1 $(BIN)/python manage.py demo --households $(HOUSEHOLDS) --logins
-	ANJU_DEMO_MODE=1 HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/serve.sh
+	ANJU_DEMO_MODE=1 ANJU_TOTP_REQUIRED=$${ANJU_TOTP_REQUIRED:-false} HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/serve.sh
 
 ## test: the whole suite (unit, integration, browser). DATABASE_URL selects PostgreSQL.
 test: install

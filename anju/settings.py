@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     # Anju: one app per stage of the flow (docs/ARCHITECTURE.md).
@@ -62,7 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "anju.accounts.middleware.SessionLimitsMiddleware",
+    "anju.accounts.middleware.OTPRequiredMiddleware",
     "anju.accounts.middleware.PasswordPolicyMiddleware",
     "anju.audit.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -162,6 +166,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "anju.accounts.validators.MaximumLengthValidator"},
 ]
+
+# Two-factor login (TOTP) for administrators and roles that may unmask or export PI.
+TOTP_REQUIRED = env_bool("ANJU_TOTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "安居"
 
 LOGIN_FAILURE_LIMIT = env_int("ANJU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("ANJU_LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)

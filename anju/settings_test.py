@@ -12,3 +12,6 @@ STORAGES = {
 # Browser and transactional tests flush tables between tests, which the append-only
 # triggers forbid; tests/test_audit.py installs the same triggers inside a test instead.
 AUDIT_DB_TRIGGERS = False
+# Most tests log personas in with force_login; the TOTP step is tested on its own with
+# TOTP_REQUIRED switched on (tests/test_totp.py).
+TOTP_REQUIRED = False

@@ -55,3 +55,29 @@ class PasswordPolicyMiddleware:
             if not request.path.startswith(allowed + _ALWAYS_ALLOWED_PREFIXES):
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class OTPRequiredMiddleware:
+    """Privileged roles must pass the TOTP step before any other page (SECURITY.md row 5)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from anju.accounts import otp
+
+        user = getattr(request, "user", None)
+        if user is not None and otp.required_for(user) and not user.is_verified():
+            allowed = (
+                reverse("accounts:otp_verify"),
+                reverse("accounts:otp_setup"),
+                reverse("accounts:logout"),
+            )
+            if not request.path.startswith(allowed + _ALWAYS_ALLOWED_PREFIXES):
+                target = (
+                    "accounts:otp_verify"
+                    if otp.has_confirmed_device(user)
+                    else "accounts:otp_setup"
+                )
+                return redirect(target)
+        return self.get_response(request)

@@ -7,4 +7,6 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("otp/", views.otp_verify, name="otp_verify"),
+    path("otp/setup/", views.otp_setup, name="otp_setup"),
 ]

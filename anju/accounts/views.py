@@ -65,3 +65,32 @@ def password_change(request):
     forced = request.user.must_change_password or request.user.password_expired()
     context = {"form": form, "forced": forced, "min_length": settings.PASSWORD_MIN_LENGTH}
     return render(request, "accounts/password_change.html", context)
+
+
+@allow_any_user
+def otp_setup(request):
+    from anju.accounts import otp
+
+    device = otp.pending_device(request.user)
+    error = None
+    if request.method == "POST":
+        if otp.verify(request, request.POST.get("code", ""), setup=True):
+            messages.success(request, _("两步验证已启用。"))
+            return redirect("core:home")
+        error = _("验证码不正确或已使用过，请等验证器刷新后输入新的 6 位数字。")
+    context = {"qr": otp.qr_svg(device), "secret": otp.secret_base32(device), "error": error}
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@allow_any_user
+def otp_verify(request):
+    from anju.accounts import otp
+
+    if not otp.has_confirmed_device(request.user):
+        return redirect("accounts:otp_setup")
+    error = None
+    if request.method == "POST":
+        if otp.verify(request, request.POST.get("code", "")):
+            return redirect(request.GET.get("next") or "core:home")
+        error = _("验证码不正确或已使用过，请输入验证器上最新的 6 位数字。")
+    return render(request, "accounts/otp_verify.html", {"error": error})

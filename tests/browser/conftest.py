@@ -73,6 +73,7 @@ def live_app(tmp_path_factory):
         "ANJU_DATA_DIR": str(data),
         "ANJU_DEMO_MODE": "1",
         "ANJU_TASKS_IMMEDIATE": "1",
+        "ANJU_TOTP_REQUIRED": "false",  # demo logins; the TOTP step has its own tests
     }
     drop = None
     url = os.environ.get("DATABASE_URL", "")

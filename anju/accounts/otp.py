@@ -1,0 +1,74 @@
+"""Two-factor login with TOTP (SECURITY.md row 5), on django-otp.
+
+Required, after the password, for the roles in ``TOTP_ROLES`` when ``TOTP_REQUIRED`` is on
+(the default; `make run`'s demo turns it off so the demo logins work without a phone app).
+A code is accepted once: django-otp's TOTPDevice remembers the last time step used.
+"""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from anju.accounts.roles import SYSTEM_ADMINS, UNMASK
+from anju.audit.events import Event, Outcome
+from anju.audit.services import record
+
+TOTP_ROLES = SYSTEM_ADMINS | UNMASK
+
+
+def required_for(user) -> bool:
+    return bool(settings.TOTP_REQUIRED and user.is_authenticated and user.role in TOTP_ROLES)
+
+
+def has_confirmed_device(user) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def pending_device(user) -> TOTPDevice:
+    """The unconfirmed device being set up (created on first call)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="手机验证器", confirmed=False)
+    return device
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+def secret_base32(device: TOTPDevice) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def verify(request, code: str, *, setup: bool = False) -> bool:
+    user = request.user
+    code = "".join(ch for ch in code if ch.isdigit())
+    devices = [pending_device(user)] if setup else list(devices_for_user(user, confirmed=True))
+    for device in devices:
+        if code and device.verify_token(code):
+            if setup:
+                TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+                device.confirmed = True
+                device.save()
+            otp_login(request, device)
+            record(Event.LOGIN, obj=user, detail={"factor": "totp", "setup": setup})
+            return True
+    record(
+        Event.LOGIN_FAILED,
+        obj=user,
+        outcome=Outcome.FAILURE,
+        detail={"factor": "totp", "reason": "bad code"},
+    )
+    return False

@@ -1,0 +1,83 @@
+"""Two-factor login for privileged roles (SECURITY.md row 5)."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from anju.audit.models import AuditEvent
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def totp_on(settings):
+    settings.TOTP_REQUIRED = True
+
+
+def code_for(device, at=None) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if at is not None:
+        totp.time = at.timestamp()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def password_login(username: str) -> Client:
+    client = Client()
+    response = client.post("/account/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+PRIVILEGED = ["city_admin", "security_admin", "audit_admin", "city_reviewer", "officer_a"]
+
+
+@pytest.mark.parametrize("persona", PRIVILEGED)
+def test_privileged_roles_are_sent_to_the_second_factor(request, persona):
+    user = request.getfixturevalue(persona)
+    client = password_login(user.username)
+    for url in ("/", "/units/", "/audit/", "/admin/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == "/account/otp/setup/", url
+
+
+@pytest.mark.parametrize("persona", ["head_a", "worker_a", "inspector"])
+def test_other_roles_log_in_with_the_password_alone(request, persona):
+    user = request.getfixturevalue(persona)
+    assert password_login(user.username).get("/").status_code == 200
+
+
+def test_setting_up_then_verifying_with_a_code_that_works_once(city_admin):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False) as clock:
+        client = password_login("p_city_admin")
+        page = client.get("/account/otp/setup/").content.decode()
+        assert "<svg" in page
+        device = TOTPDevice.objects.get(user=city_admin, confirmed=False)
+        assert client.post("/account/otp/setup/", {"code": "000000"}).status_code == 200
+        clock.shift(3)  # django-otp throttles for a second after a failure
+        code = code_for(device, timezone.now())
+        assert client.post("/account/otp/setup/", {"code": code}).status_code == 302
+        assert client.get("/").status_code == 200
+        client.post("/account/logout/")
+
+        again = password_login("p_city_admin")
+        assert again.get("/")["Location"] == "/account/otp/"
+        reused = again.post("/account/otp/", {"code": code})
+        assert reused.status_code == 200
+        assert "不正确或已使用过" in reused.content.decode()
+    later = now + (TOTPDevice.objects.get(user=city_admin).step * 2) * timezone.timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        device = TOTPDevice.objects.get(user=city_admin, confirmed=True)
+        fresh = again.post("/account/otp/", {"code": code_for(device, later)})
+        assert fresh.status_code == 302
+        assert again.get("/").status_code == 200
+    factors = AuditEvent.objects.filter(event="login", detail__factor="totp").count()
+    assert factors == 2
+    assert AuditEvent.objects.filter(event="login_failed", detail__factor="totp").count() == 2
