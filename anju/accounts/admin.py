@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, BaseUserCreationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.accounts.models import User
@@ -13,7 +14,7 @@ class UserCreateForm(BaseUserCreationForm):
 
     class Meta:
         model = User
-        fields = ("username", "full_name", "role", "unit")
+        fields = ("username", "full_name")
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -26,7 +27,7 @@ class UserCreateForm(BaseUserCreationForm):
 class UserChangeForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("username", "full_name", "role", "unit", "is_active", "must_change_password")
+        fields = ("username", "full_name", "is_active", "must_change_password")
 
 
 class IssuedPasswordForm(AdminPasswordChangeForm):
@@ -50,18 +51,20 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
     ordering = ("unit__code", "username")
     raw_id_fields = ("unit",)
     filter_horizontal = ()
-    readonly_fields = ("last_login", "password_changed_at")
+    # Role and unit are granted by the security administrator (三权分立), not here.
+    readonly_fields = ("role", "unit", "last_login", "password_changed_at")
     fieldsets = [
-        (None, {"fields": ("username", "full_name", "role", "unit", "is_active")}),
+        (None, {"fields": ("username", "full_name", "is_active")}),
+        (_("授权（由安全管理员分配）"), {"fields": ("role", "unit")}),
         (_("密码"), {"fields": ("must_change_password", "password_changed_at", "last_login")}),
     ]
     add_fieldsets = [
-        (None, {"fields": ("username", "full_name", "role", "unit", "password1", "password2")}),
+        (None, {"fields": ("username", "full_name", "password1", "password2")}),
     ]
 
     def get_queryset(self, request):
         units = Unit.objects.for_user(request.user)
-        return User.objects.filter(unit__in=units).select_related("unit")
+        return User.objects.filter(Q(unit__in=units) | Q(unit__isnull=True)).select_related("unit")
 
 
 site.register(User, UserAdmin)

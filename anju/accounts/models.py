@@ -18,9 +18,16 @@ from anju.audit.models import AuditedModel
 
 class User(AuditedModel, AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50)
-    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    # Role and unit are granted by the security administrator (三权分立): the system
+    # administrator creates accounts, which stay without a role until granted.
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="users"
+        "units.Unit",
+        verbose_name=_("所在单位"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     must_change_password = models.BooleanField(
@@ -41,7 +48,7 @@ class User(AuditedModel, AbstractUser):
         ordering = ["unit__code", "username"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="user_role_known"
+                condition=models.Q(role__in=[*Role.values, ""]), name="user_role_known"
             ),
         ]
 
@@ -71,7 +78,7 @@ class User(AuditedModel, AbstractUser):
 
     @property
     def role_label(self) -> str:
-        return str(Role(self.role).label) if self.role else ""
+        return str(Role(self.role).label) if self.role else str(_("未授权"))
 
     def password_expired(self, now: dt.datetime | None = None) -> bool:
         days = settings.PASSWORD_MAX_AGE_DAYS

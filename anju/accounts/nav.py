@@ -4,6 +4,7 @@ from anju.accounts.roles import ALL, Role
 from anju.core import home, nav
 
 nav.register("用户管理", "admin:accounts_user_changelist", [Role.CITY_ADMIN], order=800)
+nav.register("账号授权与安全", "accounts:security_list", [Role.SECURITY_ADMIN], order=800)
 
 
 def _my_account(request):

@@ -12,6 +12,8 @@ class Event(models.TextChoices):
     SESSION_EXPIRED = "session_expired", "会话超时"
     PASSWORD_CHANGED = "password_changed", "修改密码"
     PERMISSION_DENIED = "permission_denied", "越权访问被拒绝"
+    ROLE_CHANGED = "role_changed", "授权变更"
+    TOTP_RESET = "totp_reset", "重置两步验证"
     CREATE = "create", "新增"
     UPDATE = "update", "修改"
     DELETE = "delete", "删除"

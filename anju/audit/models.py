@@ -49,11 +49,12 @@ class AuditEvent(models.Model):
     role = models.CharField(_("角色"), max_length=32, blank=True)
     unit_code = models.CharField(_("单位代码"), max_length=12, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    event = models.CharField(_("事件"), max_length=32, choices=Event.choices, db_index=True)
+    # No choices= here: a new event is added in events.py alone, without a migration.
+    event = models.CharField(_("事件"), max_length=32, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
-    outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
+    outcome = models.CharField(_("结果"), max_length=16)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
@@ -68,6 +69,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ts:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_display()}"
+
+    def get_event_display(self) -> str:
+        return str(Event(self.event).label) if self.event in Event.values else self.event
+
+    def get_outcome_display(self) -> str:
+        return str(Outcome(self.outcome).label) if self.outcome in Outcome.values else self.outcome
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -37,7 +37,7 @@ def history(request, label: str, pk: str):
     queryset = model._default_manager.all()
     if hasattr(queryset, "for_user"):
         obj = get_scoped_or_404(request, queryset, pk=pk)
-    elif request.user.role in CITY | {Role.AUDIT_ADMIN}:
+    elif request.user.role in CITY | {Role.AUDIT_ADMIN, Role.SECURITY_ADMIN}:
         obj = queryset.filter(pk=pk).first()
         if obj is None:
             raise Http404
