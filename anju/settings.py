@@ -184,6 +184,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# Exports of personal data (SECURITY.md row 19).
+EXPORT_BULK_ROWS = env_int("ANJU_EXPORT_BULK_ROWS", 500, minimum=1)
+EXPORT_RATE_PER_MINUTE = env_int("ANJU_EXPORT_RATE_PER_MINUTE", 5, minimum=1)
+
 # --- Transport security (SECURITY.md rows 13–14); HTTPS is terminated in front ------
 HTTPS = env_bool("ANJU_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS

@@ -130,3 +130,28 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     }
     result = _manage(env, "check", "--deploy", "--fail-level", "WARNING", check=False)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_audit_archive_keeps_every_row_and_refuses_short_retention(tmp_path, capsys):
+    with time_machine_travel(timezone.now() - dt.timedelta(days=400)):
+        old = record("login", object_label="x")
+    with time_machine_travel(timezone.now() - dt.timedelta(days=179)):
+        recent = record("login", object_label="x")
+    out = tmp_path / "archive.jsonl"
+    call_command("archive_audit", "--older-than", "180", "--out", str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and f'"id": {old.pk}' in lines[0]
+    from anju.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(pk__in=[old.pk, recent.pk]).count() == 2
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="至少 180 天"):
+        call_command("archive_audit", "--older-than", "90")
+
+
+def time_machine_travel(when):
+    import time_machine
+
+    return time_machine.travel(when, tick=False)
