@@ -1,0 +1,145 @@
+"""The official 整改台账 workbook, exactly as the annex of 禹建〔2022〕39号.
+
+Title "<县名>脱贫攻坚农村危房改造情况排查整改台账", the line "单位（盖章）：<乡镇>人民政府",
+the date line, the seven columns in order (序号 问题类型 问题性质 问题表述 整改措施 完成时限
+责任单位), then the 备注 under the table. A4 landscape, thin borders, wrapped text, fitted to
+the page width, the header row repeated on every printed page. Text is always written as
+text (never a formula or link), so user input cannot execute in Excel/WPS (SECURITY.md row 18).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import xlsxwriter
+
+COLUMNS = ("序号", "问题类型", "问题性质", "问题表述", "整改措施", "完成时限", "责任单位")
+WIDTHS = (6, 12, 10, 44, 44, 15, 16)
+NOTE = (
+    "备注：“问题类型”指农村危房改造；“问题性质”指共性问题、个性问题；整改措施要有针对性、"
+    "操作性，体现整改进度和落实效果；完成时限精准到“日”；责任单位指各乡镇人民政府。"
+)
+HEADER_ROW = 3  # zero-based: title, unit line, date line, then the header
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    problem_type: str
+    nature: str
+    description: str
+    measures: str
+    deadline: dt.date | None
+    responsible_unit: str
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def row_height(texts_and_widths: Iterable[tuple[str, int]], line_points: float = 15.0) -> float:
+    """Excel does not grow a row for wrapped text written by a library: size it ourselves."""
+    lines = 1
+    for text, width in texts_and_widths:
+        usable = max(width - 1, 1)
+        for paragraph in (text or "").split("\n"):
+            lines = max(lines, -(-_display_width(paragraph) // usable)) if paragraph else lines
+    return lines * line_points + 4
+
+
+def title_for(county_name: str) -> str:
+    return f"{county_name}脱贫攻坚农村危房改造情况排查整改台账"
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def build(
+    *, county_name: str, unit_name: str, as_of: dt.date | None, rows: Iterable[LedgerRow]
+) -> bytes:
+    """The workbook's bytes. ``unit_name`` as on the seal line, e.g. 火龙镇人民政府;
+    ``as_of`` None leaves the date line blank to be filled in by hand, as on paper."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    book.set_properties(
+        {"title": title_for(county_name), "author": unit_name, "comments": "安居系统生成"}
+    )
+    sheet = book.add_worksheet("整改台账")
+
+    base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
+    title = book.add_format(
+        {**base, "font_name": "方正小标宋简体", "font_size": 18, "align": "center"}
+    )
+    line = book.add_format({**base, "font_size": 12})
+    header = book.add_format(
+        {
+            **base,
+            "font_name": "黑体",
+            "bold": True,
+            "align": "center",
+            "border": 1,
+            "text_wrap": True,
+        }
+    )
+    cell = book.add_format({**base, "border": 1, "text_wrap": True, "valign": "top"})
+    center = book.add_format({**base, "border": 1, "text_wrap": True, "align": "center"})
+    date = book.add_format(
+        {**base, "border": 1, "align": "center", "num_format": 'yyyy"年"m"月"d"日"'}
+    )
+    note = book.add_format({**base, "font_size": 10, "text_wrap": True, "valign": "top"})
+
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    last = len(COLUMNS) - 1
+    sheet.set_row(0, 36)
+    sheet.merge_range(0, 0, 0, last, title_for(county_name), title)
+    sheet.merge_range(1, 0, 1, last, f"单位（盖章）：{unit_name}", line)
+    date_text = chinese_date(as_of) if as_of else "        年    月    日"
+    sheet.merge_range(2, 0, 2, last, date_text, line)
+    sheet.set_row(HEADER_ROW, 24)
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(HEADER_ROW, col, name, header)
+
+    row = HEADER_ROW
+    for number, item in enumerate(rows, start=1):
+        row += 1
+        sheet.set_row(
+            row,
+            row_height(
+                [
+                    (item.description, WIDTHS[3]),
+                    (item.measures, WIDTHS[4]),
+                    (item.responsible_unit, WIDTHS[6]),
+                ]
+            ),
+        )
+        sheet.write_number(row, 0, number, center)
+        sheet.write_string(row, 1, item.problem_type, center)
+        sheet.write_string(row, 2, item.nature, center)
+        sheet.write_string(row, 3, item.description, cell)
+        sheet.write_string(row, 4, item.measures, cell)
+        if item.deadline:
+            sheet.write_datetime(row, 5, dt.datetime.combine(item.deadline, dt.time()), date)
+        else:
+            sheet.write_blank(row, 5, None, date)
+        sheet.write_string(row, 6, item.responsible_unit, center)
+    note_row = row + 2
+    sheet.set_row(note_row, 32)
+    sheet.merge_range(note_row, 0, note_row, last, NOTE, note)
+
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
+    sheet.repeat_rows(HEADER_ROW)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    book.close()
+    return buffer.getvalue()
