@@ -53,6 +53,14 @@ INSTALLED_APPS = [
     "anju.registry",
     "anju.campaigns",
     "anju.screening",
+    "anju.rectification",
+    "anju.notices",
+    "anju.overview",
+    "anju.reporting",
+    "anju.api",
+    "anju.visits",
+    "anju.inspections",
+    "anju.publicity",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +195,7 @@ CSRF_COOKIE_HTTPONLY = True
 # Exports of personal data (SECURITY.md row 19).
 EXPORT_BULK_ROWS = env_int("ANJU_EXPORT_BULK_ROWS", 500, minimum=1)
 EXPORT_RATE_PER_MINUTE = env_int("ANJU_EXPORT_RATE_PER_MINUTE", 5, minimum=1)
+API_RATE_PER_MINUTE = env_int("ANJU_API_RATE_PER_MINUTE", 120, minimum=1)
 
 # --- Transport security (SECURITY.md rows 13–14); HTTPS is terminated in front ------
 HTTPS = env_bool("ANJU_HTTPS", False)
@@ -225,6 +234,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the tree when collectstatic has not run
 MEDIA_ROOT = env_path("ANJU_MEDIA_ROOT", DATA_DIR / "media")  # outside the web root
+# Photos from house visits and households (SECURITY.md row 20).
+PHOTO_MAX_BYTES = env_int("ANJU_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
+PHOTO_MAX_PIXELS = env_int("ANJU_PHOTO_MAX_MEGAPIXELS", 50, minimum=1) * 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

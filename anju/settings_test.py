@@ -15,3 +15,7 @@ AUDIT_DB_TRIGGERS = False
 # Most tests log personas in with force_login; the TOTP step is tested on its own with
 # TOTP_REQUIRED switched on (tests/test_totp.py).
 TOTP_REQUIRED = False
+# Uploads made by tests go to a scratch folder, never the data folder.
+import tempfile as _tempfile  # noqa: E402
+
+MEDIA_ROOT = _tempfile.mkdtemp(prefix="anju-test-media-")

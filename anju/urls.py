@@ -9,6 +9,15 @@ urlpatterns = [
     path("", include("anju.audit.urls")),
     path("", include("anju.registry.urls")),
     path("", include("anju.screening.urls")),
+    path("", include("anju.rectification.urls")),
+    path("", include("anju.inspections.urls")),
+    path("", include("anju.publicity.urls")),
+    path("", include("anju.visits.urls")),
+    path("api/v1/", include("anju.api.urls")),
+    path("account/tokens/", include("anju.api.urls_pages")),
+    path("", include("anju.reporting.urls")),
+    path("", include("anju.notices.urls")),
+    path("", include("anju.overview.urls")),
     path("admin/", admin_site.urls),
 ]
 

@@ -168,5 +168,5 @@ def plaintext_pi(raw: bytes) -> list[str]:
     found = [
         m for m in re.findall(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])", text) if idcard.is_valid(m)
     ]
-    found += re.findall(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", text)
+    found += re.findall(r"(?<![0-9A-Fa-f])1[3-9][0-9]{9}(?![0-9])", text)
     return found

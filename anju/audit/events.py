@@ -19,6 +19,7 @@ class Event(models.TextChoices):
     DELETE = "delete", "删除"
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
+    API_READ = "api_read", "接口取数"
     UNMASK = "unmask", "查看完整个人信息"
     SUBMIT = "submit", "报送"
     RETURN = "return", "退回"

@@ -418,6 +418,13 @@ class ImportBatch(models.Model):
     message = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The uploaded file, kept under a random name in the data folder's tmp/imports/ while
+    # a checked file waits to be imported; removed once imported (or by ``cleanup``).
+    upload = models.CharField(_("暂存文件"), max_length=100, blank=True, editable=False)
+    create_villages = models.BooleanField(_("自动新建名单中没有的行政村"), default=False)
+    # Further numbers of the run: sheet, header row, villages/assessments/renovations
+    # created, notices, seconds taken, problems left out of the stored list.
+    summary = models.JSONField(_("导入摘要"), default=dict, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -428,3 +435,18 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.created_at:%Y-%m-%d %H:%M}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running for over an hour: the worker stopped (its transaction was
+        rolled back, so the registry is as before)."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        age = timezone.now() - self.created_at
+        return not self.is_finished and age > dt.timedelta(hours=1)

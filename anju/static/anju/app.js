@@ -13,4 +13,14 @@
     var el = event.target.closest("[data-autosubmit]");
     if (el && el.form) { el.form.requestSubmit(); }
   });
+  // Logging out clears the visit drafts kept on this phone (answers, signature).
+  document.addEventListener("submit", function (event) {
+    var action = event.target.getAttribute("action") || "";
+    if (action.indexOf("/account/logout/") === -1) { return; }
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf("anju-visit:") === 0) { window.localStorage.removeItem(key); }
+      });
+    } catch (err) { /* storage unavailable: nothing to clear */ }
+  });
 })();

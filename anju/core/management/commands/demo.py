@@ -19,6 +19,10 @@ DEMO_STEPS = [
     "anju.accounts.demo",
     "anju.registry.demo",
     "anju.screening.demo",
+    "anju.visits.demo",
+    "anju.reporting.demo",
+    "anju.inspections.demo",  # after the ledger and reporting steps: it samples what they left
+    "anju.notices.demo",
 ]
 
 

@@ -1,0 +1,105 @@
+"""A "回头看" campaign round: its document, dates, scope and screening parameters.
+
+Kept small on purpose: the ledger issue adds phases, weekly deadlines and work plans. The
+screening reads two things from here: which households are in scope
+(``scope_all_groups``) and the rule parameters (``rule_params`` overrides the catalogue's
+defaults per rule code; ``disabled_rules`` lists rules switched off).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anju.audit.models import AuditedModel
+
+# The seed document (禹建〔2022〕39号): from late May to the end of June 2022.
+SEED_NAME = "禹州市2022年度第一轮巩固拓展脱贫攻坚成果农村危房改造“回头看”"
+SEED_DOCUMENT = "禹建〔2022〕39号"
+SEED_START = dt.date(2022, 5, 23)
+SEED_END = dt.date(2022, 6, 30)
+
+
+def shifted_seed_dates(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The seed's dates moved by whole weeks so the campaign started two weeks before the
+    current week and is live today (weekdays stay those of the document)."""
+    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=2)
+    return start, start + (SEED_END - SEED_START)
+
+
+class CampaignQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def current(self, *, county=None, today: dt.date | None = None) -> Campaign:
+        """The campaign screening uses: the active one running today (else the latest
+        active one); the seed's round is created when there is none."""
+        today = today or dt.date.today()
+        qs = self.active()
+        if county is not None:
+            qs = qs.filter(county=county)
+        live = qs.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on", "-id")
+        found = live.first() or qs.order_by("-starts_on", "-id").first()
+        return found or ensure_default_campaign(today=today)
+
+
+class Campaign(AuditedModel):
+    name = models.CharField(_("名称"), max_length=120)
+    document_number = models.CharField(_("文号"), max_length=40, blank=True)
+    county = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "county"},
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    scope_all_groups = models.BooleanField(
+        _("扩大到六类重点对象"),
+        default=False,
+        help_text=_("默认只排查脱贫户（享受政策）和监测对象；勾选后包括全部六类重点对象。"),
+    )
+    rule_params = models.JSONField(_("规则参数"), default=dict, blank=True)
+    disabled_rules = models.JSONField(_("停用的规则"), default=list, blank=True)
+    is_active = models.BooleanField(_("进行中"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("“回头看”工作")
+        verbose_name_plural = _("“回头看”工作")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.document_number}）" if self.document_number else self.name
+
+    def is_rule_enabled(self, code: str) -> bool:
+        return code not in (self.disabled_rules or [])
+
+    def overrides_for(self, code: str) -> dict:
+        return dict((self.rule_params or {}).get(code) or {})
+
+
+def ensure_default_campaign(*, today: dt.date | None = None) -> Campaign:
+    """The seed's first round of 2022, shifted to be live now (get-or-create by 文号)."""
+    from anju.units.models import Unit
+
+    county = Unit.objects.filter(level="county").order_by("code").first()
+    start, end = shifted_seed_dates(today or dt.date.today())
+    campaign, _ = Campaign.objects.get_or_create(
+        document_number=SEED_DOCUMENT,
+        county=county,
+        defaults={"name": SEED_NAME, "starts_on": start, "ends_on": end},
+    )
+    return campaign

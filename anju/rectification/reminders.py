@@ -1,0 +1,67 @@
+"""Daily reminders to township officers: ledger entries due within DUE_SOON_DAYS days and
+entries past their deadline (``manage.py ledger_reminders``, run once a day).
+
+Idempotent: each reminder's key names the entry, the kind and the deadline, so running
+twice a day sends nothing new, and a changed deadline is announced again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.urls import reverse
+
+from anju.accounts.models import User
+from anju.accounts.roles import Role
+from anju.core.reminders import remind
+from anju.rectification.models import DUE_SOON_DAYS, LedgerEntry
+
+
+def send_ledger_reminders(*, today: dt.date) -> dict[str, int]:
+    """Remind the officers of each township; returns how many reminders were new."""
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    entries = list(
+        LedgerEntry.objects.open()
+        .filter(deadline__isnull=False, deadline__lte=soon)
+        .only("pk", "number", "township_id", "deadline", "description")
+        .order_by("township_id", "deadline", "number")
+    )
+    officers: dict[int, list] = defaultdict(list)
+    for user in User.objects.filter(
+        role=Role.TOWNSHIP_OFFICER,
+        is_active=True,
+        unit_id__in={e.township_id for e in entries},
+    ):
+        officers[user.unit_id].append(user)
+    sent = {"due_soon": 0, "overdue": 0}
+    for entry in entries:
+        users = officers.get(entry.township_id)
+        if not users:
+            continue
+        title = entry.description[:30]
+        url = reverse("rectification:entry_detail", args=[entry.pk])
+        if entry.deadline < today:
+            days = (today - entry.deadline).days
+            sent["overdue"] += remind(
+                users,
+                kind="ledger_overdue",
+                title=f"整改台账第{entry.number}号“{title}”已逾期 {days} 天"
+                f"（完成时限 {entry.deadline:%Y-%m-%d}）。",
+                url=url,
+                key=f"ledger:{entry.pk}:overdue:{entry.deadline:%Y%m%d}",
+                level="danger",
+            )
+        else:
+            days = (entry.deadline - today).days
+            when = "于今天" if days == 0 else f"在 {days} 天后"
+            sent["due_soon"] += remind(
+                users,
+                kind="ledger_due",
+                title=f"整改台账第{entry.number}号“{title}”将{when}到期"
+                f"（{entry.deadline:%Y-%m-%d}）。",
+                url=url,
+                key=f"ledger:{entry.pk}:due:{entry.deadline:%Y%m%d}",
+                level="warning",
+            )
+    return sent

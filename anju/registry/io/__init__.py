@@ -1,0 +1,18 @@
+"""The registry workbook (TEMPLATE.md): import and export of households in Excel and CSV.
+
+columns.py   the template's columns, declared once: header, aliases, parser, guide text
+parsers.py   messy cell → clean value, or a Chinese message of what is expected
+readers.py   safe reading: size, type by content, zip bomb, DTD, password; calamine, CSV
+sheet.py     find the sheet and header, map columns, check every cell, duplicates
+scope.py     townships and villages by name or code, within the user's scope
+plan.py      match rows to households by ID number and decide what changes
+bulk.py      set-based inserts and updates (executemany) on SQLite and PostgreSQL
+writer.py    write a plan in chunks with one audit event per household
+importer.py  the use case: modes, one transaction, ImportBatch, audit, signal
+services.py  uploads, background runs, importing a checked file, the command's entry
+problems.py  the problem record and its .xlsx
+exporter.py  the registry in the template (.xlsx/.csv), masked unless allowed
+template.py  the downloadable template with its 填写说明 sheet
+forms.py     the import and export forms
+audit.py     the audit record of an export
+"""

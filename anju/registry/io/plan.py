@@ -1,0 +1,232 @@
+"""Matching parsed rows to the registry and deciding what each row changes.
+
+Households are matched by ID number (its keyed hash). For a household already registered:
+
+- an empty cell (or an absent column) changes nothing — empty means unknown, so a partial
+  workbook never erases what is known; a value is cleared on the household page;
+- values are compared after normalisation, so an unchanged row writes nothing at all;
+- 鉴定: a row whose 鉴定日期 or 鉴定等级 differs from the current assessment adds a new
+  assessment (and makes it current); otherwise the current one is updated in place;
+- 改造: the current renovation is updated in place, or created when there is none.
+
+Rows found to be outside the user's scope here become errors like any cell problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from anju.core import crypto
+from anju.registry.io.columns import COLUMNS
+from anju.registry.io.problems import ERROR, WARNING
+from anju.registry.io.scope import ImportScope, NewVillage
+from anju.registry.io.sheet import ParsedRow, ParsedSheet
+from anju.registry.models import Assessment, Household, Renovation
+
+CHUNK = 900
+PLAIN = ("plain", "bool", "date", "number", "groups")
+HOUSEHOLD_FIELDS = tuple(c.name for c in COLUMNS if c.model == "household" and c.kind in PLAIN)
+ASSESSMENT_FIELDS = tuple(c.name for c in COLUMNS if c.model == "assessment")
+RENOVATION_FIELDS = tuple(c.name for c in COLUMNS if c.model == "renovation")
+EXISTING = (
+    "id",
+    "id_number_hash",
+    "township_id",
+    "village_id",
+    "phone_enc",
+    "assessment_id",
+    "renovation_id",
+    "head_name",
+    "id_number_masked",
+    *HOUSEHOLD_FIELDS,
+)
+
+
+@dataclass(slots=True)
+class Change:
+    """What one row does to a household that is already registered."""
+
+    row: ParsedRow
+    household_id: int
+    label: str  # 张三（411081********123X） for the audit record
+    household: dict = field(default_factory=dict)  # attname → new value
+    audit: dict = field(default_factory=dict)  # field → [old, new], PI masked
+    new_assessment: dict | None = None
+    assessment_update: tuple[int, dict] | None = None
+    new_renovation: dict | None = None
+    renovation_update: tuple[int, dict] | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.household
+            or self.new_assessment is not None
+            or self.assessment_update
+            or self.new_renovation is not None
+            or self.renovation_update
+        )
+
+
+@dataclass
+class Plan:
+    creates: list[ParsedRow] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0  # rows with errors
+
+    @property
+    def new_villages(self) -> set[NewVillage]:
+        found = {r.village for r in self.creates if isinstance(r.village, NewVillage)}
+        found |= {c.row.village for c in self.changes if isinstance(c.row.village, NewVillage)}
+        return found
+
+
+def make_plan(sheet: ParsedSheet, scope: ImportScope) -> Plan:
+    plan = Plan()
+    rows = [r for r in sheet.rows if not r.error]
+    existing = _existing([r.id_hash for r in rows])
+    assessments = _values(
+        Assessment, ASSESSMENT_FIELDS, [e["assessment_id"] for e in existing.values()]
+    )
+    renovations = _values(
+        Renovation, RENOVATION_FIELDS, [e["renovation_id"] for e in existing.values()]
+    )
+    id_col = next(c for c in sheet.columns if c[1].kind == "id_number")
+    for row in rows:
+        current = existing.get(row.id_hash)
+        if current is None:
+            _check_new(row, sheet)
+            plan.creates.append(row)
+            continue
+        if current["township_id"] not in scope.allowed:
+            sheet.add(
+                ERROR,
+                row.number,
+                id_col[0],
+                id_col[2],
+                crypto.mask_id_number(row.id_number),
+                "该身份证号已登记在您管辖范围以外的农户中，不能由本次导入修改；如需迁入请联系市住建局",
+            )
+            row.error = True
+            continue
+        change = _diff(row, current, assessments, renovations, sheet)
+        if change.changed:
+            plan.changes.append(change)
+        else:
+            plan.unchanged += 1
+    plan.skipped = sum(1 for r in sheet.rows if r.error)
+    return plan
+
+
+def _existing(hashes: list[str]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for start in range(0, len(hashes), CHUNK):
+        chunk = hashes[start : start + CHUNK]
+        for values in Household.objects.filter(id_number_hash__in=chunk).values(*EXISTING):
+            found[values["id_number_hash"]] = values
+    return found
+
+
+def _values(model, fields, ids) -> dict[int, dict]:
+    ids = [i for i in ids if i]
+    found: dict[int, dict] = {}
+    for start in range(0, len(ids), CHUNK):
+        for values in model.objects.filter(pk__in=ids[start : start + CHUNK]).values("id", *fields):
+            found[values["id"]] = values
+    return found
+
+
+NO_GRADE = "填写了{given}等鉴定信息，但未填鉴定等级：鉴定记录须有等级，本行的鉴定信息未导入"
+NO_METHOD = "填写了{given}等改造信息，但未填改造方式：改造信息已导入，请补填改造方式"
+NEW_DATE_NO_GRADE = "鉴定日期与系统中当前的鉴定不同，但未填鉴定等级，未新增鉴定记录"
+
+
+def _check_new(row: ParsedRow, sheet: ParsedSheet) -> None:
+    if row.assessment and "grade" not in row.assessment:
+        _warn(row, sheet, "assessment.grade", NO_GRADE)
+    if row.renovation and "method" not in row.renovation:
+        _warn(row, sheet, "renovation.method", NO_METHOD)
+
+
+def _warn(row: ParsedRow, sheet: ParsedSheet, field_name: str, message: str) -> None:
+    """A warning at the missing column (or the row, when the file has no such column),
+    naming the first cell that carried the record's data."""
+    model = field_name.split(".")[0]
+    data = getattr(row, model)
+    given = next((h for _, c, h in sheet.columns if c.model == model and c.name in data), "")
+    message = message.format(given=f"“{given}”" if given else "")
+    for index, column, header in sheet.columns:
+        if column.field == field_name:
+            sheet.add(WARNING, row.number, index, header, "", message)
+            return
+    sheet.add(WARNING, row.number, None, "", "", message)
+
+
+def _diff(row, current, assessments, renovations, sheet) -> Change:
+    change = Change(
+        row=row,
+        household_id=current["id"],
+        label=f"{current['head_name']}（{current['id_number_masked']}）",
+    )
+    household, audit = change.household, change.audit
+    for name, value in row.household.items():
+        if current[name] != value:
+            household[name] = value
+            audit[name] = [current[name], value]
+    if isinstance(row.village, NewVillage) or row.village != current["village_id"]:
+        household["township_id"] = row.township_id
+        household["village_id"] = row.village  # a NewVillage is given its id when written
+        audit["township_id"] = [current["township_id"], row.township_id]
+        audit["village_id"] = [
+            current["village_id"],
+            "（新建村）" if isinstance(row.village, NewVillage) else row.village,
+        ]
+    if row.phone is not None:
+        old = crypto.decrypt(current["phone_enc"]) if current["phone_enc"] else ""
+        if old != row.phone:
+            household["phone_enc"] = crypto.encrypt(row.phone)
+            household["phone_masked"] = crypto.mask_phone(row.phone)
+            audit["phone_masked"] = [crypto.mask_phone(old) or None, crypto.mask_phone(row.phone)]
+    _assessment(change, row.assessment, assessments.get(current["assessment_id"]), sheet)
+    _renovation(change, row.renovation, renovations.get(current["renovation_id"]), sheet)
+    return change
+
+
+def _assessment(change: Change, given: dict, current: dict | None, sheet) -> None:
+    if not given:
+        return
+    if current is None:
+        if "grade" in given:
+            change.new_assessment = given
+            change.audit.update({f"assessment.{k}": [None, v] for k, v in given.items()})
+        else:
+            _warn(change.row, sheet, "assessment.grade", NO_GRADE)
+        return
+    grade = given.get("grade", current["grade"])
+    when = given.get("assessed_on", current["assessed_on"])
+    if grade != current["grade"] or when != current["assessed_on"]:
+        if "grade" not in given:
+            _warn(change.row, sheet, "assessment.grade", NEW_DATE_NO_GRADE)
+            return
+        change.new_assessment = given
+        change.audit.update({f"assessment.{k}": [current.get(k), v] for k, v in given.items()})
+        return
+    updates = {k: v for k, v in given.items() if current[k] != v}
+    if updates:
+        change.assessment_update = (current["id"], updates)
+        change.audit.update({f"assessment.{k}": [current[k], v] for k, v in updates.items()})
+
+
+def _renovation(change: Change, given: dict, current: dict | None, sheet) -> None:
+    if not given:
+        return
+    if current is None:
+        if "method" not in given:
+            _warn(change.row, sheet, "renovation.method", NO_METHOD)
+        change.new_renovation = given
+        change.audit.update({f"renovation.{k}": [None, v] for k, v in given.items()})
+        return
+    updates = {k: v for k, v in given.items() if current[k] != v}
+    if updates:
+        change.renovation_update = (current["id"], updates)
+        change.audit.update({f"renovation.{k}": [current[k], v] for k, v in updates.items()})

@@ -1,0 +1,240 @@
+"""Reading an uploaded registry file safely (SECURITY.md row 20).
+
+Before anything parses the file: its size (setting ``IMPORT_MAX_BYTES``, default 50 MB),
+its type by content (not by name), and for .xlsx the zip itself — at most 1,000 entries and
+200 MB once decompressed, checked by actually inflating the entries with a cap (a zip bomb
+that lies in its headers is caught too), no DTD or entity declarations in its XML, and no
+password protection. Then .xlsx and .xls are read by calamine (Rust, fast) and .csv as
+UTF-8 (with or without BOM) or GBK. Every refusal is a ``FileRefused`` with a Chinese
+message; nothing has been written when it is raised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine as calamine
+from django.conf import settings
+
+MAX_ENTRIES = 1000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+HEAD_ROWS = 10  # the header is looked for in the first rows of each sheet
+EXTENSIONS = (".xlsx", ".xls", ".csv")
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+ENCRYPTED_MESSAGE = (
+    "文件设有打开密码（已加密），系统无法读取：请在 Excel 或 WPS 中取消密码后另存，再导入。"
+)
+
+
+class FileRefused(Exception):
+    """The file cannot be read; the message says why and what to do, in Chinese."""
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass
+class SheetSource:
+    """One sheet: ``head()`` for finding the header, ``rows()`` for everything.
+
+    Rows keep their places: ``rows()[0]`` is the sheet's row 1 and index 0 is column A.
+    """
+
+    name: str
+    head: Callable[[], list[list]]
+    rows: Callable[[], list[list]]
+
+
+def check_name(filename: str) -> str:
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise FileRefused(
+            f"不支持“{suffix or '无扩展名'}”文件：请上传 .xlsx、.xls 或 .csv 格式的农户信息表。"
+        )
+    return suffix
+
+
+def open_sheets(path: Path, filename: str) -> list[SheetSource]:
+    """The readable sheets of the file, after every safety check."""
+    suffix = check_name(filename)
+    size = path.stat().st_size
+    if size == 0:
+        raise FileRefused("文件是空的（0 字节）：请检查后重新上传。")
+    limit = max_bytes()
+    if size > limit:
+        raise FileRefused(
+            f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 {limit // 1024 // 1024} MB："
+            "请按乡镇拆分后分别导入。"
+        )
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(ZIP_MAGIC):
+        check_zip(path)
+        return _calamine_sheets(path)
+    if magic == CFB_MAGIC:
+        if ENCRYPTED_MARK in path.read_bytes():
+            raise FileRefused(ENCRYPTED_MESSAGE)
+        return _calamine_sheets(path)
+    if suffix == ".csv":
+        return [_csv_sheet(path, filename)]
+    raise FileRefused(
+        "文件内容不是 Excel 工作簿（可能是改了扩展名的网页或文本文件）："
+        "请在 Excel 或 WPS 中打开后“另存为” .xlsx 再导入。"
+    )
+
+
+# --- .xlsx: the zip container ---------------------------------------------------------------
+def check_zip(path: Path) -> None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise _corrupt() from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise FileRefused(
+                f"文件结构异常（包含 {len(entries)} 个部件，超过 {MAX_ENTRIES} 个），已拒绝。"
+            )
+        names = {e.filename for e in entries}
+        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+            raise FileRefused("文件不是 Excel 工作簿（缺少工作簿内容）：请上传 .xlsx 文件。")
+        if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
+            raise _bomb()
+        if any(e.flag_bits & 0x1 for e in entries):
+            raise FileRefused(ENCRYPTED_MESSAGE)
+        total = 0
+        with path.open("rb") as raw:
+            for entry in entries:
+                total += _inflate_checked(raw, entry, MAX_UNCOMPRESSED - total)
+
+
+def _corrupt() -> FileRefused:
+    return FileRefused("文件已损坏，无法作为 .xlsx 打开：请在 Excel 或 WPS 中另存后重试。")
+
+
+def _bomb() -> FileRefused:
+    return FileRefused(
+        f"文件解压后超过 {MAX_UNCOMPRESSED // 1024 // 1024} MB（疑似“压缩炸弹”），已拒绝。"
+    )
+
+
+def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> int:
+    """Inflate one entry without trusting its header: count every byte it really yields,
+    stop past ``budget``, and refuse XML with a DTD or entity declarations (XXE)."""
+    raw.seek(entry.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != ZIP_MAGIC:
+        raise _corrupt()
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    raw.seek(entry.header_offset + 30 + name_len + extra_len)
+    left = entry.compress_size
+    if entry.compress_type == zipfile.ZIP_STORED:
+        inflater = None
+    elif entry.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+    else:
+        raise FileRefused("文件使用了不支持的压缩方式：请在 Excel 或 WPS 中另存为 .xlsx 后重试。")
+    produced = 0
+    head = b""
+    check_xml = entry.filename.endswith((".xml", ".rels", ".vml"))
+
+    def account(data: bytes) -> None:
+        nonlocal produced, head
+        produced += len(data)
+        if produced > budget:
+            raise _bomb()
+        if check_xml and len(head) < 4096:
+            head += data[: 4096 - len(head)]
+
+    while left > 0:
+        chunk = raw.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        left -= len(chunk)
+        if inflater is None:
+            account(chunk)
+            continue
+        try:
+            while chunk:
+                account(inflater.decompress(chunk, 1 << 20))
+                chunk = inflater.unconsumed_tail
+        except zlib.error:
+            raise _corrupt() from None
+    if check_xml and (b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()):
+        raise FileRefused("文件中含有不允许的 XML 声明（DOCTYPE/ENTITY），出于安全考虑已拒绝。")
+    return produced
+
+
+# --- .xlsx and .xls through calamine --------------------------------------------------------
+def _calamine_sheets(path: Path) -> list[SheetSource]:
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise FileRefused(ENCRYPTED_MESSAGE) from None
+    except Exception:  # calamine raises several types for unreadable files
+        raise FileRefused(
+            "无法读取该文件（文件损坏或格式不对）：请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
+        ) from None
+    sources = []
+    for index, meta in enumerate(workbook.sheets_metadata):
+        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            continue
+        if meta.visible != calamine.SheetVisibleEnum.Visible:
+            continue
+        sources.append(_calamine_source(workbook, index, meta.name))
+    if not sources:
+        raise FileRefused("工作簿中没有可见的工作表：请把农户信息放在第一个工作表中。")
+    return sources
+
+
+def _calamine_source(workbook, index: int, name: str) -> SheetSource:
+    loaded: dict[str, object] = {}
+
+    def sheet():
+        if "sheet" not in loaded:
+            try:
+                loaded["sheet"] = workbook.get_sheet_by_index(index)
+            except calamine.PasswordError:
+                raise FileRefused(ENCRYPTED_MESSAGE) from None
+            except Exception:
+                raise FileRefused(f"工作表“{name}”无法读取（文件可能已损坏）。") from None
+        return loaded["sheet"]
+
+    def head():
+        return sheet().to_python(skip_empty_area=False, nrows=HEAD_ROWS)
+
+    def rows():
+        return sheet().to_python(skip_empty_area=False)
+
+    return SheetSource(name=name, head=head, rows=rows)
+
+
+# --- .csv -----------------------------------------------------------------------------------
+def _csv_sheet(path: Path, filename: str) -> SheetSource:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise FileRefused("文件不是文本格式的 CSV（可能是改了扩展名的其他文件），已拒绝。")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte sequence that has no NUL
+        raise FileRefused("无法识别 CSV 文件的编码：请另存为 UTF-8 或 GBK 编码。")
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    name = Path(filename).stem or "CSV"
+    return SheetSource(name=name, head=lambda: rows[:HEAD_ROWS], rows=lambda: rows)

@@ -1,0 +1,181 @@
+"""Use cases around an import, called by the pages, the task and the command.
+
+An uploaded file is copied under a random name into the data folder's ``tmp/imports/``
+(outside the web root; never under the user's file name). A small file is imported in the
+request; a bigger one (over ``IMPORT_SYNC_MAX_BYTES``, default 256 KB) by the background
+task, and the page follows its progress. A checked file stays there so the user can then
+import it (all rows, or the valid ones) without uploading again; it is deleted as soon as
+it has been imported or has failed, and by ``manage.py cleanup`` after 24 hours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from anju.accounts.roles import IMPORTERS, TOWNSHIP
+from anju.audit.context import acting_as, current_actor
+from anju.audit.events import Event, Outcome
+from anju.audit.services import record
+from anju.registry.io import importer
+from anju.registry.io.readers import FileRefused, check_name, max_bytes
+from anju.registry.models import ImportBatch
+
+Status, Mode = ImportBatch.Status, ImportBatch.Mode
+DEFAULT_SYNC_MAX_BYTES = 256 * 1024
+
+
+def upload_dir() -> Path:
+    return Path(settings.DATA_DIR) / "tmp" / "imports"
+
+
+def upload_path(name: str) -> Path:
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise FileNotFoundError(name)
+    return upload_dir() / name
+
+
+def can_import(user) -> bool:
+    return getattr(user, "role", None) in IMPORTERS
+
+
+def store_upload(uploaded, filename: str) -> str:
+    """Copy an upload to the import folder; refuse wrong types and oversized files."""
+    check_name(filename)
+    limit = max_bytes()
+    if uploaded.size is not None and uploaded.size > limit:
+        raise FileRefused(
+            f"文件过大（{uploaded.size / 1024 / 1024:.1f} MB），单个文件不能超过 "
+            f"{limit // 1024 // 1024} MB：请按乡镇拆分后分别导入。"
+        )
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex
+    written = 0
+    with (folder / name).open("wb") as out:
+        for chunk in uploaded.chunks():
+            written += len(chunk)
+            if written > limit:
+                out.close()
+                (folder / name).unlink(missing_ok=True)
+                raise FileRefused(f"文件过大，单个文件不能超过 {limit // 1024 // 1024} MB。")
+            out.write(chunk)
+    return name
+
+
+def refuse_upload(filename: str, message: str) -> None:
+    """A file refused before it was stored is still an (unsuccessful) import: audited."""
+    record(
+        Event.IMPORT,
+        outcome=Outcome.FAILURE,
+        object_label=ImportBatch._meta.label_lower,
+        detail={"file": (filename or "")[:200], "status": Status.FAILED, "reason": message},
+    )
+
+
+def start(*, user, uploaded, mode: str, create_villages: bool = False) -> ImportBatch:
+    """Store the upload, record the batch and run it (now, or in the background)."""
+    filename = Path(uploaded.name or "").name
+    try:
+        name = store_upload(uploaded, filename)
+    except FileRefused as exc:
+        refuse_upload(filename, str(exc))
+        raise
+    path = upload_path(name)
+    batch = importer.new_batch(
+        user=user,
+        filename=filename,
+        path=path,
+        mode=mode,
+        create_villages=create_villages,
+        upload=name,
+    )
+    return _launch(batch, path)
+
+
+def follow_up(*, batch: ImportBatch, user, mode: str) -> ImportBatch:
+    """Import a file that was checked (or blocked) before, without uploading it again."""
+    if batch.user_id != user.pk or batch.status not in (Status.CHECKED, Status.BLOCKED):
+        raise FileRefused("该次检查的文件不能再导入，请重新上传。")
+    try:
+        path = upload_path(batch.upload)
+        same = path.exists() and importer.sha256_of(path) == batch.file_sha256
+    except FileNotFoundError:
+        same = False
+    if not same:
+        raise FileRefused("暂存的文件已过期（超过 24 小时）或已清理，请重新上传。")
+    with transaction.atomic():
+        follow = ImportBatch.objects.create(
+            user=batch.user,
+            township_id=user.unit_id if user.role in TOWNSHIP else None,
+            filename=batch.filename,
+            file_sha256=batch.file_sha256,
+            mode=mode,
+            create_villages=batch.create_villages,
+            upload=batch.upload,
+            summary={"checked_in": batch.pk},
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(upload="")
+    return _launch(follow, path)
+
+
+def _launch(batch: ImportBatch, path: Path) -> ImportBatch:
+    limit = int(getattr(settings, "IMPORT_SYNC_MAX_BYTES", DEFAULT_SYNC_MAX_BYTES))
+    if path.stat().st_size <= limit:
+        return execute(batch.pk)
+    from anju.registry.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(batch.pk))
+    return batch
+
+
+def execute(batch_id: int) -> ImportBatch:
+    """Run a recorded batch on its stored file, as the user who started it."""
+    batch = ImportBatch.objects.select_related("user", "user__unit").get(pk=batch_id)
+    if batch.is_finished or batch.status == Status.RUNNING:
+        return batch
+    try:
+        path = upload_path(batch.upload)
+        if not path.exists():
+            raise FileNotFoundError(batch.upload)
+    except FileNotFoundError:
+        return importer.fail(batch, "暂存的文件已过期或已清理，请重新上传。")
+    user = batch.user
+    if current_actor().user_id == (user.pk if user else None) and user is not None:
+        importer.run(batch, path, user=user)
+    else:
+        with acting_as(user) if user is not None else _system():
+            importer.run(batch, path, user=user)
+    if batch.status in (Status.DONE, Status.FAILED):
+        discard_upload(batch)
+    return batch
+
+
+def _system():
+    from anju.audit.context import SYSTEM
+
+    return acting_as(SYSTEM)
+
+
+def discard_upload(batch: ImportBatch) -> None:
+    if not batch.upload:
+        return
+    with contextlib.suppress(FileNotFoundError):
+        upload_path(batch.upload).unlink(missing_ok=True)
+    ImportBatch.objects.filter(pk=batch.pk).update(upload="")
+    batch.upload = ""
+
+
+def import_path(path: Path, *, user=None, mode: str, create_villages: bool = False) -> ImportBatch:
+    """The command's import: the file stays where it is; the actor is set by the caller."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileRefused(f"找不到文件：{path}")
+    batch = importer.new_batch(
+        user=user, filename=path.name, path=path, mode=mode, create_villages=create_villages
+    )
+    return importer.run(batch, path, user=user)

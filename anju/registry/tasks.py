@@ -1,0 +1,14 @@
+"""Background work of the registry (django-tasks; the test settings run tasks at once)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def run_import(batch_id: int) -> dict:
+    """Import a stored workbook (the import page polls the ImportBatch for progress)."""
+    from anju.registry.io.services import execute
+
+    batch = execute(batch_id)
+    return {"batch": batch.pk, "status": batch.status}

@@ -1,0 +1,492 @@
+"""The household pages: list, household page, section edit forms, photos, unmask.
+
+Thin views: the scope comes from ``for_user`` / ``get_scoped_or_404``, the work from
+``services``. Who may do what is stated in ``services`` (READERS, EDITORS, UNMASK).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from anju.accounts.roles import UNMASK
+from anju.core.access import allow
+from anju.core.scoping import get_scoped_or_404
+from anju.registry import forms, panels, photos, selectors, services
+from anju.registry.choices import groups_to_labels
+from anju.registry.models import Attachment, Household, Renovation
+
+HOUSEHOLD_FORMS = {
+    "identity": ("身份与对象类别", forms.IdentityForm),
+    "house": ("住房与挂牌", forms.HouseForm),
+}
+RENOVATION_FORMS = {
+    "works": ("危房改造", forms.WorksForm),
+    "subsidy": ("补助资金与自筹", forms.SubsidyForm),
+    "files": ("一户一档", forms.FilesForm),
+}
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _household(request, pk: int) -> Household:
+    queryset = Household.objects.select_related("township", "village", "assessment", "renovation")
+    return get_scoped_or_404(request, queryset, pk=pk)
+
+
+# --- list ------------------------------------------------------------------------------------
+@allow(services.READERS)
+def household_list(request):
+    q = request.GET.get("q", "")
+    if q and selectors.looks_like_id_number(q):
+        # A full ID number never stays in a URL, a page or the browser's history: the
+        # search continues by its keyed hash (SECURITY.md row 16).
+        params = request.GET.copy()
+        params.pop("q")
+        for key in ("after", "before"):
+            params.pop(key, None)
+        params["idh"] = selectors.id_search_key(q)
+        return redirect(f"{reverse('registry:household_list')}?{params.urlencode()}")
+    form = forms.FilterForm(request.GET or None, user=request.user)
+    filters = form.filters() if form.is_bound else {}
+    qs = selectors.households_for(request.user, filters)
+    after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
+    page = selectors.keyset_page(qs, after=after, before=before)
+    count, capped = None, False
+    if after is None and before is None and not page.has_next:
+        count = len(page.rows)  # everything is on this one page
+    elif selectors.count_is_cheap(request.user, filters):
+        count, capped = selectors.capped_count(qs)
+    keep = request.GET.copy()
+    for key in ("after", "before"):
+        keep.pop(key, None)
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "form": form,
+            "page": page,
+            "count": count,
+            "count_capped": capped,
+            "cap": selectors.COUNT_CAP,
+            "query": keep.urlencode(),
+            "filtered": bool(filters),
+            "filters_open": bool(set(filters) - {"q", "idh"}),
+            "searched_id": selectors.searched_id_label(filters, page),
+            "can_edit": services.can_edit(request.user),
+        },
+    )
+
+
+# --- the household page ---------------------------------------------------------------------------
+UNITS = {
+    "floor_area": "㎡",
+    "area_after": "㎡",
+    "subsidy_amount": "元",
+    "self_funds": "元",
+    "storeys": "层",
+    "size": "人",
+}
+
+
+def display(obj, name: str) -> str:
+    """A stored value as the page shows it: 是/否/未填, choice labels, dates, units."""
+    field = obj._meta.get_field(name)
+    value = getattr(obj, name)
+    if name == "groups":
+        return "、".join(obj.group_labels) or "无"
+    if value == "" and field.choices and "" in dict(field.choices):
+        return str(dict(field.choices)[""]).strip("（）")  # 非监测对象, 无 …
+    if value is None or value == "":
+        return "未填"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field.choices:
+        return str(getattr(obj, f"get_{name}_display")())
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    unit = UNITS.get(name, "")
+    if unit == "元":
+        return f"{value:,.2f} 元"
+    return f"{value} {unit}".strip()
+
+
+def rows(obj, fields) -> list[tuple[str, str]]:
+    if obj is None:
+        return []
+    return [(str(obj._meta.get_field(n).verbose_name), display(obj, n)) for n in fields]
+
+
+@allow(services.READERS)
+def household_detail(request, pk: int):
+    household = _household(request, pk)
+    photo_rows = []
+    for photo in selectors.household_photos(household):
+        distance = photos.distance_m(
+            household.latitude, household.longitude, photo.latitude, photo.longitude
+        )
+        photo_rows.append((photo, distance))
+    renovation = household.renovation
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "identity": rows(household, services.IDENTITY_FIELDS[1:]),
+            "house": rows(household, services.HOUSE_FIELDS),
+            "works": rows(renovation, services.WORKS_FIELDS),
+            "subsidy": rows(renovation, services.SUBSIDY_FIELDS),
+            "assessments": household.assessments.all(),
+            "renovation": renovation,
+            "other_renovations": household.renovations.exclude(pk=household.renovation_id),
+            "file_items": [
+                (Renovation._meta.get_field(name).verbose_name, getattr(renovation, name))
+                for name in services.FILE_FIELDS
+            ]
+            if renovation
+            else [],
+            "files_present": sum(
+                1 for name in services.FILE_FIELDS if renovation and getattr(renovation, name)
+            ),
+            "photos": photo_rows,
+            "panels": panels.panels_for(request, household),
+            "can_edit": services.can_edit(request.user),
+            "can_unmask": services.can_unmask(request.user),
+        },
+    )
+
+
+@allow(UNMASK)
+@require_POST
+def household_unmask(request, pk: int):
+    household = _household(request, pk)
+    values = services.unmask(user=request.user, household=household)
+    template = (
+        "registry/_pi_unmasked.html"
+        if request.headers.get("HX-Request")
+        else "registry/unmasked.html"
+    )
+    return render(request, template, {"household": household, "values": values})
+
+
+# --- edit forms ------------------------------------------------------------------------------------
+def _stale_message(exc: services.StaleEdit, what: str) -> str:
+    when = timezone.localtime(exc.when).strftime("%Y-%m-%d %H:%M") if exc.when else ""
+    who = f"{exc.who} 于 {when} " if exc.who else ""
+    return (
+        f"未保存：您打开表单之后，“{what}”已被{who}修改。"
+        "下方列出了已保存的内容与您填写的不同之处；请核对后再次保存（将以您填写的为准）。"
+    )
+
+
+def _differences(form, current, fields) -> list[tuple[str, str, str]]:
+    """(label, saved value, the user's value) for each field that differs."""
+    rows = []
+    for name in fields:
+        if name not in form.fields or name not in form.cleaned_data:
+            continue
+        saved = getattr(current, name)
+        mine = form.cleaned_data[name]
+        if saved != mine:
+            field = form.fields[name]
+            rows.append((field.label, _display(field, saved), _display(field, mine)))
+    return rows
+
+
+def _display(field, value) -> str:
+    if isinstance(field, forms.forms.TypedMultipleChoiceField):  # 对象类别, a bit mask
+        return "、".join(groups_to_labels(value or 0)) or "无"
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    choices = dict(getattr(field, "choices", []) or [])
+    if name := choices.get(value):
+        return str(name)
+    return str(value)
+
+
+@allow(services.EDITORS)
+def household_create(request):
+    form = forms.NewHouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.section_data()
+        try:
+            household = services.create_household(
+                user=request.user,
+                village=form.cleaned_data["village"],
+                data=data,
+                id_number=form.cleaned_data["id_number"],
+                phone=form.cleaned_data.get("phone", ""),
+            )
+        except services.DuplicateIdNumber:
+            form.add_error("id_number", "该身份证号已登记，同一户主不能重复建档。")
+        except PermissionDenied as exc:
+            form.add_error("village", str(exc))
+        else:
+            messages.success(request, f"已新增农户：{household.head_name}。")
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(
+        request,
+        "registry/household_form.html",
+        {"form": form, "title": "新增农户", "household": None, "sections": _new_sections(form)},
+    )
+
+
+def _new_sections(form) -> list[tuple[str, list]]:
+    identity = ["village", "head_name", "id_number", "phone", *services.IDENTITY_FIELDS[1:]]
+    return [
+        ("身份与对象类别", [form[n] for n in identity if n in form.fields]),
+        ("住房与挂牌", [form[n] for n in services.HOUSE_FIELDS]),
+    ]
+
+
+@allow(services.EDITORS)
+def household_edit(request, pk: int, section: str):
+    if section not in HOUSEHOLD_FORMS:
+        raise Http404
+    household = _household(request, pk)
+    title, form_class = HOUSEHOLD_FORMS[section]
+    extra = {"user": request.user} if section == "identity" else {}
+    version = services.household_version(household, section)
+    form = form_class(request.POST or None, instance=copy.copy(household), version=version, **extra)
+    differences = []
+    if request.method == "POST" and form.is_valid():
+        kwargs = {}
+        if section == "identity":
+            phone = form.cleaned_data.get("phone") or None
+            if form.cleaned_data.get("clear_phone"):
+                phone = ""
+            kwargs = {
+                "village": form.cleaned_data["village"],
+                "id_number": form.cleaned_data.get("id_number", ""),
+                "phone": phone,
+            }
+        try:
+            services.update_household(
+                user=request.user,
+                household=household,
+                section=section,
+                data=form.section_data(),
+                version=form.cleaned_data.get("version") or "",
+                **kwargs,
+            )
+        except services.StaleEdit as exc:
+            messages.error(request, _stale_message(exc, title))
+            differences = _differences(form, exc.current, services.HOUSEHOLD_SECTIONS[section])
+            form = _refreshed(form, services.household_version(exc.current, section))
+        except services.DuplicateIdNumber:
+            form.add_error("id_number", "该身份证号已登记，同一户主不能重复建档。")
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存“{title}”。")
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            return redirect(f"{reverse('registry:household_detail', args=[pk])}#{section}")
+    return _form_page(request, form, household, title, differences)
+
+
+def _refreshed(form, version: str):
+    """The same bound form, now carrying the current version (the user saw the differences)."""
+    data = form.data.copy()
+    data["version"] = version
+    fresh = type(form)(data, instance=form.instance, version=version, **_form_kwargs(form))
+    fresh.is_valid()
+    return fresh
+
+
+def _form_kwargs(form) -> dict:
+    return {"user": form.user} if hasattr(form, "user") else {}
+
+
+def _form_page(request, form, household, title, differences=(), renovation=None):
+    return render(
+        request,
+        "registry/household_form.html",
+        {
+            "form": form,
+            "title": title,
+            "household": household,
+            "differences": differences,
+            "renovation": renovation,
+            "sections": [(None, [form[name] for name in form.fields if name != "version"])],
+        },
+    )
+
+
+@allow(services.EDITORS)
+def assessment_create(request, pk: int):
+    household = _household(request, pk)
+    form = forms.AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assessment = services.add_assessment(
+            user=request.user, household=household, data=form.section_data()
+        )
+        messages.success(
+            request, f"已登记鉴定：{assessment.get_grade_display()}，并设为当前鉴定结果。"
+        )
+        return redirect(f"{reverse('registry:household_detail', args=[pk])}#assessments")
+    return _form_page(request, form, household, "新增安全鉴定")
+
+
+@allow(services.EDITORS)
+def renovation_edit(request, pk: int, section: str):
+    if section not in RENOVATION_FORMS:
+        raise Http404
+    household = _household(request, pk)
+    title, form_class = RENOVATION_FORMS[section]
+    renovation = household.renovation
+    if renovation is None and section != "works":
+        messages.info(request, "请先登记改造方式和进度，再填写补助资金与一户一档。")
+        return redirect("registry:renovation_edit", pk=pk, section="works")
+    version = services.renovation_version(renovation, section)
+    instance = copy.copy(renovation) if renovation else None
+    form = form_class(request.POST or None, instance=instance, version=version)
+    differences = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_renovation(
+                user=request.user,
+                household=household,
+                section=section,
+                data=form.section_data(),
+                version=form.cleaned_data.get("version") or "",
+            )
+        except services.StaleEdit as exc:
+            messages.error(request, _stale_message(exc, title))
+            fields = services.RENOVATION_SECTIONS[section]
+            current = exc.current if hasattr(exc.current, "method") else None
+            if current is not None:
+                differences = _differences(form, current, fields)
+            form = _refreshed(form, services.renovation_version(current, section))
+        except services.NoRenovation:
+            return redirect("registry:renovation_edit", pk=pk, section="works")
+        else:
+            messages.success(request, f"已保存“{title}”。")
+            return redirect(f"{reverse('registry:household_detail', args=[pk])}#renovation")
+    if renovation is None:
+        title = "登记危房改造"
+    return _form_page(request, form, household, title, differences, renovation)
+
+
+# --- photos -----------------------------------------------------------------------------------------
+@csrf_exempt  # checked in _photo_upload, once the upload handlers are in place
+@allow(services.EDITORS)
+def photo_upload(request, pk: int):
+    household = _household(request, pk)
+    limiter = None
+    if request.method == "POST":
+        length = _int(request.META.get("CONTENT_LENGTH")) or 0
+        if length > photos.max_bytes() + 256 * 1024:
+            # Refused before the body is read (nothing is changed, so no token is needed).
+            form = forms.PhotoForm()
+            form.too_large = (
+                f"照片过大，不能超过 {photos.human_size(photos.max_bytes())}，"
+                "请压缩后再上传，或直接用手机拍照上传。"
+            )
+            return _photo_page(request, household, form, status=413)
+        limiter = photos.LimitedUploadHandler(request)
+        request.upload_handlers.insert(0, limiter)
+    return _photo_upload(request, household, limiter)
+
+
+@csrf_protect
+def _photo_upload(request, household, limiter):
+    form = forms.PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if limiter is not None and limiter.too_large:
+            form.is_valid()
+            form.errors.pop("photo", None)
+            limit = photos.human_size(photos.max_bytes())
+            form.add_error("photo", f"照片过大，不能超过 {limit}。")
+        elif form.is_valid():
+            upload = form.cleaned_data["photo"]
+            try:
+                photo = photos.inspect(upload)
+            except photos.PhotoError as exc:
+                form.add_error("photo", str(exc))
+            else:
+                services.add_photo(
+                    user=request.user,
+                    household=household,
+                    photo=photo,
+                    original_name=upload.name,
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _photo_saved_message(photo))
+                url = reverse("registry:household_detail", args=[household.pk])
+                return redirect(f"{url}#photos")
+    return _photo_page(request, household, form)
+
+
+def _photo_saved_message(photo: photos.Photo) -> str:
+    parts = ["照片已上传"]
+    if photo.taken_at:
+        parts.append(f"拍摄时间 {timezone.localtime(photo.taken_at):%Y-%m-%d %H:%M}")
+    else:
+        parts.append("照片中没有拍摄时间")
+    if photo.latitude is not None:
+        parts.append(f"拍摄位置 {photo.latitude}, {photo.longitude}")
+    else:
+        parts.append("照片中没有位置信息")
+    return "，".join(parts) + "。"
+
+
+def _photo_page(request, household, form, status=200):
+    return render(
+        request,
+        "registry/photo_form.html",
+        {
+            "household": household,
+            "form": form,
+            "max_bytes": photos.max_bytes(),
+            "max_size": photos.human_size(photos.max_bytes()),
+        },
+        status=status,
+    )
+
+
+@allow(services.READERS)
+def photo_file(request, pk: int, photo_pk: int):
+    """A stored photo (or its thumbnail), only through the household's scope."""
+    household = _household(request, pk)
+    photo = get_scoped_or_404(request, Attachment.objects.filter(household=household), pk=photo_pk)
+    name = photo.file.name
+    content_type = photo.content_type
+    if request.GET.get("size") == "thumb":
+        thumb = services.thumbnail_name(name)
+        if default_storage.exists(thumb):
+            name, content_type = thumb, "image/jpeg"
+    if content_type not in ("image/jpeg", "image/png"):
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("照片文件缺失") from None
+    extension = ".png" if content_type == "image/png" else ".jpg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

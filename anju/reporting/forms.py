@@ -1,0 +1,120 @@
+"""Forms of the reporting pages. Messages are Chinese and name the field."""
+
+from __future__ import annotations
+
+from django import forms
+
+from anju.reporting import services, workplan
+from anju.reporting.models import Weekday
+
+
+def _date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": f"请填写{label}。",
+            "invalid": f"{label}应为日期，如 2022-06-15。",
+        },
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+
+class ScheduleForm(forms.Form):
+    mobilise_ends_on = _date(
+        "动员部署阶段截止日期", "方案要求：5 月底前。各乡镇在此前上传工作方案。"
+    )
+    rectify_ends_on = _date(
+        "排查整改阶段截止日期",
+        "方案要求：6 月中旬前。第 1 周从排查整改阶段第一天开始；此后不再接收周报。",
+    )
+    accept_ends_on = _date("总结验收阶段截止日期", "方案要求：6 月 25 日前。")
+    report_weekday = forms.TypedChoiceField(
+        label="每周报送日",
+        choices=Weekday.choices,
+        coerce=int,
+        error_messages={"required": "请选择每周报送日。", "invalid_choice": "请选择每周报送日。"},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    report_time = forms.TimeField(
+        label="报送截止时刻",
+        help_text="北京时间，精确到分钟。截止时刻当分当秒（如 17:00:00）报送算按时，晚 1 秒算逾期。",
+        input_formats=["%H:%M"],
+        error_messages={"required": "请填写报送截止时刻。", "invalid": "报送截止时刻应如 17:00。"},
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        self.campaign = campaign
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        errors = services.validate_schedule(campaign=self.campaign, **data)
+        for name, message in errors.items():
+            self.add_error(None if name == "__all__" else name, message)
+        return data
+
+
+class WorkPlanForm(forms.Form):
+    file = forms.FileField(
+        label="工作方案文件",
+        help_text=(
+            f"PDF、DOC 或 DOCX，不超过 {workplan.max_bytes() // (1024 * 1024)} MB；"
+            "按文件内容检查，含宏或脚本的文件不能上传。"
+        ),
+        error_messages={"required": "请选择工作方案文件。", "empty": "所选文件是空文件。"},
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": workplan.ACCEPT}),
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由",
+        max_length=1000,
+        error_messages={
+            "required": "退回必须填写退回理由，写明需要乡镇改正什么。",
+            "max_length": "退回理由不能超过 1000 字。",
+        },
+        help_text="写明需要乡镇改正什么，乡镇经办人会收到提醒。",
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+    new_due_at = forms.DateTimeField(
+        label="重新报送截止时间",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": "请填写重新报送截止时间。",
+            "invalid": "重新报送截止时间应如 2022-06-08 17:00。",
+        },
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+
+    def apply_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+class CompareForm(forms.Form):
+    township = forms.TypedChoiceField(label="乡镇", coerce=int, required=False)
+    a = forms.TypedChoiceField(label="对比周次", coerce=int)
+    b = forms.TypedChoiceField(label="与", coerce=int)
+
+    def __init__(self, *args, townships, week_numbers, township_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township_required:
+            self.fields["township"].choices = [(t.pk, t.name) for t in townships]
+            self.fields["township"].required = True
+        else:
+            del self.fields["township"]
+        choices = [(n, f"第{n}周") for n in week_numbers]
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-select"
+            f.error_messages["invalid_choice"] = f"请选择{f.label}。"
+            f.error_messages["required"] = f"请选择{f.label}。"

@@ -1,0 +1,94 @@
+"""The township's ledger as reporting sees it: frozen as data, compared, and laid out as
+the official workbook — all through ``anju.rectification.snapshot`` and
+``official_ledger.build``, so a file rebuilt from week 3's submission and today's download
+come from the same code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from anju.rectification import official_ledger
+from anju.rectification.models import LedgerEntry, Source, State
+from anju.rectification.snapshot import differences, ledger_snapshot, official_rows
+
+FIELD_LABELS = {
+    "number": "序号",
+    "problem_type": "问题类型",
+    "nature": "问题性质",
+    "aspect": "问题方面",
+    "description": "问题表述",
+    "measures": "整改措施",
+    "deadline": "完成时限",
+    "responsible_unit": "责任单位",
+    "responsible_leader": "责任领导",
+    "cause": "产生原因及分析",
+    "source": "来源",
+    "state": "状态",
+    "village": "行政村",
+    "households": "涉及户数",
+    "evidence": "佐证材料数",
+}
+_DISPLAY = {
+    "state": {s.value: str(s.label) for s in State},
+    "source": {s.value: str(s.label) for s in Source},
+}
+
+
+def current_entries(campaign, township) -> list[dict]:
+    """The township's ledger now (entries not in draft), as ``ledger_snapshot`` data."""
+    entries = (
+        LedgerEntry.objects.in_ledger()
+        .filter(campaign=campaign, township=township)
+        .select_related("village")
+    )
+    return ledger_snapshot(entries)
+
+
+def display(field: str, value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    return _DISPLAY.get(field, {}).get(value, str(value))
+
+
+def readable(diff: dict | None) -> dict:
+    """``differences(...)`` with Chinese field names and display values, for the pages."""
+    if not diff:
+        return {"added": [], "removed": [], "changed": [], "total": 0}
+    changed = [
+        {
+            "id": item["id"],
+            "number": item["number"],
+            "fields": [
+                {
+                    "name": FIELD_LABELS.get(name, name),
+                    "old": display(name, pair[0]),
+                    "new": display(name, pair[1]),
+                }
+                for name, pair in item["fields"].items()
+            ],
+        }
+        for item in diff.get("changed", [])
+    ]
+    added, removed = diff.get("added", []), diff.get("removed", [])
+    return {
+        "added": added,
+        "removed": removed,
+        "changed": changed,
+        "total": len(added) + len(removed) + len(changed),
+    }
+
+
+def compare(before: list[dict], after: list[dict]) -> dict:
+    return readable(differences(before, after))
+
+
+def workbook(*, township, entries: list[dict], as_of: dt.date | None) -> tuple[bytes, int]:
+    """The official 整改台账 (.xlsx) of ``entries`` and its number of rows."""
+    rows = official_rows(entries)
+    data = official_ledger.build(
+        county_name=township.parent.name if township.parent_id else "",
+        unit_name=township.government_name,
+        as_of=as_of,
+        rows=rows,
+    )
+    return data, len(rows)

@@ -1,0 +1,519 @@
+"""Use cases of weekly reporting. Keyword-only, one transaction each, every change audited;
+called alike by the pages, the commands and the demo.
+
+    prepare (乡镇经办人)  →  待审批
+    approve (乡镇主要负责人) → 已报送: server time, chained hash, differences frozen
+    accept  (市住建局审核员) → 已通过
+    return_submission (审核员, reason + new due time) → 已退回; the township then prepares
+        and approves a new submission for the same week, judged against the new due time.
+
+State changes are conditional updates (``… WHERE status = expected``): when two people act
+at once exactly one succeeds and the other is told the report has changed. The database
+keeps at most one live (not returned) submission per township and week, and one chain
+position per township, so a race can never produce two reports or a forked chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from anju.accounts.roles import Role
+from anju.audit.events import Event
+from anju.audit.services import record
+from anju.core.models import Reminder
+from anju.core.reminders import remind, users_of
+from anju.rectification.snapshot import content_hash, differences
+from anju.reporting import extras, ledger, workplan
+from anju.reporting import weeks as cal
+from anju.reporting.models import Schedule, Status, WeeklySubmission, WorkPlan
+
+OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
+HEADS = frozenset({Role.TOWNSHIP_HEAD})
+REVIEWERS = frozenset({Role.CITY_REVIEWER})
+ADMINS = frozenset({Role.CITY_ADMIN})
+
+STALE = "该周报刚被他人处理，状态已变化。请刷新页面后重试。"
+
+
+class ReportingError(Exception):
+    """An action refused, with a Chinese message for the user."""
+
+
+# --- who may act ------------------------------------------------------------------------
+def _name(user) -> str:
+    return (getattr(user, "full_name", "") or user.get_username())[:60]
+
+
+def _require_township(actor, township, roles, what: str) -> None:
+    if actor.role not in roles or actor.unit_id != township.pk:
+        who = "、".join(str(Role(r).label) for r in sorted(roles))
+        raise ReportingError(f"只有{township.name}的{who}可以{what}。")
+
+
+def _require_reviewer(actor, township, what: str) -> None:
+    if actor.role not in REVIEWERS or township.parent_id != actor.unit_id:
+        raise ReportingError(f"只有市住建局审核员可以{what}。")
+
+
+# --- the schedule -----------------------------------------------------------------------
+def schedule_of(campaign) -> Schedule | None:
+    return Schedule.objects.filter(campaign=campaign).select_related("campaign").first()
+
+
+def _schedule(campaign) -> Schedule:
+    schedule = schedule_of(campaign)
+    if schedule is None:
+        raise ReportingError(
+            "市住建局尚未设置本轮“回头看”的报送安排（阶段与每周截止时间），暂不能报送周报。"
+        )
+    return schedule
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def validate_schedule(
+    *,
+    campaign,
+    mobilise_ends_on: dt.date,
+    rectify_ends_on: dt.date,
+    accept_ends_on: dt.date,
+    report_weekday: int,
+    report_time: dt.time,
+) -> dict[str, str]:
+    """Field → Chinese message for each problem (empty when the schedule may be saved)."""
+    errors: dict[str, str] = {}
+    start, end = campaign.starts_on, campaign.ends_on
+    if mobilise_ends_on < start:
+        errors["mobilise_ends_on"] = f"动员部署阶段截止日期不能早于本轮开始日期（{_day(start)}）。"
+    if rectify_ends_on <= mobilise_ends_on:
+        errors["rectify_ends_on"] = "排查整改阶段截止日期应晚于动员部署阶段截止日期。"
+    if accept_ends_on <= rectify_ends_on:
+        errors["accept_ends_on"] = "总结验收阶段截止日期应晚于排查整改阶段截止日期。"
+    elif accept_ends_on > end:
+        errors["accept_ends_on"] = f"总结验收阶段截止日期不能晚于本轮结束日期（{_day(end)}）。"
+    if not 0 <= int(report_weekday) <= 6:
+        errors["report_weekday"] = "请选择每周报送日（星期一至星期日）。"
+    if report_time.second or report_time.microsecond:
+        errors["report_time"] = "报送截止时刻精确到分钟，如 17:00。"
+    if errors:
+        return errors
+    existing = schedule_of(campaign)
+    if existing is not None:
+        used = sorted(
+            set(WeeklySubmission.objects.filter(campaign=campaign).values_list("week", flat=True))
+        )
+        old = {w.number: w for w in cal.weeks(existing)}
+        new = {
+            w.number: w
+            for w in cal.compute_weeks(
+                rectify_starts_on=mobilise_ends_on + dt.timedelta(days=1),
+                rectify_ends_on=rectify_ends_on,
+                weekday=int(report_weekday),
+                time=report_time,
+            )
+        }
+        moved = [n for n in used if old.get(n) != new.get(n)]
+        if moved:
+            errors["__all__"] = (
+                f"已有乡镇报送第{'、'.join(str(n) for n in moved)}周周报，这些周的起止日期和截止时间不能再改变。"
+                "请只调整尚无报送的周（例如延后排查整改阶段截止日期）。"
+            )
+    return errors
+
+
+def save_schedule(
+    *,
+    actor,
+    campaign,
+    mobilise_ends_on: dt.date,
+    rectify_ends_on: dt.date,
+    accept_ends_on: dt.date,
+    report_weekday: int,
+    report_time: dt.time,
+) -> Schedule:
+    if actor.role not in ADMINS or campaign.county_id != actor.unit_id:
+        raise ReportingError("只有市住建局管理员可以设置报送安排。")
+    values = {
+        "mobilise_ends_on": mobilise_ends_on,
+        "rectify_ends_on": rectify_ends_on,
+        "accept_ends_on": accept_ends_on,
+        "report_weekday": int(report_weekday),
+        "report_time": report_time,
+    }
+    errors = validate_schedule(campaign=campaign, **values)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        schedule = Schedule.objects.select_for_update().filter(campaign=campaign).first()
+        schedule = schedule or Schedule(campaign=campaign)
+        for name, value in values.items():
+            setattr(schedule, name, value)
+        schedule.updated_by = actor
+        schedule.save()
+    return schedule
+
+
+# --- work plans (动员部署) -----------------------------------------------------------------
+def upload_work_plan(*, actor, campaign, township, upload) -> WorkPlan:
+    """Store the township's 工作方案 under a generated name; raises ValidationError
+    ({"file": message}) when the file is refused."""
+    _require_township(actor, township, OFFICERS, "上传本乡镇的工作方案")
+    try:
+        checked = workplan.check(upload)
+    except workplan.WorkPlanError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    plan = WorkPlan(
+        campaign=campaign,
+        township=township,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_by_name=_name(actor),
+    )
+    plan.file.save("plan", ContentFile(checked.content), save=False)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except Exception:
+        plan.file.storage.delete(plan.file.name)
+        raise
+    return plan
+
+
+# --- weekly submissions -----------------------------------------------------------------
+def _normalised(doc: dict) -> dict:
+    """The document exactly as the database gives it back (JSON types only)."""
+    return json.loads(json.dumps(doc, ensure_ascii=False))
+
+
+def _already(live: WeeklySubmission) -> ReportingError:
+    label = f"{live.township.name}第{live.week}周周报"
+    if live.status == Status.AWAITING:
+        return ReportingError(
+            f"{label}已于{cal.due_text(live.prepared_at)}提交审批，正等待乡镇主要负责人审批，不能重复提交。"
+            "台账有变化的，可在该周报页面点“重新生成”。"
+        )
+    return ReportingError(
+        f"{label}已于{cal.due_text(live.submitted_at)}报送，不能重复报送。"
+        "此后对台账的修改会在下一次报送时作为变化列出；如需更正本周报送，请联系市住建局退回。"
+    )
+
+
+def _check_open(schedule, at: dt.datetime) -> None:
+    if at >= cal.rectify_closes_at(schedule):
+        raise ReportingError(
+            f"排查整改阶段已于{_day(schedule.rectify_ends_on)}结束，不能再报送周报。"
+        )
+
+
+def prepare(*, actor, campaign, township, week: int) -> WeeklySubmission:
+    """The officer freezes the township's ledger for ``week`` and sends it to the head."""
+    _require_township(actor, township, OFFICERS, "提交本乡镇的周报")
+    entries = ledger.current_entries(campaign, township)
+    figures = extras.collect(township, campaign)
+    return _prepare(
+        campaign=campaign,
+        township=township,
+        week=week,
+        entries=entries,
+        figures=figures,
+        actor=actor,
+        name=_name(actor),
+        at=cal.server_now(),
+    )
+
+
+def _prepare(
+    *, campaign, township, week: int, entries, figures, actor, name: str, at: dt.datetime
+) -> WeeklySubmission:
+    """``at`` is the server clock (the demo passes past server times for its history)."""
+    schedule = _schedule(campaign)
+    w = cal.week(schedule, week)
+    if w is None:
+        total = len(cal.weeks(schedule))
+        raise ReportingError(f"第{week}周不在本轮排查整改阶段内（共{total}周）。")
+    _check_open(schedule, at)
+    if w.starts_on > at.astimezone(cal.local_zone()).date():
+        raise ReportingError(f"{w.label}（{w.span}）尚未开始，不能提前报送。")
+    same_week = WeeklySubmission.objects.filter(campaign=campaign, township=township, week=week)
+    with transaction.atomic():
+        live = same_week.live().select_related("township").first()
+        if live is not None:
+            raise _already(live)
+        returned = same_week.filter(status=Status.RETURNED).order_by("-id").first()
+        doc = _normalised(
+            {
+                "township": township.code,
+                "township_name": township.name,
+                "campaign": campaign.pk,
+                "week": w.number,
+                "week_span": [w.starts_on.isoformat(), w.ends_on.isoformat()],
+                "prepared_at": at.isoformat(),
+                "prepared_by": name,
+                "entries": entries,
+                "extras": figures,
+            }
+        )
+        submission = WeeklySubmission(
+            campaign=campaign,
+            township=township,
+            week=w.number,
+            status=Status.AWAITING,
+            due_at=returned.new_due_at if returned else w.due_at,
+            snapshot=doc,
+            entry_count=len(entries),
+            prepared_by=actor,
+            prepared_by_name=name,
+            prepared_at=at,
+            resubmission_of=returned,
+        )
+        try:
+            with transaction.atomic():
+                submission.save()
+        except IntegrityError:
+            live = same_week.live().select_related("township").first()
+            raise (_already(live) if live else ReportingError(STALE)) from None
+    remind(
+        users_of(township, [Role.TOWNSHIP_HEAD]),
+        kind="weekly_approval",
+        title=f"{township.name}第{w.number}周周报待您审批（截止{cal.due_text(submission.due_at)}）",
+        url=reverse("reporting:submission", args=[submission.pk]),
+        key=f"reporting:approve:{submission.pk}",
+    )
+    return submission
+
+
+def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
+    """Freeze the ledger again while the report still awaits the head's approval."""
+    township = submission.township
+    _require_township(actor, township, OFFICERS, "重新生成本乡镇的周报")
+    submission.refresh_from_db()
+    if submission.status != Status.AWAITING:
+        raise ReportingError(f"该周报已{submission.get_status_display()}，不能再重新生成。")
+    at = cal.server_now()
+    entries = ledger.current_entries(submission.campaign, township)
+    doc = _normalised(
+        {
+            **submission.snapshot,
+            "prepared_at": at.isoformat(),
+            "prepared_by": _name(actor),
+            "entries": entries,
+            "extras": extras.collect(township, submission.campaign),
+        }
+    )
+    with transaction.atomic():
+        changed = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.AWAITING).update(
+            snapshot=doc,
+            entry_count=len(entries),
+            prepared_by=actor,
+            prepared_by_name=_name(actor),
+            prepared_at=at,
+            updated_at=at,
+        )
+        if not changed:
+            raise ReportingError(STALE)
+        submission.refresh_from_db()
+        record(
+            Event.UPDATE,
+            obj=submission,
+            detail={"regenerated": True, "entries": len(entries), "prepared_at": at},
+        )
+    return submission
+
+
+def approve(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
+    """The township head approves: this sends the report, at the server's time."""
+    _require_township(actor, submission.township, HEADS, "审批本乡镇的周报")
+    return _approve(submission=submission, actor=actor, name=_name(actor), at=cal.server_now())
+
+
+def _approve(*, submission: WeeklySubmission, actor, name: str, at: dt.datetime):
+    schedule = _schedule(submission.campaign)
+    submission.refresh_from_db()
+    if submission.status != Status.AWAITING:
+        raise ReportingError(
+            f"该周报当前为“{submission.get_status_display()}”，不能审批报送。请刷新页面查看最新状态。"
+        )
+    _check_open(schedule, at)
+    chain = WeeklySubmission.objects.filter(
+        campaign_id=submission.campaign_id, township_id=submission.township_id, seq__isnull=False
+    )
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                previous = chain.order_by("-seq").first()
+                seq = previous.seq + 1 if previous else 1
+                prev_hash = previous.content_hash if previous else ""
+                doc = _normalised(
+                    {
+                        **submission.snapshot,
+                        "submitted_at": at.isoformat(),
+                        "approved_by": name,
+                        "due_at": submission.due_at.isoformat(),
+                        "seq": seq,
+                    }
+                )
+                digest = content_hash(doc, previous=prev_hash)
+                diff = differences(previous.entries, doc["entries"]) if previous else None
+                sent = WeeklySubmission.objects.filter(
+                    pk=submission.pk, status=Status.AWAITING
+                ).update(
+                    status=Status.SUBMITTED,
+                    snapshot=doc,
+                    submitted_at=at,
+                    approved_by=actor,
+                    approved_by_name=name,
+                    seq=seq,
+                    prev_hash=prev_hash,
+                    content_hash=digest,
+                    compared_with=previous,
+                    differences=diff,
+                    updated_at=at,
+                )
+                if not sent:
+                    raise ReportingError(STALE)
+                submission.refresh_from_db()
+                # The head's "待审批" reminder is done with.
+                Reminder.objects.filter(
+                    key=f"reporting:approve:{submission.pk}", read_at__isnull=True
+                ).update(read_at=at)
+                record(
+                    Event.SUBMIT,
+                    obj=submission,
+                    detail={
+                        "week": submission.week,
+                        "submitted_at": at,
+                        "due_at": submission.due_at,
+                        "on_time": submission.on_time,
+                        "entries": submission.entry_count,
+                        "seq": seq,
+                        "prev_hash": prev_hash,
+                        "content_hash": digest,
+                    },
+                )
+            return submission
+        except IntegrityError:  # another week of the township took the same chain position
+            if attempt == 4:
+                raise ReportingError("同时有其他周报在报送，请稍后重试。") from None
+    raise AssertionError("unreachable")
+
+
+def _reviewable(submission: WeeklySubmission, verb: str) -> None:
+    submission.refresh_from_db()
+    if submission.status != Status.SUBMITTED:
+        raise ReportingError(
+            f"该周报当前为“{submission.get_status_display()}”，不能{verb}。请刷新页面查看最新状态。"
+        )
+
+
+def accept(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
+    _require_reviewer(actor, submission.township, "审核通过周报")
+    return _accept(submission=submission, actor=actor, at=cal.server_now())
+
+
+def _accept(*, submission: WeeklySubmission, actor, at: dt.datetime) -> WeeklySubmission:
+    _reviewable(submission, "通过")
+    with transaction.atomic():
+        done = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.SUBMITTED).update(
+            status=Status.ACCEPTED,
+            reviewed_by=actor,
+            reviewed_by_name=_name(actor),
+            reviewed_at=at,
+            updated_at=at,
+        )
+        if not done:
+            raise ReportingError(STALE)
+        submission.refresh_from_db()
+        record(Event.ACCEPT, obj=submission, detail={"week": submission.week, "reviewed_at": at})
+    return submission
+
+
+def validate_return(
+    *, schedule, reason: str, new_due_at: dt.datetime | None, now: dt.datetime
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (reason or "").strip():
+        errors["reason"] = "退回必须填写退回理由，写明需要乡镇改正什么。"
+    closes = cal.rectify_closes_at(schedule)
+    if new_due_at is None:
+        errors["new_due_at"] = "请填写重新报送截止时间。"
+    elif new_due_at <= now:
+        errors["new_due_at"] = f"重新报送截止时间应晚于现在（{cal.due_text(now)}）。"
+    elif new_due_at > closes:
+        errors["new_due_at"] = (
+            f"重新报送截止时间不能晚于排查整改阶段结束（{_day(schedule.rectify_ends_on)} 24:00）。"
+        )
+    return errors
+
+
+def return_submission(
+    *, actor, submission: WeeklySubmission, reason: str, new_due_at: dt.datetime | None
+) -> WeeklySubmission:
+    """Return a sent report with a reason and a new due time; raises ValidationError with
+    field messages ("reason", "new_due_at") or ReportingError."""
+    _require_reviewer(actor, submission.township, "退回周报")
+    return _return(
+        submission=submission,
+        actor=actor,
+        reason=reason,
+        new_due_at=new_due_at,
+        at=cal.server_now(),
+    )
+
+
+def _return(*, submission, actor, reason: str, new_due_at, at: dt.datetime) -> WeeklySubmission:
+    _reviewable(submission, "退回")
+    schedule = _schedule(submission.campaign)
+    if new_due_at is not None:
+        new_due_at = new_due_at.replace(second=0, microsecond=0)
+    errors = validate_return(schedule=schedule, reason=reason, new_due_at=new_due_at, now=at)
+    if errors:
+        raise ValidationError(errors)
+    reason = reason.strip()
+    with transaction.atomic():
+        done = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.SUBMITTED).update(
+            status=Status.RETURNED,
+            reviewed_by=actor,
+            reviewed_by_name=_name(actor),
+            reviewed_at=at,
+            return_reason=reason,
+            new_due_at=new_due_at,
+            updated_at=at,
+        )
+        if not done:
+            raise ReportingError(STALE)
+        submission.refresh_from_db()
+        record(
+            Event.RETURN,
+            obj=submission,
+            detail={"week": submission.week, "reason": reason, "new_due_at": new_due_at},
+        )
+    notify_returned(submission)
+    return submission
+
+
+def notify_returned(submission: WeeklySubmission) -> int:
+    """The officer (and head) of the township are told why and by when (once per return)."""
+    township = submission.township
+    return remind(
+        users_of(township, [Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_HEAD]),
+        kind="weekly_returned",
+        title=(
+            f"第{submission.week}周周报被市住建局退回：{submission.return_reason}"
+            f"（请于{cal.due_text(submission.new_due_at)}前重新报送）"
+        ),
+        url=reverse("reporting:submission", args=[submission.pk]),
+        key=f"reporting:returned:{submission.pk}",
+        level="warning",
+    )

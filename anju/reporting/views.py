@@ -1,0 +1,302 @@
+"""The reporting pages: the city's township × week grid and the township's own page, the
+schedule and work plans, one submission (its frozen ledger, differences and actions), and
+the comparison of two weeks. Thin: the work is in ``services``; every view has an access
+rule, and submissions come through ``get_scoped_or_404`` (another township's are 404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.core.access import allow
+from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.scoping import get_scoped_or_404
+from anju.rectification.snapshot import official_rows
+from anju.reporting import forms, ledger, pages, selectors, services
+from anju.reporting import weeks as cal
+from anju.reporting.models import WeeklySubmission, WorkPlan
+
+VIEWERS = CITY | TOWNSHIP
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _submission(request, pk: int) -> WeeklySubmission:
+    return get_scoped_or_404(
+        request,
+        WeeklySubmission.objects.select_related(
+            "campaign", "township", "township__parent", "compared_with", "resubmission_of"
+        ),
+        pk=pk,
+    )
+
+
+# --- the index: the city's grid, or the township's own page ------------------------------
+@allow(VIEWERS)
+def index(request):
+    user = request.user
+    campaign = selectors.campaign_for(user)
+    schedule = selectors.schedule_for(campaign)
+    now = cal.server_now()
+    if selectors.is_city(user):
+        context = pages.grid_context(user, campaign, schedule, now)
+        return render(request, "reporting/grid.html", context)
+    context = pages.township_context(user, campaign, schedule, now)
+    return render(request, "reporting/township.html", context)
+
+
+# --- the schedule --------------------------------------------------------------------------
+@allow(VIEWERS)
+def schedule(request):
+    campaign = selectors.campaign_for(request.user)
+    return render(
+        request,
+        "reporting/schedule.html",
+        pages.schedule_context(request.user, campaign, selectors.schedule_for(campaign)),
+    )
+
+
+@allow(Role.CITY_ADMIN)
+def schedule_edit(request):
+    campaign = selectors.campaign_for(request.user)
+    if campaign is None:
+        raise Http404("尚无“回头看”工作")
+    current = selectors.schedule_for(campaign)
+    if request.method == "POST":
+        form = forms.ScheduleForm(request.POST, campaign=campaign)
+        if form.is_valid():
+            try:
+                services.save_schedule(actor=request.user, campaign=campaign, **form.cleaned_data)
+            except ValidationError as exc:
+                for name, message_list in exc.message_dict.items():
+                    for message in message_list:
+                        form.add_error(None if name == "__all__" else name, message)
+            except services.ReportingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request, "报送安排已保存，各周的起止日期和截止时间已按新安排计算。"
+                )
+                return redirect("reporting:schedule")
+    else:
+        form = forms.ScheduleForm(
+            campaign=campaign, initial=pages.schedule_initial(campaign, current)
+        )
+    return render(
+        request,
+        "reporting/schedule_form.html",
+        {"form": form, "campaign": campaign, "schedule": current},
+    )
+
+
+# --- work plans (动员部署) -------------------------------------------------------------------
+@allow(VIEWERS)
+def work_plans(request, form=None):
+    campaign = selectors.campaign_for(request.user)
+    context = pages.work_plans_context(request.user, campaign, selectors.schedule_for(campaign))
+    if request.user.role == Role.TOWNSHIP_OFFICER and campaign is not None:
+        context["form"] = form or forms.WorkPlanForm()
+    return render(request, "reporting/work_plans.html", context)
+
+
+@allow(Role.TOWNSHIP_OFFICER)
+@require_POST
+def work_plan_upload(request):
+    campaign = selectors.campaign_for(request.user)
+    if campaign is None:
+        raise Http404("尚无“回头看”工作")
+    form = forms.WorkPlanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            plan = services.upload_work_plan(
+                actor=request.user,
+                campaign=campaign,
+                township=request.user.unit,
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            for message in exc.message_dict.get("file", exc.messages):
+                form.add_error("file", message)
+        except services.ReportingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"工作方案“{plan.original_name}”已上传。")
+            return redirect("reporting:work_plans")
+    return work_plans.__wrapped__(request, form=form)
+
+
+@allow(VIEWERS)
+def work_plan_file(request, pk: int):
+    plan = get_scoped_or_404(request, WorkPlan.objects.select_related("township"), pk=pk)
+    try:
+        handle = default_storage.open(plan.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("文件缺失") from None
+    response = FileResponse(handle, content_type=plan.content_type)
+    name = f"{plan.township.name}工作方案{plan.extension}"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- one submission ------------------------------------------------------------------------
+@allow(Role.TOWNSHIP_OFFICER)
+@require_POST
+def prepare(request):
+    user = request.user
+    campaign = selectors.campaign_for(user)
+    week = request.POST.get("week", "")
+    if campaign is None or not week.isdigit():
+        messages.error(request, "请选择要报送的周次。")
+        return redirect("reporting:index")
+    try:
+        submission = services.prepare(
+            actor=user, campaign=campaign, township=user.unit, week=int(week)
+        )
+    except services.ReportingError as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:index")
+    messages.success(
+        request,
+        f"第{submission.week}周周报已生成（台账 {submission.entry_count} 条），已提交乡镇主要负责人审批。"
+        "审批后即报送市住建局。",
+    )
+    return redirect("reporting:submission", pk=submission.pk)
+
+
+@allow(VIEWERS)
+def submission_detail(request, pk: int, return_form=None):
+    submission = _submission(request, pk)
+    context = pages.submission_context(request.user, submission, cal.server_now())
+    if context["can_review"]:
+        context["return_form"] = return_form or forms.ReturnForm(
+            initial={"new_due_at": pages.suggested_new_due(submission, cal.server_now())}
+        )
+    return render(request, "reporting/submission.html", context)
+
+
+def _act(request, pk: int, action, success: str):
+    submission = _submission(request, pk)
+    try:
+        action(actor=request.user, submission=submission)
+    except services.ReportingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success.format(s=submission))
+    return redirect("reporting:submission", pk=pk)
+
+
+@allow(Role.TOWNSHIP_OFFICER)
+@require_POST
+def refresh(request, pk: int):
+    return _act(request, pk, services.refresh, "已按当前台账重新生成第{s.week}周周报，等待审批。")
+
+
+@allow(Role.TOWNSHIP_HEAD)
+@require_POST
+def approve(request, pk: int):
+    return _act(request, pk, services.approve, "已审批，第{s.week}周周报已报送市住建局。")
+
+
+@allow(Role.CITY_REVIEWER)
+@require_POST
+def accept(request, pk: int):
+    return _act(request, pk, services.accept, "已审核通过{s.township.name}第{s.week}周周报。")
+
+
+@allow(Role.CITY_REVIEWER)
+@require_POST
+def return_view(request, pk: int):
+    submission = _submission(request, pk)
+    form = forms.ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_submission(
+                actor=request.user,
+                submission=submission,
+                reason=form.cleaned_data["reason"],
+                new_due_at=form.cleaned_data["new_due_at"],
+            )
+        except ValidationError as exc:
+            form.apply_errors({k: " ".join(v) for k, v in exc.message_dict.items()})
+        except services.ReportingError as exc:
+            messages.error(request, str(exc))
+            return redirect("reporting:submission", pk=pk)
+        else:
+            messages.success(
+                request,
+                f"已退回{submission.township.name}第{submission.week}周周报，并提醒乡镇经办人。",
+            )
+            return redirect("reporting:submission", pk=pk)
+    return submission_detail.__wrapped__(request, pk, return_form=form)
+
+
+@allow(VIEWERS)
+@require_POST
+def download(request, pk: int):
+    """The submission's frozen ledger as the official workbook (audited export)."""
+    submission = _submission(request, pk)
+    rows = len(official_rows(submission.entries))
+    try:
+        authorize_export(request, rows=rows, unmasked=False, reason=request.POST.get("reason", ""))
+    except ExportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:submission", pk=pk)
+    moment = submission.submitted_at or submission.prepared_at
+    data, count = ledger.workbook(
+        township=submission.township,
+        entries=submission.entries,
+        as_of=moment.astimezone(cal.local_zone()).date(),
+    )
+    record_export(
+        what="reporting.weekly_ledger",
+        filters={
+            "submission": submission.pk,
+            "township": submission.township.code,
+            "week": submission.week,
+        },
+        rows=count,
+        content=data,
+        unmasked=False,
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    name = f"{submission.township.name}整改台账（第{submission.week}周报送）.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- compare two weeks -----------------------------------------------------------------------
+@allow(VIEWERS)
+def compare(request):
+    user = request.user
+    campaign = selectors.campaign_for(user)
+    schedule = selectors.schedule_for(campaign)
+    if campaign is None or schedule is None:
+        return render(request, "reporting/compare.html", {"campaign": campaign, "form": None})
+    townships = list(selectors.townships_for(user))
+    week_numbers = [w.number for w in cal.weeks(schedule)]
+    form = forms.CompareForm(
+        request.GET or None,
+        townships=townships,
+        week_numbers=week_numbers,
+        township_required=selectors.is_city(user),
+    )
+    context = {"campaign": campaign, "form": form, "is_city": selectors.is_city(user)}
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data.get("township")
+        township = (
+            next(t for t in townships if t.pk == chosen) if selectors.is_city(user) else user.unit
+        )
+        context.update(
+            pages.compare_context(
+                user, campaign, township, form.cleaned_data["a"], form.cleaned_data["b"]
+            )
+        )
+    return render(request, "reporting/compare.html", context)

@@ -1,0 +1,114 @@
+"""Aspect 2 — dynamic monitoring (动态监测), RULES.md A2-01 … A2-03."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from anju.registry.choices import RiskState
+from anju.screening.rules.base import (
+    DANGEROUS,
+    DAYS,
+    SAFE,
+    A,
+    Aspect,
+    Param,
+    R,
+    Rule,
+    Severity,
+    day,
+    days_since,
+    grade,
+    lacks,
+    older_than,
+    register,
+    undated,
+)
+
+BASIS_TIMELY = (
+    "禹建〔2022〕39号：是否对新出现的危房及时改造修缮到位；“发现一户、及时改造一户”。"
+    "国家未规定时限，期限为本系统默认参数（可由市住建局调整）。"
+)
+
+
+@register
+class A2_01(Rule):
+    code, aspect, severity = "A2-01", Aspect.MONITORING, Severity.ERROR
+    title = "危房（无房户）未纳入改造"
+    basis = BASIS_TIMELY
+    remedy = "将该户纳入危房改造计划，确定改造方式（C级维修加固、D级拆除重建、无房户新建或其他保障）并录入改造信息。"
+    params = (Param("plan_days", "鉴定后纳入改造期限", 90, "天", DAYS),)
+    fields = {"no_house": "no_house", "grade": A + "grade", "assessed_on": A + "assessed_on"}
+
+    def hits(self, households, p, as_of):
+        return households.filter(lacks("renovation")).filter(
+            Q(no_house=True)
+            | (
+                Q(assessment__grade__in=DANGEROUS)
+                & older_than(A + "assessed_on", p.plan_days, as_of)
+            )
+        )
+
+    def message(self, v, p, as_of):
+        if v["no_house"]:
+            return "无房户，尚未安排改造（新建或其他保障）"
+        return (
+            f"{grade(v['grade'])}危房，鉴定日期 {day(v['assessed_on'])}，至 {day(as_of)} 已"
+            f" {days_since(v['assessed_on'], as_of)} 天，超过 {p.plan_days} 天仍未纳入改造"
+        )
+
+
+@register
+class A2_02(Rule):
+    code, aspect, severity = "A2-02", Aspect.MONITORING, Severity.ERROR
+    title = "危房改造超期未验收"
+    basis = BASIS_TIMELY
+    remedy = "督促施工进度，竣工后及时组织验收并录入验收日期和验收后等级。"
+    params = (Param("finish_days", "鉴定后完成验收期限", 180, "天", DAYS),)
+    fields = {
+        "grade": A + "grade",
+        "assessed_on": A + "assessed_on",
+        "method": "renovation__method",
+    }
+
+    def hits(self, households, p, as_of):
+        return households.filter(
+            older_than(A + "assessed_on", p.finish_days, as_of),
+            undated(R + "accepted_on"),
+            assessment__grade__in=DANGEROUS,
+            renovation__isnull=False,
+        )
+
+    def message(self, v, p, as_of):
+        return (
+            f"{grade(v['grade'])}危房，鉴定日期 {day(v['assessed_on'])}，至 {day(as_of)} 已"
+            f" {days_since(v['assessed_on'], as_of)} 天，超过 {p.finish_days} 天仍未验收"
+            f"（改造方式 {v['method']}）"
+        )
+
+
+@register
+class A2_03(Rule):
+    code, aspect, severity = "A2-03", Aspect.MONITORING, Severity.ERROR
+    title = "住房不安全却标记为风险消除"
+    basis = "住房安全有保障是“三保障”之一：监测对象住房仍为C/D级危房或无安全住房时，不应标注风险消除（DOMAIN.md §1）。"
+    remedy = "核实住房安全情况：住房未改造验收为A/B级的，将风险状态更正为“风险未消除”，并与乡村振兴部门核对监测信息。"
+    fields = {
+        "no_house": "no_house",
+        "grade": A + "grade",
+        "accepted_on": "renovation__accepted_on",
+        "post_grade": "renovation__post_grade",
+    }
+
+    def hits(self, households, p, as_of):
+        accepted = Q(renovation__accepted_on__isnull=False)
+        safe_now = accepted & Q(renovation__post_grade__in=SAFE)
+        return households.filter(risk_state=RiskState.CLEARED).filter(
+            (Q(assessment__grade__in=DANGEROUS) & ~safe_now) | (Q(no_house=True) & ~accepted)
+        )
+
+    def message(self, v, p, as_of):
+        if v["grade"] in DANGEROUS:
+            accepted = v["accepted_on"]
+            state = f"验收后等级为{grade(v['post_grade'])}" if accepted else "尚未改造验收"
+            return f"风险状态为“风险消除”，但住房为{grade(v['grade'])}危房，{state}"
+        return "风险状态为“风险消除”，但该户为无房户，尚无已验收的改造"

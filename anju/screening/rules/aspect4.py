@@ -1,0 +1,277 @@
+"""Aspect 4 — area, subsidy, own burden (面积、补助、自筹), RULES.md A4-01 … A4-08."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Q, Value, When
+from django.db.models.functions import Least
+
+from anju.registry.choices import Method, PaymentChannel
+from anju.screening.rules.base import (
+    DAYS,
+    HALF_STEP,
+    LIMIT,
+    RATIO,
+    REBUILD,
+    Aspect,
+    DaysBetween,
+    Param,
+    R,
+    Rule,
+    Severity,
+    by_size,
+    day,
+    days_since,
+    is_not_yes,
+    num,
+    older_than,
+    register,
+)
+
+MONEY = DecimalField(max_digits=14, decimal_places=4)
+BASIS_AREA = "农村危房改造面积控制：重建（新建）住房面积应满足基本居住需要，又不得超标准建设（DOMAIN.md §3）。"
+BASIS_SUBSIDY = "许建发〔2022〕21号：C级加固维修每户不超过15000元；D级拆除重建按630元/㎡补助，1、2、3人户补助面积分别不超过24、36、48㎡，3人以上户不超过50000元。"
+BASIS_PAYMENT = "许建发〔2022〕21号：补助资金在竣工验收后30日内足额发放至农户“一卡通”账户；直接支付给施工方须有农户签字的代发协议。"
+
+
+def _persons(v) -> str:
+    return f"{v['size']}人户"
+
+
+@register
+class A4_01(Rule):
+    code, aspect, severity = "A4-01", Aspect.SUBSIDY, Severity.ERROR
+    title = "改造后面积低于最低标准"
+    basis = BASIS_AREA + "最低面积：1人20㎡、2人30㎡、3人40㎡，3人以上每人13㎡（禹州市2022年）。"
+    remedy = (
+        "核实改造后实测面积；确实低于最低标准的，督促扩建至满足基本居住需要，或说明原因报县级审核。"
+    )
+    params = (
+        Param("min_1", "1人户最低面积", Decimal(20), "㎡", LIMIT),
+        Param("min_2", "2人户最低面积", Decimal(30), "㎡", LIMIT),
+        Param("min_3", "3人户最低面积", Decimal(40), "㎡", LIMIT),
+        Param("min_each", "3人以上每人最低面积", Decimal(13), "㎡", LIMIT),
+    )
+    fields = {"size": "size", "area": R + "area_after", "minimum": "minimum"}
+
+    def hits(self, households, p, as_of):
+        minimum = by_size({1: p.min_1, 2: p.min_2, 3: p.min_3}, p.min_each)
+        return (
+            households.filter(renovation__method__in=REBUILD)
+            .annotate(minimum=minimum)
+            .filter(renovation__area_after__lt=F("minimum") - HALF_STEP)
+        )
+
+    def message(self, v, p, as_of):
+        return f"改造后面积 {num(v['area'])}㎡，低于{_persons(v)}最低标准{num(v['minimum'])}㎡"
+
+
+@register
+class A4_02(Rule):
+    code, aspect, severity = "A4-02", Aspect.SUBSIDY, Severity.WARNING
+    title = "改造后面积超过控制标准"
+    basis = (
+        BASIS_AREA + "控制面积：1至3人户60㎡，3人以上每人18㎡（2017年国家规定，当地沿用，作提示）。"
+    )
+    remedy = "核实是否超标准建设、是否因建房举债；属实的在“改造方式说明”中说明原因。"
+    params = (
+        Param("guide_small", "1至3人户控制面积", Decimal(60), "㎡", LIMIT),
+        Param("guide_each", "3人以上每人控制面积", Decimal(18), "㎡", LIMIT),
+    )
+    fields = {"size": "size", "area": R + "area_after", "guide": "guide"}
+
+    def hits(self, households, p, as_of):
+        guide = by_size(dict.fromkeys((1, 2, 3), p.guide_small), p.guide_each)
+        return (
+            households.filter(renovation__method__in=REBUILD)
+            .annotate(guide=guide)
+            .filter(renovation__area_after__gt=F("guide") + HALF_STEP)
+        )
+
+    def message(self, v, p, as_of):
+        return f"改造后面积 {num(v['area'])}㎡，超过{_persons(v)}控制标准{num(v['guide'])}㎡"
+
+
+@register
+class A4_03(Rule):
+    code, aspect, severity = "A4-03", Aspect.SUBSIDY, Severity.ERROR
+    title = "补助金额超过上限"
+    basis = BASIS_SUBSIDY
+    remedy = "核实补助标准和发放金额，超发部分依规追回，并在台账中写明处理结果。"
+    params = (
+        Param("reinforce_max", "加固维修补助上限", Decimal(15000), "元", LIMIT),
+        Param("rate", "重建每平方米补助", Decimal(630), "元/㎡", LIMIT),
+        Param("area_1", "1人户补助面积上限", Decimal(24), "㎡", LIMIT),
+        Param("area_2", "2人户补助面积上限", Decimal(36), "㎡", LIMIT),
+        Param("area_3", "3人户补助面积上限", Decimal(48), "㎡", LIMIT),
+        Param("large_max", "3人以上户重建补助上限", Decimal(50000), "元", LIMIT),
+    )
+    fields = {
+        "size": "size",
+        "method": R + "method",
+        "amount": R + "subsidy_amount",
+        "area": R + "area_after",
+        "ceiling": "ceiling",
+    }
+
+    def hits(self, households, p, as_of):
+        cap = Case(
+            When(size=1, then=Value(p.area_1)),
+            When(size=2, then=Value(p.area_2)),
+            default=Value(p.area_3),
+            output_field=MONEY,
+        )
+        ceiling = Case(
+            When(renovation__method=Method.REINFORCE, then=Value(p.reinforce_max)),
+            When(
+                Q(
+                    renovation__method__in=REBUILD,
+                    size__lte=3,
+                    renovation__area_after__isnull=False,
+                ),
+                then=Value(p.rate) * Least(F("renovation__area_after"), cap, output_field=MONEY),
+            ),
+            When(Q(renovation__method__in=REBUILD, size__gt=3), then=Value(p.large_max)),
+            default=None,
+            output_field=MONEY,
+        )
+        return (
+            households.filter(renovation__subsidy_amount__isnull=False)
+            .annotate(ceiling=ceiling)
+            .filter(renovation__subsidy_amount__gt=F("ceiling") + HALF_STEP)
+        )
+
+    def message(self, v, p, as_of):
+        ceiling = Decimal(str(v["ceiling"])).quantize(Decimal("0.01"))
+        if v["method"] == Method.REINFORCE:
+            why = "加固维修补助上限"
+        elif v["size"] > 3:
+            why = f"{_persons(v)}重建补助上限"
+        else:
+            cap = {1: p.area_1, 2: p.area_2}.get(v["size"], p.area_3)
+            area = min(Decimal(str(v["area"])), cap)
+            why = f"{_persons(v)}重建补助上限（{num(p.rate)}元/㎡×{num(area)}㎡）"
+        return f"补助金额 {num(v['amount'])}元，超过{why}{num(ceiling)}元"
+
+
+@register
+class A4_04(Rule):
+    code, aspect, severity = "A4-04", Aspect.SUBSIDY, Severity.ERROR
+    title = "验收后未发放补助"
+    basis = BASIS_PAYMENT
+    remedy = (
+        "尽快将补助资金足额发放至农户“一卡通”，录入补助金额、发放日期和发放方式，并上传补助凭证。"
+    )
+    params = (Param("pay_days", "验收后发放期限", 30, "天", DAYS),)
+    fields = {"accepted_on": R + "accepted_on", "amount": R + "subsidy_amount"}
+
+    def hits(self, households, p, as_of):
+        return households.filter(
+            Q(renovation__subsidy_amount=0) | Q(renovation__subsidy_amount__isnull=True),
+            older_than(R + "accepted_on", p.pay_days, as_of),
+        )
+
+    def message(self, v, p, as_of):
+        amount = "为空" if v["amount"] is None else "为0"
+        return (
+            f"验收日期 {day(v['accepted_on'])}，至 {day(as_of)} 已"
+            f" {days_since(v['accepted_on'], as_of)} 天，超过 {p.pay_days} 天补助金额仍{amount}"
+        )
+
+
+@register
+class A4_05(Rule):
+    code, aspect, severity = "A4-05", Aspect.SUBSIDY, Severity.WARNING
+    title = "补助发放超期"
+    basis = BASIS_PAYMENT
+    remedy = "核实发放延迟原因并在台账中说明；今后验收后30日内发放到位。"
+    params = (Param("pay_days", "验收后发放期限", 30, "天", DAYS),)
+    fields = {
+        "accepted_on": R + "accepted_on",
+        "paid_on": R + "subsidy_paid_on",
+        "gap": "gap",
+    }
+
+    def hits(self, households, p, as_of):
+        return households.annotate(
+            gap=DaysBetween(F("renovation__subsidy_paid_on"), F("renovation__accepted_on"))
+        ).filter(gap__gt=p.pay_days)
+
+    def message(self, v, p, as_of):
+        return (
+            f"验收日期 {day(v['accepted_on'])}，补助发放日期 {day(v['paid_on'])}，"
+            f"相隔 {v['gap']} 天，超过 {p.pay_days} 天"
+        )
+
+
+@register
+class A4_06(Rule):
+    code, aspect, severity = "A4-06", Aspect.SUBSIDY, Severity.ERROR
+    title = "补助未发放至“一卡通”且无代发协议"
+    basis = BASIS_PAYMENT
+    remedy = "补签农户同意代发的协议并归档；无法补签的，核实资金去向，确保补助足额到户。"
+    fields = {"amount": R + "subsidy_amount", "channel": R + "payment_channel"}
+
+    def hits(self, households, p, as_of):
+        return (
+            households.filter(renovation__subsidy_amount__gt=0)
+            .exclude(renovation__payment_channel="")
+            .exclude(renovation__payment_channel=PaymentChannel.ONE_CARD)
+            .filter(is_not_yes(R + "payee_agreement"))
+        )
+
+    def message(self, v, p, as_of):
+        return f"补助金额 {num(v['amount'])}元，发放方式为“{v['channel']}”（非一卡通），无代发协议"
+
+
+@register
+class A4_07(Rule):
+    code, aspect, severity = "A4-07", Aspect.SUBSIDY, Severity.WARNING
+    title = "自筹负担过重或举债建房"
+    basis = "政策要求控制农户自筹负担，防止因建房致贫；国家无“过重”标准，默认举债或自筹超过补助2倍时提示（本系统默认参数）。"
+    remedy = "入户核实自筹资金来源和债务情况，评估返贫风险，必要时纳入监测帮扶。"
+    params = (Param("self_ratio", "自筹资金与补助之比", Decimal(2), "倍", RATIO),)
+    fields = {
+        "borrowed": R + "borrowed",
+        "amount": R + "subsidy_amount",
+        "self_funds": R + "self_funds",
+    }
+
+    def hits(self, households, p, as_of):
+        heavy = Q(
+            renovation__subsidy_amount__gt=0,
+            renovation__self_funds__gt=F("renovation__subsidy_amount") * Value(p.self_ratio)
+            + HALF_STEP,
+        )
+        return households.filter(Q(renovation__borrowed=True) | heavy)
+
+    def message(self, v, p, as_of):
+        parts = []
+        if v["borrowed"]:
+            parts.append("是否举债为“是”")
+        amount, own = v["amount"], v["self_funds"]
+        if amount and own is not None and Decimal(str(own)) > Decimal(str(amount)) * p.self_ratio:
+            parts.append(
+                f"自筹资金 {num(own)}元，超过补助金额 {num(amount)}元的{num(p.self_ratio)}倍"
+            )
+        return "；".join(parts)
+
+
+@register
+class A4_08(Rule):
+    code, aspect, severity = "A4-08", Aspect.SUBSIDY, Severity.ERROR
+    title = "重复享受住房补助"
+    basis = "同一住房同一年度不得同时享受危房改造与灾后重建、抗震改造、易地搬迁等住房补助。"
+    remedy = "核实两项补助是否针对同一住房、同一年度；属重复享受的，依规追回危房改造补助。"
+    fields = {"other": R + "other_subsidy", "amount": R + "subsidy_amount"}
+
+    def hits(self, households, p, as_of):
+        return (
+            households.filter(renovation__subsidy_amount__gt=0)
+            .exclude(renovation__other_subsidy="")
+            .exclude(renovation__other_subsidy__isnull=True)
+        )
+
+    def message(self, v, p, as_of):
+        return f"已享受{v['other']}补助，同时享受危房改造补助 {num(v['amount'])}元"

@@ -1,0 +1,391 @@
+"""Screening use cases: runs over a scope, re-screening households, a finding's decisions.
+
+A run is processed in chunks, one per township (or the village, or the households of one
+township): each chunk is one transaction that takes the township's lock, evaluates every
+enabled rule, stages the hits and synchronises the findings. Two runs over the same
+township therefore take turns chunk by chunk and each sees the other's committed result;
+runs over different townships proceed side by side on PostgreSQL. On SQLite transactions
+are IMMEDIATE, so a chunk holds the database's write lock for its (short) duration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from anju.audit.context import current_actor
+from anju.audit.events import Event
+from anju.audit.services import record
+from anju.campaigns.models import Campaign
+from anju.registry.models import Household
+from anju.screening import engine, params, rules, sync
+from anju.screening.models import Finding, FindingEvent, Run, Status
+from anju.screening.rules.base import Params
+from anju.screening.signals import finding_confirmed
+from anju.units.models import Level, Unit
+
+log = logging.getLogger(__name__)
+SCREEN_LOCK = 7_236_101  # PostgreSQL advisory-lock class for screening chunks
+COUNT_FIELDS = ("households", "hits", "opened", "changed", "reopened", "resolved")
+
+
+class ActionError(Exception):
+    """A decision that cannot be made (state changed meanwhile, missing reason)."""
+
+
+@dataclass
+class Chunk:
+    township_id: int
+    village_id: int | None = None
+    household_ids: list[int] | None = field(default=None)
+
+    def finding_scope(self) -> Q:
+        """The findings of this chunk's households (by the household's unit today, so a
+        household moved between townships is settled by the run over its new township)."""
+        if self.household_ids is not None:
+            return Q(household_id__in=self.household_ids)
+        households = Household.objects.filter(township_id=self.township_id)
+        if self.village_id is not None:
+            households = households.filter(village_id=self.village_id)
+        return Q(household_id__in=households.values("id"))
+
+
+# --- runs ---------------------------------------------------------------------------------
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def kind_for(unit: Unit) -> str:
+    return {
+        Level.COUNTY: Run.Kind.COUNTY,
+        Level.TOWNSHIP: Run.Kind.TOWNSHIP,
+        Level.VILLAGE: Run.Kind.VILLAGE,
+    }[unit.level]
+
+
+def create_run(
+    *,
+    unit: Unit,
+    user=None,
+    user_id: int | None = None,
+    as_of: dt.date | None = None,
+    campaign: Campaign | None = None,
+) -> Run:
+    campaign = campaign or Campaign.objects.current()
+    return Run.objects.create(
+        kind=kind_for(unit),
+        unit=unit,
+        campaign=campaign,
+        as_of=as_of or today(),
+        user_id=user.pk if user is not None else user_id,
+    )
+
+
+def start_run(
+    *, unit: Unit, user=None, user_id: int | None = None, as_of: dt.date | None = None
+) -> Run:
+    """Queue a run in the background (the progress page follows it)."""
+    from anju.screening.tasks import run_screening
+
+    run = create_run(unit=unit, user=user, user_id=user_id, as_of=as_of)
+    transaction.on_commit(lambda: run_screening.enqueue(run.pk))
+    return run
+
+
+def screen_households(household_ids, *, as_of: dt.date | None = None, user_id=None) -> Run:
+    """Re-screen a few households at once (after an edit), synchronously."""
+    ids = sorted({int(i) for i in household_ids})
+    campaign = Campaign.objects.current()
+    run = Run.objects.create(
+        kind=Run.Kind.HOUSEHOLDS,
+        household_ids=ids,
+        campaign=campaign,
+        as_of=as_of or today(),
+        user_id=user_id if user_id is not None else current_actor().user_id,
+        status=Run.Status.RUNNING,  # run here and now: nobody else may claim it
+        started_at=timezone.now(),
+        rules=params.snapshot(campaign),
+    )
+    return _process(run)
+
+
+def rescreen_townships_of(household_ids, *, batch: int = 10_000) -> list[Run]:
+    """Queue a township run for every township holding one of many changed households
+    (a large import), instead of carrying every id in one task."""
+    ids = sorted({int(i) for i in household_ids})
+    townships: set[int] = set()
+    for start in range(0, len(ids), batch):
+        part = ids[start : start + batch]
+        townships.update(
+            Household.objects.filter(id__in=part).values_list("township_id", flat=True).distinct()
+        )
+    user_id = current_actor().user_id
+    runs = []
+    for unit in Unit.objects.filter(pk__in=townships).order_by("code"):
+        runs.append(start_run(unit=unit, user_id=user_id))
+    return runs
+
+
+def chunks_for(run: Run) -> list[Chunk]:
+    if run.kind == Run.Kind.HOUSEHOLDS:
+        by_township: dict[int, list[int]] = {}
+        rows = Household.objects.filter(id__in=run.household_ids).values_list("township_id", "id")
+        for township_id, household_id in rows.order_by("township_id", "id"):
+            by_township.setdefault(township_id, []).append(household_id)
+        return [Chunk(t, household_ids=ids) for t, ids in by_township.items()]
+    if run.kind == Run.Kind.VILLAGE:
+        return [Chunk(run.unit.parent_id, village_id=run.unit_id)]
+    if run.kind == Run.Kind.TOWNSHIP:
+        return [Chunk(run.unit_id)]
+    townships = Unit.objects.townships().filter(parent_id=run.unit_id).order_by("code")
+    return [Chunk(pk) for pk in townships.values_list("pk", flat=True)]
+
+
+def _lock(township_id: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [SCREEN_LOCK, township_id % 2**31]
+            )
+    # SQLite: the transaction is IMMEDIATE and already holds the write lock.
+
+
+def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
+    with transaction.atomic():
+        _lock(chunk.township_id)
+        households = engine.households_in_scope(
+            run.campaign,
+            township_id=chunk.township_id,
+            village_id=chunk.village_id,
+            household_ids=chunk.household_ids,
+        )
+        count = households.count()
+        staged = 0
+        if count:
+            for rule, values in rule_set:
+                staged += sync.stage(run.pk, engine.evaluate(rule, households, values, run.as_of))
+        counts = sync.apply(run=run, scope=chunk.finding_scope(), disabled=disabled, staged=staged)
+        counts["households"] = count
+    return counts
+
+
+def execute_run(run_id: int) -> Run:
+    """Process a queued run to the end (the task and the command call this)."""
+    run = Run.objects.select_related("campaign", "unit").get(pk=run_id)
+    claimed = Run.objects.filter(pk=run_id, status=Run.Status.PENDING).update(
+        status=Run.Status.RUNNING, started_at=timezone.now(), rules=params.snapshot(run.campaign)
+    )
+    if not claimed:  # another worker has it, or it has finished
+        run.refresh_from_db()
+        return run
+    return _process(run)
+
+
+def _process(run: Run) -> Run:
+    """Screen a claimed run chunk by chunk, then record its result."""
+    campaign = run.campaign
+    rule_set = [(rule, params.effective(campaign, rule)) for rule in params.enabled_rules(campaign)]
+    disabled = [r.code for r in rules.all_rules() if not campaign.is_rule_enabled(r.code)]
+    totals: Counter = Counter()
+    try:
+        chunks = chunks_for(run)
+        for done, chunk in enumerate(chunks, start=1):
+            totals.update(screen_chunk(run, chunk, rule_set, disabled))
+            if done < len(chunks):  # the last one is recorded with the result below
+                Run.objects.filter(pk=run.pk).update(
+                    progress=done * 100 // len(chunks),
+                    **{k: totals[k] for k in COUNT_FIELDS},
+                )
+    except Exception as exc:
+        Run.objects.filter(pk=run.pk).update(
+            status=Run.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        log.exception("screening run %s failed", run.pk)
+        raise
+    Run.objects.filter(pk=run.pk).update(
+        status=Run.Status.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        **{k: totals[k] for k in COUNT_FIELDS},
+    )
+    run.refresh_from_db()
+    changes = sum(totals[k] for k in ("opened", "changed", "reopened", "resolved"))
+    if run.kind != Run.Kind.HOUSEHOLDS or changes:
+        record(
+            Event.CREATE,
+            obj=run,
+            detail={
+                "scope": run.scope_label,
+                "as_of": run.as_of.isoformat(),
+                "campaign": str(campaign),
+                **{k: totals[k] for k in COUNT_FIELDS},
+            },
+        )
+    return run
+
+
+# --- a finding's decisions ----------------------------------------------------------------
+def _transition(finding: Finding, *, user, expected, to, kind, note="", **fields) -> Finding:
+    """Move one finding from an expected status (a conditional UPDATE, so two people acting
+    at once cannot both succeed), with a history line and an audit record."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Finding.objects.filter(pk=finding.pk, status__in=expected).update(
+            status=to, updated_at=now, **fields
+        )
+        if not updated:
+            raise ActionError("该问题的状态已经变化（可能已被他人处理或已消除），请刷新后再试。")
+        FindingEvent.objects.create(
+            finding_id=finding.pk,
+            kind=kind,
+            at=now,
+            user=user,
+            message=finding.message,
+            reason=note,
+        )
+        record(
+            Event.TRANSITION,
+            obj=finding,
+            detail={"from": finding.status, "to": to, "event": kind, "reason": note},
+        )
+    finding.refresh_from_db()
+    return finding
+
+
+def _required(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(f"请填写{what}。")
+    if len(reason) > 500:
+        raise ActionError(f"{what}不能超过500字。")
+    return reason
+
+
+def confirm(*, finding: Finding, user) -> Finding:
+    """The township officer agrees it is a real problem (the ledger turns it into an entry)."""
+    now = timezone.now()
+    finding = _transition(
+        finding,
+        user=user,
+        expected=[Status.OPEN],
+        to=Status.CONFIRMED,
+        kind=FindingEvent.Kind.CONFIRMED,
+        decided_by=user,
+        decided_at=now,
+        reason="",
+    )
+    transaction.on_commit(lambda: finding_confirmed.send(Finding, finding=finding, user=user))
+    return finding
+
+
+def dismiss(*, finding: Finding, user, reason: str) -> Finding:
+    """The township officer says it is not a problem, and why (the city can overturn)."""
+    reason = _required(reason, "排除理由")
+    return _transition(
+        finding,
+        user=user,
+        expected=[Status.OPEN],
+        to=Status.DISMISSED,
+        kind=FindingEvent.Kind.DISMISSED,
+        note=reason,
+        reason=reason,
+        decided_by=user,
+        decided_at=timezone.now(),
+        reviewed_by=None,
+        reviewed_at=None,
+        review_reason="",
+    )
+
+
+def overturn(*, finding: Finding, user, reason: str) -> Finding:
+    """The city reviewer rejects a dismissal: the finding is open again."""
+    reason = _required(reason, "推翻理由")
+    return _transition(
+        finding,
+        user=user,
+        expected=[Status.DISMISSED],
+        to=Status.OPEN,
+        kind=FindingEvent.Kind.OVERTURNED,
+        note=reason,
+        reason="",
+        decided_by=None,
+        decided_at=None,
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+        review_reason=reason,
+    )
+
+
+def uphold(*, finding: Finding, user, reason: str = "") -> Finding:
+    """The city reviewer accepts a dismissal (it leaves the list of dismissals to audit)."""
+    reason = (reason or "").strip()[:500]
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Finding.objects.filter(
+            pk=finding.pk, status=Status.DISMISSED, reviewed_at__isnull=True
+        ).update(reviewed_by=user, reviewed_at=now, review_reason=reason, updated_at=now)
+        if not updated:
+            raise ActionError("该排除已审核或状态已经变化，请刷新后再试。")
+        FindingEvent.objects.create(
+            finding_id=finding.pk,
+            kind=FindingEvent.Kind.UPHELD,
+            at=now,
+            user=user,
+            message=finding.message,
+            reason=reason,
+        )
+        record(Event.TRANSITION, obj=finding, detail={"event": "upheld", "reason": reason})
+    finding.refresh_from_db()
+    return finding
+
+
+# --- parameters ---------------------------------------------------------------------------
+def preview(*, campaign: Campaign, rule, values, as_of: dt.date | None = None) -> dict:
+    """How many households the rule would fire on with ``values`` (and does now)."""
+    as_of = as_of or today()
+    households = engine.households_in_scope(campaign)
+    return {
+        "proposed": engine.count(rule, households, Params(values), as_of),
+        "current": engine.count(rule, households, params.effective(campaign, rule), as_of),
+        "as_of": as_of,
+    }
+
+
+def update_rule_settings(*, campaign: Campaign, rule, enabled: bool, values, user) -> dict:
+    """Save a rule's switch and parameters on the campaign (audited as 参数变更)."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before_values = params.effective(locked, rule)
+        before_enabled = locked.is_rule_enabled(rule.code)
+        rule_params = dict(locked.rule_params or {})
+        stored = {p.name: p.to_json(values[p.name]) for p in rule.params}
+        if stored:
+            rule_params[rule.code] = stored
+        disabled = [c for c in (locked.disabled_rules or []) if c != rule.code]
+        if not enabled:
+            disabled.append(rule.code)
+        changes = {}
+        if before_enabled != enabled:
+            changes["启用"] = [before_enabled, enabled]
+        for p in rule.params:
+            old, new = p.to_json(before_values[p.name]), stored[p.name]
+            if old != new:
+                changes[p.label] = [old, new]
+        if not changes:
+            return {}
+        Campaign.objects.filter(pk=locked.pk).update(
+            rule_params=rule_params, disabled_rules=sorted(disabled), updated_at=timezone.now()
+        )
+        record(
+            Event.SETTINGS_CHANGED,
+            obj=locked,
+            detail={"rule": rule.code, "title": rule.title, "changes": changes},
+        )
+    campaign.refresh_from_db()
+    return changes

@@ -1,0 +1,230 @@
+"""Findings pages: the list with counts, one finding, the officer's and reviewer's decisions,
+the reviewer's dismissals and the comparison table. Thin: reads in selectors, changes in
+services, every object fetched within the user's scope (404 otherwise)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
+from anju.core.access import allow
+from anju.core.scoping import get_scoped_or_404
+from anju.screening import forms, rules, selectors, services
+from anju.screening.choices import Aspect, Severity
+from anju.screening.models import Finding, Status
+from anju.units.models import Unit
+
+PER_PAGE = 50
+
+
+def tabs_for(user) -> list[tuple[str, str]]:
+    """The sub-navigation of the screening pages for this user's role."""
+    tabs = [("screening:findings", "问题清单")]
+    if user.role in CITY or user.role in TOWNSHIP:
+        tabs.append(("screening:compare", "乡镇对比" if user.role in CITY else "各村对比"))
+        tabs.append(("screening:rules", "规则目录"))
+    if user.role == Role.CITY_REVIEWER:
+        tabs.append(("screening:dismissals", "排除审核"))
+    if user.role in CITY or user.role == Role.TOWNSHIP_OFFICER:
+        tabs.append(("screening:runs", "筛查运行"))
+    return [(reverse(name), label) for name, label in tabs]
+
+
+def page_context(request, **extra) -> dict:
+    return {"tabs": tabs_for(request.user), **extra}
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@allow(BUSINESS)
+def finding_list(request):
+    f = selectors.FindingFilter.from_request(request)
+    findings = selectors.findings_for(request.user, f)
+    page = Paginator(findings, PER_PAGE).get_page(request.GET.get("page"))
+    units = Unit.objects.for_user(request.user)
+    townships = units.townships().order_by("code") if request.user.role in CITY else []
+    villages = units.villages().order_by("code")
+    if f.township:
+        villages = villages.filter(parent__code=f.township)
+    elif request.user.role in CITY:
+        villages = villages.none()
+    by_aspect = selectors.counts_by_aspect(request.user, f)
+    by_status = selectors.counts_by_status(request.user, f)
+    return render(
+        request,
+        "screening/finding_list.html",
+        page_context(
+            request,
+            f=f,
+            page=page,
+            aspects=[(a.value, a.label, by_aspect.get(a.value, 0)) for a in Aspect],
+            statuses=[
+                (key, label, by_status.get(key, 0) if key not in ("", "all") else None)
+                for key, (label, _) in selectors.STATUS_FILTERS.items()
+            ],
+            severities=Severity.choices,
+            rules=rules.all_rules(),
+            townships=townships,
+            villages=villages,
+            can_decide=request.user.role == Role.TOWNSHIP_OFFICER,
+        ),
+    )
+
+
+def _detail(request, finding, *, status=200, **forms_in):
+    return render(
+        request,
+        "screening/finding_detail.html",
+        page_context(
+            request,
+            finding=finding,
+            rule=finding.rule,
+            events=finding.events.select_related("user", "run").order_by("at", "id"),
+            dismiss_form=forms_in.get("dismiss_form") or forms.dismiss_form(),
+            overturn_form=forms_in.get("overturn_form") or forms.overturn_form(),
+            uphold_form=forms_in.get("uphold_form") or forms.uphold_form(),
+            can_decide=request.user.role == Role.TOWNSHIP_OFFICER and finding.status == Status.OPEN,
+            can_review=request.user.role == Role.CITY_REVIEWER
+            and finding.status == Status.DISMISSED,
+            next=_next(request, ""),
+        ),
+        status=status,
+    )
+
+
+def _scoped(request, pk):
+    queryset = Finding.objects.select_related("household", "township", "village", "decided_by")
+    return get_scoped_or_404(request, queryset, pk=pk)
+
+
+@allow(BUSINESS)
+def finding_detail(request, pk: int):
+    return _detail(request, _scoped(request, pk))
+
+
+@allow(Role.TOWNSHIP_OFFICER)
+@require_POST
+def finding_confirm(request, pk: int):
+    finding = _scoped(request, pk)
+    try:
+        services.confirm(finding=finding, user=request.user)
+    except services.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"已确认问题：{finding.rule_code} {finding.household.head_name}户。"
+        )
+    return redirect(_next(request, reverse("screening:finding", args=[finding.pk])))
+
+
+@allow(Role.TOWNSHIP_OFFICER)
+@require_POST
+def finding_dismiss(request, pk: int):
+    finding = _scoped(request, pk)
+    form = forms.dismiss_form(request.POST)
+    if not form.is_valid():
+        return _detail(request, finding, dismiss_form=form)
+    try:
+        services.dismiss(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+    except services.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"已排除问题：{finding.rule_code} {finding.household.head_name}户。"
+        )
+    return redirect(_next(request, reverse("screening:finding", args=[finding.pk])))
+
+
+@allow(Role.CITY_REVIEWER)
+@require_POST
+def finding_overturn(request, pk: int):
+    finding = _scoped(request, pk)
+    form = forms.overturn_form(request.POST)
+    if not form.is_valid():
+        return _detail(request, finding, overturn_form=form)
+    try:
+        services.overturn(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+    except services.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已推翻排除，该问题重新交乡镇确认。")
+    return redirect(_next(request, reverse("screening:dismissals")))
+
+
+@allow(Role.CITY_REVIEWER)
+@require_POST
+def finding_uphold(request, pk: int):
+    finding = _scoped(request, pk)
+    form = forms.uphold_form(request.POST)
+    if not form.is_valid():
+        return _detail(request, finding, uphold_form=form)
+    try:
+        services.uphold(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+    except services.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已认可该排除。")
+    return redirect(_next(request, reverse("screening:dismissals")))
+
+
+DISMISSAL_STATES = [("pending", "待审核"), ("upheld", "已认可"), ("all", "全部排除")]
+
+
+@allow(Role.CITY_REVIEWER)
+def dismissal_list(request):
+    state = request.GET.get("state", "pending")
+    if state not in dict(DISMISSAL_STATES):
+        state = "pending"
+    township = request.GET.get("township", "")
+    qs = selectors.dismissals_for(request.user, state)
+    if township:
+        qs = qs.filter(township__code=township)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "screening/dismissals.html",
+        page_context(
+            request,
+            page=page,
+            state=state,
+            states=DISMISSAL_STATES,
+            township=township,
+            townships=Unit.objects.for_user(request.user).townships().order_by("code"),
+            overturn_form=forms.overturn_form(),
+            uphold_form=forms.uphold_form(),
+        ),
+    )
+
+
+@allow(CITY | TOWNSHIP)
+def compare(request):
+    township = None
+    code = request.GET.get("township", "")
+    if code and request.user.role in CITY:
+        township = Unit.objects.for_user(request.user).townships().filter(code=code).first()
+    campaign = Campaign.objects.current()
+    rows, total = selectors.comparison(request.user, campaign, township=township)
+    return render(
+        request,
+        "screening/compare.html",
+        page_context(
+            request,
+            rows=rows,
+            total=total,
+            township=township,
+            drill=request.user.role in CITY and township is None,
+            aspects=Aspect.choices,
+            campaign=campaign,
+        ),
+    )

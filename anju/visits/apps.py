@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "anju.visits"
+    label = "visits"
+    verbose_name = "入户排查"
+
+    def ready(self):
+        from anju.visits import nav  # noqa: F401

@@ -1,0 +1,81 @@
+"""How the API answers as a whole: anonymous requests, query counts, time filters, headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern
+from django.utils import timezone
+
+from anju.api import urls as api_urls
+from tests.api.conftest import make_finding
+from tests.factories import make_household
+
+pytestmark = pytest.mark.django_db
+
+
+def concrete(route: str) -> str:
+    return "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", "1", route)
+
+
+def test_anonymous_requests_never_get_data():
+    client = Client(enforce_csrf_checks=True)
+    for p in api_urls.urlpatterns:
+        assert isinstance(p, URLPattern)
+        assert p.callback.access_rule.public  # the token check is inside (auth.api_view)
+        url = concrete(str(p.pattern))
+        assert client.get(url).status_code == 401, url
+        assert client.post(url).status_code == 405, url
+
+
+def test_answers_are_not_cached_and_carry_the_security_headers(officer_a, token_for, api):
+    response = api(token_for(officer_a)).get("/api/v1/households")
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("endpoint", ["households", "findings", "ledger"])
+def test_query_count_does_not_grow_with_the_page(
+    endpoint, village_a, officer_a, make_entry, token_for, api
+):
+    client = api(token_for(officer_a))
+
+    def add(n):
+        for _ in range(n):
+            household = make_household(
+                village_a, phone="13800000000", grade="D", renovation={"method": "原址重建"}
+            )
+            finding = make_finding(household)
+            make_entry(households=[household], findings=[finding])
+
+    add(2)
+    few = count_queries(client, f"/api/v1/{endpoint}")
+    add(6)
+    many = count_queries(client, f"/api/v1/{endpoint}")
+    assert many == few
+
+
+def test_updated_since_takes_a_time_with_its_offset(village_a, officer_a, token_for, api):
+    household = make_household(village_a)
+    client = api(token_for(officer_a))
+    before = timezone.localtime(household.updated_at - dt.timedelta(minutes=1))
+    after = timezone.localtime(household.updated_at + dt.timedelta(minutes=1))
+    fmt = "%Y-%m-%dT%H:%M:%S%z"
+    for moment, expected in ((before, [household.pk]), (after, [])):
+        # "+0800" unencoded in a query string arrives as " 0800"; both forms work
+        for text in (moment.strftime(fmt), moment.strftime(fmt).replace("+", " ")):
+            response = client.get("/api/v1/households", {"updated_since": text})
+            assert response.status_code == 200, text
+            assert [r["id"] for r in response.json()["results"]] == expected, text
