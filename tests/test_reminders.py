@@ -9,8 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reminders_are_sent_once_per_key_and_shown_to_their_owner(as_user, officer_a, officer_b):
-    assert remind([officer_a], kind="due_soon", title="第3周周报明天到期", url="/", key="week3") == 1
-    assert remind([officer_a], kind="due_soon", title="第3周周报明天到期", url="/", key="week3") == 0
+    assert (
+        remind([officer_a], kind="due_soon", title="第3周周报明天到期", url="/", key="week3") == 1
+    )
+    assert (
+        remind([officer_a], kind="due_soon", title="第3周周报明天到期", url="/", key="week3") == 0
+    )
     page = as_user(officer_a).get("/reminders/").content.decode()
     assert "第3周周报明天到期" in page
     assert "第3周周报明天到期" not in as_user(officer_b).get("/reminders/").content.decode()

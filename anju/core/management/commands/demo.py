@@ -20,6 +20,7 @@ DEMO_STEPS = [
     "anju.registry.demo",
     "anju.screening.demo",
     "anju.visits.demo",
+    "anju.rectification.demo",
     "anju.reporting.demo",
     "anju.inspections.demo",  # after the ledger and reporting steps: it samples what they left
     "anju.notices.demo",
