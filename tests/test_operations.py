@@ -170,3 +170,23 @@ def plaintext_pi(raw: bytes) -> list[str]:
     ]
     found += re.findall(r"(?<![0-9A-Fa-f])1[3-9][0-9]{9}(?![0-9])", text)
     return found
+
+
+@pytest.mark.django_db
+def test_analyze_gathers_planner_statistics_for_the_household_table(village_a):
+    from anju.core import dbstats
+    from tests.factories import make_household
+
+    for _ in range(3):
+        make_household(village_a)
+    dbstats.analyze()
+    dbstats.optimize()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_household'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_user_tables"
+                " WHERE relname = 'registry_household' AND last_analyze IS NOT NULL"
+            )
+        assert cursor.fetchone()[0] >= 1

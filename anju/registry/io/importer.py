@@ -24,6 +24,7 @@ from django.utils import timezone
 from anju.accounts.roles import TOWNSHIP
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
+from anju.core import dbstats
 from anju.registry.io.plan import Plan, make_plan
 from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
 from anju.registry.io.readers import FileRefused, open_sheets
@@ -166,6 +167,8 @@ def _run(batch: ImportBatch, path: Path, *, user=None) -> ImportBatch:
         problem = Problem(ERROR, sheet.name, None, "", "", "", message)
         return _finish(batch, Status.FAILED, message, [problem, *sheet.problems], started=started)
     clock("commit")
+    dbstats.after_bulk_load(len(ids))
+    clock("analyze")
     batch.summary = {**batch.summary, "phases": phases, "cpu": clock.cpu}
     ImportBatch.objects.filter(pk=batch.pk).update(summary=batch.summary)
     return batch

@@ -6,9 +6,11 @@ from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from anju.core import dbstats
+
 
 class Command(BaseCommand):
-    help = "清理残留数据：过期会话、超过 24 小时的导入临时文件（每日运行，等保 8.1.4.10）。"
+    help = "清理残留数据：过期会话、超过 24 小时的导入临时文件，并刷新数据库统计信息（每日运行，等保 8.1.4.10）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--hours", type=int, default=24)
@@ -23,4 +25,5 @@ class Command(BaseCommand):
                 if path.is_file() and path.stat().st_mtime < cutoff:
                     path.unlink()
                     removed += 1
+        dbstats.optimize()  # SQLite: refresh planner statistics that drifted (cheap)
         self.stdout.write(f"已清理过期会话 {sessions} 个、临时文件 {removed} 个。")
