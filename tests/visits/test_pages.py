@@ -67,6 +67,21 @@ def test_home_panels(worker_a, officer_a, city_reviewer, household, post_visit, 
     assert "全市已走访 1/1 户" in city
 
 
+def test_the_city_panel_reads_the_overview_snapshot_once_there_is_one(
+    worker_a, city_reviewer, household, village_a, post_visit, as_user
+):
+    from anju.overview.services import refresh
+
+    post_visit(worker_a, household)
+    refresh(campaign=None)
+    make_household(village_a, head_name="赵六")  # after the snapshot: not counted yet
+    city = as_user(city_reviewer).get("/").content.decode()
+    assert "全市已走访 1/1 户" in city and "统计于" in city
+    refresh(campaign=None)
+    city = as_user(city_reviewer).get("/").content.decode()
+    assert "全市已走访 1/2 户" in city
+
+
 def test_the_menu_entry(worker_a, officer_a, city_reviewer, head_a, inspector, as_user):
     for user in (worker_a, officer_a, city_reviewer, head_a):
         assert "入户排查" in as_user(user).get("/").content.decode()
