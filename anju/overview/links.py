@@ -1,8 +1,8 @@
 """Where each number of the overview leads: the existing list pages, with their filters.
 
 Each function returns the URL of the records behind a number, or "" when the user's role
-may not open that page (the number is then shown without a link). Where a list page has
-no filter for exactly the number (assessed households, C/D pending, open entries, a
+may not open that page (the number is then shown without a link). Each link carries the
+list's filters for exactly that number; where no page lists exactly the records (a
 township's weekly cells), the link goes to the closest page and the overview says so in
 its tooltip (``APPROXIMATE``).
 """
@@ -18,11 +18,6 @@ from anju.overview import keys as K
 
 # Numbers whose link shows a superset of the records counted (no exact filter exists).
 APPROXIMATE = {
-    K.HH_ASSESSED: "农户列表没有“已鉴定”筛选：链接到范围内全部农户，可按鉴定等级查看",
-    K.HH_C_PENDING: "农户列表不能同时筛选“未验收或无改造”：链接到 C 级农户",
-    K.HH_D_PENDING: "农户列表不能同时筛选“未验收或无改造”：链接到 D 级农户",
-    "cd_pending": "农户列表不能同时筛选“C/D 级且未验收”：链接到 D 级农户",
-    K.L_OPEN: "台账列表没有“未销号”筛选：链接到全部台账（页面上方按状态分列）",
     "weeks": "周报页面按乡镇、周次列出全县报送情况",
 }
 
@@ -102,15 +97,19 @@ class Links:
         """Every link of one row of the overview (a township, or a village of it)."""
         links = {
             K.HH_SCOPE: self.households(township, village),
-            K.HH_ASSESSED: self.households(township, village),
+            K.HH_ASSESSED: self.households(township, village, grade="assessed"),
             "hh_unassessed": self.households(township, village, grade="none"),
             K.HH_PLAQUED: self.households(township, village, plaque="yes"),
-            K.HH_C_PENDING: self.households(township, village, grade="C"),
-            K.HH_D_PENDING: self.households(township, village, grade="D"),
-            "cd_pending": self.households(township, village, grade="D"),
+            K.HH_C_PENDING: self.households(
+                township, village, grade="C", renovation="not_accepted"
+            ),
+            K.HH_D_PENDING: self.households(
+                township, village, grade="D", renovation="not_accepted"
+            ),
+            "cd_pending": self.households(township, village, grade="CD", renovation="not_accepted"),
             "findings": self.findings(township, village),
             K.L_TOTAL: self.ledger(township, village),
-            K.L_OPEN: self.ledger(township, village),
+            K.L_OPEN: self.ledger(township, village, state="open"),
             K.L_CLOSED: self.ledger(township, village, state="closed"),
             K.L_OVERDUE: self.ledger(township, village, light="red"),
             K.L_AWAITING: self.ledger(township, village, state="awaiting"),

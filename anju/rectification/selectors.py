@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from anju.accounts.roles import CITY, Role
 from anju.campaigns.models import Campaign
-from anju.rectification.models import LedgerEntry, Light, Nature, Source, State
+from anju.rectification.models import OPEN_STATES, LedgerEntry, Light, Nature, Source, State
 from anju.units.models import Level, Unit
+
+# The ledger list's state filter also takes "open": every state before 已销号 (未销号).
+OPEN = "open"
 
 ASPECTS = (
     ("1", "住房安全性认定"),
@@ -94,7 +97,7 @@ def parse_filters(user, params) -> Filters:
     if village_id.isdigit():
         f.village = villages_for(user, f.township).filter(pk=int(village_id)).first()
     state = params.get("state", "")
-    f.state = state if state in State.values else ""
+    f.state = state if state in State.values or state == OPEN else ""
     nature = params.get("nature", "")
     f.nature = nature if nature in Nature.values else ""
     aspect = params.get("aspect", "")
@@ -138,6 +141,8 @@ def entries_for(user, campaign, f: Filters | None = None, *, drafts: bool = Fals
 
 def with_state(qs, f: Filters):
     """The state filter is applied after the per-state counts are taken."""
+    if f.state == OPEN:
+        return qs.filter(state__in=OPEN_STATES)
     return qs.filter(state=f.state) if f.state else qs
 
 

@@ -447,7 +447,13 @@ class FilterForm(forms.Form):
     )
     grade = forms.ChoiceField(
         label="鉴定等级",
-        choices=[("", "全部等级"), *Grade.choices, (GRADE_NONE, "未鉴定")],
+        choices=[
+            ("", "全部等级"),
+            *Grade.choices,
+            ("CD", "C级或D级"),
+            ("assessed", "已鉴定（任一等级）"),
+            (GRADE_NONE, "未鉴定"),
+        ],
         required=False,
     )
     plaque = forms.ChoiceField(
@@ -461,6 +467,7 @@ class FilterForm(forms.Form):
             ("", "不限"),
             ("none", "无改造"),
             ("ongoing", "改造中（未验收）"),
+            ("not_accepted", "未验收或无改造"),
             ("accepted", "已验收"),
         ],
         required=False,

@@ -37,6 +37,11 @@ def households_for(user, filters: dict | None = None) -> QuerySet:
     grade = f.get("grade")
     if grade == "none":
         qs = qs.filter(assessment__isnull=True)
+    elif grade == "assessed":
+        qs = qs.filter(assessment__isnull=False)
+    elif grade == "CD":
+        current_grade = Assessment.objects.filter(pk=OuterRef("assessment_id"))
+        qs = qs.filter(Exists(current_grade.filter(grade__in=["C", "D"])))
     elif grade:
         qs = qs.filter(Exists(Assessment.objects.filter(pk=OuterRef("assessment_id"), grade=grade)))
     plaque = f.get("plaque")
@@ -50,6 +55,10 @@ def households_for(user, filters: dict | None = None) -> QuerySet:
         qs = qs.filter(renovation__isnull=True)
     elif renovation == "ongoing":
         qs = qs.filter(Exists(current.filter(accepted_on__isnull=True)))
+    elif renovation == "not_accepted":
+        qs = qs.filter(
+            Q(renovation__isnull=True) | Exists(current.filter(accepted_on__isnull=True))
+        )
     elif renovation == "accepted":
         qs = qs.filter(Exists(current.filter(accepted_on__isnull=False)))
     if f.get("campaign"):

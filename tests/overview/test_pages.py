@@ -192,3 +192,30 @@ def test_home_panel_and_menu(as_user, city_reviewer, officer_a, refreshed, today
     assert "全县概览" in html and "逾期未整改" in html and 'href="/overview/"' in html
     html = as_user(officer_a).get("/").content.decode()
     assert "本镇概览" in html and "全县概览" not in html
+
+
+@pytest.mark.parametrize(
+    "key",
+    [K.HH_SCOPE, K.HH_ASSESSED, K.HH_PLAQUED, K.HH_C_PENDING, K.HH_D_PENDING, "cd_pending"],
+)
+def test_each_household_number_links_to_exactly_its_households(
+    as_user, city_reviewer, refreshed, today, key
+):
+    client = as_user(city_reviewer)
+    ov = client.get("/overview/").context["ov"]
+    for row in ov.rows:
+        url = row["links"][key]
+        listed = client.get(url).context["page"].rows
+        assert len(listed) == row[key], (key, row["unit"].name, url)
+    assert key not in ov.approximate
+
+
+def test_the_open_entries_number_links_to_exactly_the_open_entries(
+    as_user, city_reviewer, refreshed, today
+):
+    client = as_user(city_reviewer)
+    ov = client.get("/overview/").context["ov"]
+    for row in ov.rows:
+        page = client.get(row["links"][K.L_OPEN]).context["page"]
+        assert page.paginator.count == row[K.L_OPEN], row["unit"].name
+        assert all(entry.state != "closed" for entry in page)
