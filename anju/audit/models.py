@@ -86,37 +86,61 @@ class AuditEvent(models.Model):
 
     def canonical(self) -> str:
         """The text the hash covers: every field but id and hash, in a fixed order."""
-        return json.dumps(
-            [
-                self.ts.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-                self.user_id,
-                self.username,
-                self.role,
-                self.unit_code,
-                self.ip,
-                self.event,
-                self.object_type,
-                self.object_id,
-                self.object_repr,
-                self.outcome,
-                self.detail,
-                self.prev_hash,
-            ],
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
+        return canonical(
+            self.ts,
+            self.user_id,
+            self.username,
+            self.role,
+            self.unit_code,
+            self.ip,
+            self.event,
+            self.object_type,
+            self.object_id,
+            self.object_repr,
+            self.outcome,
+            self.detail,
+            self.prev_hash,
         )
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
 
 
+_canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def canonical(ts: dt.datetime, *fields) -> str:
+    """The hashed text of an audit row: its time in UTC to the microsecond, then user id,
+    username, role, unit code, IP, event, object type, id and text, outcome, detail and
+    the previous row's hash — as one JSON array with sorted keys."""
+    return _canonical_json([ts.astimezone(dt.UTC).isoformat(timespec="microseconds"), *fields])
+
+
+def chain_hash(ts: dt.datetime, *fields) -> str:
+    return hashlib.sha256(canonical(ts, *fields).encode()).hexdigest()
+
+
 def object_type(obj_or_model) -> str:
     return obj_or_model._meta.label_lower
 
 
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value):
-    if value is None or isinstance(value, bool | int | float | str):
+    """``value`` with only JSON types (dates as ISO text, decimals as text). Scalars are
+    checked by exact type first: an import serialises millions of them."""
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        return value
+    if kind is dict:
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in _SCALAR_TYPES else jsonable(v))
+            for k, v in value.items()
+        }
+    if kind is list or kind is tuple:
+        return [v if type(v) in _SCALAR_TYPES else jsonable(v) for v in value]
+    if isinstance(value, bool | int | float | str):  # subclasses (e.g. TextChoices members)
         return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection, transaction
 from django.utils import timezone
 
 from anju.audit.context import Actor, current_actor
 from anju.audit.events import Event, Outcome
-from anju.audit.models import AuditEvent, jsonable, object_type
+from anju.audit.models import AuditEvent, chain_hash, jsonable, object_type
 
 _CHAIN_LOCK = 7_236_100  # PostgreSQL advisory-lock key that serialises chain appends
 
@@ -49,42 +51,73 @@ def record(
     return entry
 
 
+_COLUMNS = (
+    "ts",
+    "user_id",
+    "username",
+    "role",
+    "unit_code",
+    "ip",
+    "event",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "outcome",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+_BATCH = 2000
+dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
     """Append many events at once (bulk imports): each item has ``event`` and optionally
     ``obj`` or ``object_label``/``object_pk``, ``outcome`` and ``detail``. One lock, one
-    chain, one bulk insert."""
+    chain, one ``executemany`` per 2,000 rows (``bulk_create`` spent more time preparing
+    each field than the database spent writing)."""
     if not items:
         return 0
     actor = actor or current_actor()
+    ops = connection.ops
+    placeholders = ", ".join(
+        "%s::jsonb" if c == "detail" and connection.vendor == "postgresql" else "%s"
+        for c in _COLUMNS
+    )
+    sql = (
+        f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(_COLUMNS)}) "  # noqa: S608 (constants)
+        f"VALUES ({placeholders})"
+    )
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
         prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
         now = timezone.now()
+        ts = ops.adapt_datetimefield_value(now)
         rows = []
-        for item in items:
-            obj = item.get("obj")
-            entry = AuditEvent(
-                ts=now,
-                user_id=actor.user_id,
-                username=actor.username,
-                role=actor.role,
-                unit_code=actor.unit_code,
-                ip=actor.ip,
-                event=str(item["event"]),
-                object_type=object_type(obj) if obj is not None else item.get("object_label", ""),
-                object_id=str(obj.pk) if obj is not None else str(item.get("object_pk", "")),
-                object_repr=(str(obj) if obj is not None else item.get("object_repr", ""))[:200],
-                outcome=str(item.get("outcome", Outcome.SUCCESS)),
-                detail=jsonable(item.get("detail") or {}),
-                prev_hash=prev,
-            )
-            entry.hash = entry.compute_hash()
-            prev = entry.hash
-            rows.append(entry)
-        AuditEvent.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        with connection.cursor() as cursor:
+            for item in items:
+                obj = item.get("obj")
+                if obj is not None:
+                    kind, pk, text = object_type(obj), str(obj.pk), str(obj)[:200]
+                else:
+                    kind = item.get("object_label", "")
+                    pk = str(item.get("object_pk", ""))
+                    text = item.get("object_repr", "")[:200]
+                event = str(item["event"])
+                outcome = str(item.get("outcome", Outcome.SUCCESS))
+                detail = jsonable(item.get("detail") or {})
+                who = (actor.user_id, actor.username, actor.role, actor.unit_code, actor.ip)
+                digest = chain_hash(now, *who, event, kind, pk, text, outcome, detail, prev)
+                rows.append((ts, *who, event, kind, pk, text, outcome, dumps(detail), prev, digest))
+                prev = digest
+                if len(rows) == _BATCH:
+                    cursor.executemany(sql, rows)
+                    rows = []
+            if rows:
+                cursor.executemany(sql, rows)
+    return len(items)
 
 
 def verify_chain() -> list[int]:
