@@ -73,7 +73,13 @@ def create_token(*, user, name: str, days: int) -> tuple[ApiToken, str]:
         raise ValidationError(errors)
     with transaction.atomic():
         # Lock the owner's row so two creations at once cannot pass the count together.
-        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        list(
+            get_user_model()
+            .objects.select_for_update(of=("self",))
+            .filter(pk=user.pk)
+            .order_by()
+            .values_list("pk")
+        )
         if ApiToken.objects.filter(user=user).live().count() >= MAX_LIVE_TOKENS:
             raise ValidationError(
                 f"每个账号最多同时持有 {MAX_LIVE_TOKENS} 个有效令牌，请先撤销不用的令牌。"
@@ -95,7 +101,7 @@ def create_token(*, user, name: str, days: int) -> tuple[ApiToken, str]:
 def revoke_token(*, user, pk: int) -> ApiToken:
     """Revoke one of ``user``'s own tokens (idempotent)."""
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().get(pk=pk, user=user)
+        token = ApiToken.objects.select_for_update(of=("self",)).get(pk=pk, user=user)
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.revoked_by = user

@@ -528,7 +528,7 @@ def publish(*, actor, sample: Sample) -> Sample:
     if actor.role != Role.CITY_REVIEWER:
         raise SpotCheckError("只有市住建局审核员可以公布抽查结果。")
     with transaction.atomic():
-        sample = Sample.objects.select_for_update().get(pk=sample.pk)
+        sample = Sample.objects.select_for_update(of=("self",)).get(pk=sample.pk)
         if sample.status == Sample.Status.PUBLISHED:
             raise SpotCheckError(f"{sample}的结果已于此前公布。")
         left = sample.households.filter(visit__isnull=True).count()

@@ -265,7 +265,7 @@ def issue(*, actor, notice: Notice) -> Notice:
     township, with empty facts or with personal data."""
     _require_reviewer(actor)
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        notice = Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
         _require_draft(notice)
         units = list(notice.units.select_related("township"))
         if found := problems(notice):
@@ -323,7 +323,7 @@ def issue(*, actor, notice: Notice) -> Notice:
 def discard(*, actor, notice: Notice) -> None:
     _require_reviewer(actor)
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        notice = Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
         _require_draft(notice)
         for unit in notice.units.all():
             unit.delete()

@@ -151,7 +151,7 @@ def entries_from_findings(
 
 
 def _join(actor, entry: LedgerEntry, findings: list[Finding], households) -> LedgerEntry:
-    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = LedgerEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     if entry.township_id != findings[0].township_id:
         raise ValidationError("只能并入本乡镇台账中的条目。")
     if entry.state not in JOINABLE:

@@ -272,7 +272,9 @@ def save_renovation(
         current = _locked_household(user, household)
         renovation = None
         if current.renovation_id:
-            renovation = Renovation.objects.select_for_update().get(pk=current.renovation_id)
+            renovation = Renovation.objects.select_for_update(of=("self",)).get(
+                pk=current.renovation_id
+            )
             if version is not None and version != renovation_version(renovation, section):
                 raise _stale(renovation)
         elif version:  # the form was opened on a renovation that has since gone

@@ -152,7 +152,9 @@ def save_schedule(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        schedule = Schedule.objects.select_for_update().filter(campaign=campaign).first()
+        schedule = (
+            Schedule.objects.select_for_update(of=("self",)).filter(campaign=campaign).first()
+        )
         schedule = schedule or Schedule(campaign=campaign)
         for name, value in values.items():
             setattr(schedule, name, value)

@@ -360,7 +360,7 @@ def preview(*, campaign: Campaign, rule, values, as_of: dt.date | None = None) -
 def update_rule_settings(*, campaign: Campaign, rule, enabled: bool, values, user) -> dict:
     """Save a rule's switch and parameters on the campaign (audited as 参数变更)."""
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
         before_values = params.effective(locked, rule)
         before_enabled = locked.is_rule_enabled(rule.code)
         rule_params = dict(locked.rule_params or {})

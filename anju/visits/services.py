@@ -183,7 +183,12 @@ def record_visit(
 
 
 def _record(user, household, data, uploads, campaign, today, stored) -> Recorded:
-    current = Household.objects.for_user(user).select_for_update().filter(pk=household.pk).first()
+    current = (
+        Household.objects.for_user(user)
+        .select_for_update(of=("self",))
+        .filter(pk=household.pk)
+        .first()
+    )
     if current is None:
         raise PermissionDenied("该农户不在您的管辖范围内")
     campaign = campaign or current_campaign(current.township)
@@ -197,7 +202,7 @@ def _record(user, household, data, uploads, campaign, today, stored) -> Recorded
     if errors:
         raise VisitRefused(errors)
     visit = (
-        Visit.objects.select_for_update()
+        Visit.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, household=current, visitor=user, visited_on=data.visited_on)
         .first()
     )
@@ -437,19 +442,24 @@ def accept_correction(*, user, correction: Correction) -> Correction:
     """Apply the correction to the household or its renovation (audited, re-screened)."""
     _reviewer(user)
     with transaction.atomic():
-        c = Correction.objects.for_user(user).select_for_update().filter(pk=correction.pk).first()
+        c = (
+            Correction.objects.for_user(user)
+            .select_for_update(of=("self",))
+            .filter(pk=correction.pk)
+            .first()
+        )
         if c is None:
             raise PermissionDenied("该更正建议不在您的管辖范围内")
         if c.status != Decision.PENDING:
             raise DecisionError(f"该更正建议{c.get_status_display()}，无需再处理。")
-        household = Household.objects.select_for_update().get(pk=c.household_id)
+        household = Household.objects.select_for_update(of=("self",)).get(pk=c.household_id)
         obj = household
         if c.target == "renovation":
             if household.renovation_id is None:
                 raise DecisionError(
                     "该户档案中已没有危房改造记录，无法采纳此更正，请不采纳并说明。"
                 )
-            obj = Renovation.objects.select_for_update().get(pk=household.renovation_id)
+            obj = Renovation.objects.select_for_update(of=("self",)).get(pk=household.renovation_id)
         current = _correction_current(c, obj)
         if current not in (c.registry_value, c.proposed_value):
             raise DecisionError(
@@ -488,7 +498,12 @@ def reject_correction(*, user, correction: Correction, reason: str) -> Correctio
     if not reason:
         raise ValidationError({"reason": "请填写不采纳的理由（如：档案有鉴定报告为据）。"})
     with transaction.atomic():
-        c = Correction.objects.for_user(user).select_for_update().filter(pk=correction.pk).first()
+        c = (
+            Correction.objects.for_user(user)
+            .select_for_update(of=("self",))
+            .filter(pk=correction.pk)
+            .first()
+        )
         if c is None:
             raise PermissionDenied("该更正建议不在您的管辖范围内")
         if c.status != Decision.PENDING:
@@ -503,7 +518,7 @@ def reject_correction(*, user, correction: Correction, reason: str) -> Correctio
 def _open_problem(user, problem: VisitProblem) -> VisitProblem:
     p = (
         VisitProblem.objects.for_user(user)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("entry")
         .filter(pk=problem.pk)
         .first()
@@ -580,7 +595,7 @@ def check_flags(*, user, visit: Visit, note: str) -> Visit:
     if not note:
         raise ValidationError({"note": "请填写核实情况（如：已电话核实，走访时户主在承包地）。"})
     with transaction.atomic():
-        v = Visit.objects.for_user(user).select_for_update().filter(pk=visit.pk).first()
+        v = Visit.objects.for_user(user).select_for_update(of=("self",)).filter(pk=visit.pk).first()
         if v is None:
             raise PermissionDenied("该走访记录不在您的管辖范围内")
         if not v.flagged:
@@ -620,7 +635,9 @@ def explain_unvisited(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = Household.objects.for_user(user).select_for_update().filter(pk=household.pk)
+        current = (
+            Household.objects.for_user(user).select_for_update(of=("self",)).filter(pk=household.pk)
+        )
         current = current.first()
         if current is None:
             raise PermissionDenied("该农户不在您的管辖范围内")

@@ -17,7 +17,7 @@ from tests.reporting.conftest import at
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -93,7 +93,7 @@ def test_two_screen_processes_at_once_on_sqlite(tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_overlapping_runs_in_threads(township_a, village_a, village_a2):
     for i in range(30):
         make_household(
