@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "anju.notices",
     "anju.overview",
     "anju.reporting",
+    "anju.acceptance",
     "anju.api",
     "anju.visits",
     "anju.inspections",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("anju.api.urls")),
     path("account/tokens/", include("anju.api.urls_pages")),
     path("", include("anju.reporting.urls")),
+    path("", include("anju.acceptance.urls")),
     path("", include("anju.notices.urls")),
     path("", include("anju.overview.urls")),
     path("admin/", admin_site.urls),

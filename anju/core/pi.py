@@ -45,6 +45,13 @@ PI_FIELDS: dict[str, tuple[str, str]] = {
     "reporting.WeeklySubmission.prepared_by_name": (ORDINARY, "经办人身份，周报责任到人"),
     "reporting.WeeklySubmission.approved_by_name": (ORDINARY, "审批人身份，周报责任到人"),
     "reporting.WeeklySubmission.reviewed_by_name": (ORDINARY, "审核人身份，审核责任到人"),
+    "acceptance.FinalSubmission.docx": (ORDINARY, "整改报告，列明未完成问题所涉农户（户主姓名）"),
+    "acceptance.FinalSubmission.xlsx": (ORDINARY, "最终整改台账，问题表述含户主姓名"),
+    "acceptance.FinalSubmission.prepared_by_name": (ORDINARY, "经办人身份，总结验收责任到人"),
+    "acceptance.FinalSubmission.signed_by_name": (ORDINARY, "主要负责人签字，签字责任到人"),
+    "acceptance.FinalSubmission.reviewed_by_name": (ORDINARY, "审核人身份，审核责任到人"),
+    "acceptance.SealedScan.file": (ORDINARY, "盖章签字的整改报告扫描件，总结验收的正式材料"),
+    "acceptance.SealedScan.uploaded_by_name": (ORDINARY, "上传人身份，责任到人"),
     "accounts.LoginFailure.ip": (ORDINARY, "登录失败计数与安全审计"),
 }
 

@@ -1,0 +1,66 @@
+"""Forms of the final-submission pages. Messages are Chinese and name the field."""
+
+from __future__ import annotations
+
+from django import forms
+
+from anju.acceptance import scan
+
+
+def _text(label: str, help_text: str, rows: int, *, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=5000,
+        error_messages={
+            "required": f"请填写{label}。",
+            "max_length": f"{label}不能超过 5000 字。",
+        },
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": rows}),
+    )
+
+
+class NarrativeForm(forms.Form):
+    situation = _text(
+        "工作开展情况",
+        "写入整改报告“一、基本情况”：本乡镇如何组织开展排查整改（组织领导、力量安排、排查方式等）。"
+        "每段一行；排查户数和问题数由系统按数据生成，不必填写。",
+        5,
+        required=True,
+    )
+    cases = _text(
+        "典型案例（可不填）",
+        "写入整改报告“典型案例”：每行一个案例，如“某村张某户……经整改……”。不得填写身份证号、手机号等个人信息。",
+        4,
+    )
+    measures = _text(
+        "下一步措施",
+        "写入整改报告“下一步措施”，每段一行；不填则使用通用表述。",
+        4,
+    )
+
+
+class ScanForm(forms.Form):
+    file = forms.FileField(
+        label="盖章扫描件",
+        help_text=(
+            f"加盖单位公章并经主要负责同志签字后的整改报告扫描件或照片：PDF、JPG 或 PNG，"
+            f"不超过 {scan.max_bytes() // (1024 * 1024)} MB；按文件内容检查。"
+        ),
+        error_messages={"required": "请选择盖章扫描件。", "empty": "所选文件是空文件。"},
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": scan.ACCEPT}),
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由",
+        max_length=1000,
+        error_messages={
+            "required": "退回必须填写退回理由，写明需要乡镇改正什么。",
+            "max_length": "退回理由不能超过 1000 字。",
+        },
+        help_text="写明需要乡镇改正什么，乡镇经办人和主要负责人会收到提醒。",
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )

@@ -1,0 +1,445 @@
+"""Use cases of the final submission (总结验收). Keyword-only, one transaction each, every
+change audited; called alike by the pages, the commands and the demo.
+
+    prepare (乡镇经办人: narrative → 整改报告 .docx + 整改台账 .xlsx)  →  待签字
+        (again while 待签字: the narrative is saved and both files are generated anew)
+    sign (乡镇主要负责人 of that township) → 已签字待上传: server time, SHA-256 of both files,
+        the ledger's content hash and a seal over all of them (Event.SIGN)
+    upload_scan (经办人: the sealed, signed scan, PDF/JPG/PNG)  →  待审核 (Event.CREATE)
+    accept (市住建局审核员) → 已通过 (Event.ACCEPT)
+    return_submission (审核员, reason) → 已退回 (Event.RETURN); the township prepares a new one.
+
+Preparing and signing are refused while in-scope households remain neither visited nor
+explained (``anju.visits.coverage.unvisited_unexplained``), and signing is refused when the
+ledger changed since the files were generated (the head signs exactly what the files say).
+State changes are conditional updates (``… WHERE status = expected``): when two people act
+at once exactly one succeeds; the database keeps one live submission per township.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from anju.acceptance import documents, scan
+from anju.acceptance.models import FinalSubmission, SealedScan, Status
+from anju.accounts.roles import Role
+from anju.audit.events import Event
+from anju.audit.services import record
+from anju.core.reminders import remind, users_of
+from anju.documents.pi_guard import PersonalDataInDocument
+from anju.rectification.snapshot import content_hash
+from anju.reporting import ledger
+from anju.reporting import weeks as cal
+from anju.visits.coverage import unvisited_unexplained
+
+OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
+HEADS = frozenset({Role.TOWNSHIP_HEAD})
+REVIEWERS = frozenset({Role.CITY_REVIEWER})
+
+STALE = "该总结验收材料刚被他人处理，状态已变化。请刷新页面后重试。"
+
+
+class AcceptanceError(Exception):
+    """An action refused, with a Chinese message for the user."""
+
+
+# --- who may act ------------------------------------------------------------------------
+def _name(user) -> str:
+    return (getattr(user, "full_name", "") or user.get_username())[:60]
+
+
+def _require_township(actor, township, roles, what: str) -> None:
+    if actor.role not in roles or actor.unit_id != township.pk:
+        who = "、".join(str(Role(r).label) for r in sorted(roles))
+        raise AcceptanceError(f"只有{township.name}的{who}可以{what}。")
+
+
+def _require_reviewer(actor, township, what: str) -> None:
+    if actor.role not in REVIEWERS or township.parent_id != actor.unit_id:
+        raise AcceptanceError(f"只有市住建局审核员可以{what}。")
+
+
+# --- what blocks the township -----------------------------------------------------------
+def unvisited_count(township, campaign) -> int:
+    return unvisited_unexplained(township, campaign).count()
+
+
+def _check_visits(township, campaign, what: str) -> None:
+    if unvisited_unexplained(township, campaign).exists():
+        n = unvisited_count(township, campaign)
+        raise AcceptanceError(
+            f"{township.name}还有 {n} 户应排查农户既未入户排查、也未说明未走访原因，暂不能{what}。"
+            "请先完成走访或在“入户排查 › 覆盖情况”中逐户说明原因（须电话核实）。"
+        )
+
+
+def _already(live: FinalSubmission) -> AcceptanceError:
+    return AcceptanceError(
+        f"{live.township.name}的总结验收材料当前为“{live.get_status_display()}”，"
+        "不能再生成新的一份；如需更正，请联系市住建局退回。"
+    )
+
+
+# --- prepare (待签字) ----------------------------------------------------------------------
+def prepare(
+    *, actor, campaign, township, situation: str, measures: str, cases: str
+) -> FinalSubmission:
+    """The officer saves the narrative and generates the 整改报告 and 整改台账 (待签字)."""
+    _require_township(actor, township, OFFICERS, "生成本乡镇的总结验收材料")
+    _check_visits(township, campaign, "生成整改报告和整改台账")
+    return _prepare(
+        campaign=campaign,
+        township=township,
+        situation=situation,
+        measures=measures,
+        cases=cases,
+        actor=actor,
+        name=_name(actor),
+        at=cal.server_now(),
+    )
+
+
+def _clean_text(text: str) -> str:
+    return "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
+
+
+def _prepare(
+    *, campaign, township, situation, measures, cases, actor, name: str, at: dt.datetime
+) -> FinalSubmission:
+    """``at`` is the server clock (the demo passes earlier server times for its history)."""
+    situation, measures, cases = _clean_text(situation), _clean_text(measures), _clean_text(cases)
+    case_list = [c.strip() for c in cases.splitlines() if c.strip()]
+    day = at.astimezone(cal.local_zone()).date()
+    try:
+        made = documents.generate(
+            campaign,
+            township,
+            situation=situation,
+            measures=measures,
+            cases=case_list,
+            day=day,
+        )
+    except PersonalDataInDocument as exc:
+        raise ValidationError({"__all__": str(exc)}) from None
+    values = {
+        "situation": situation,
+        "measures": measures,
+        "cases": cases,
+        "snapshot": made.entries,
+        "figures": made.figures,
+        "entry_count": len(made.entries),
+        "ledger_hash": made.ledger_hash,
+        "docx_sha256": made.docx_sha256,
+        "xlsx_sha256": made.xlsx_sha256,
+        "prepared_by": actor,
+        "prepared_by_name": name,
+        "prepared_at": at,
+    }
+    mine = FinalSubmission.objects.filter(campaign=campaign, township=township)
+    with transaction.atomic():
+        live = mine.live().select_for_update(of=("self",)).select_related("township").first()
+        if live is not None and live.status != Status.AWAITING_SIGNATURE:
+            raise _already(live)
+        submission = live or FinalSubmission(
+            campaign=campaign,
+            township=township,
+            status=Status.AWAITING_SIGNATURE,
+            resubmission_of=mine.filter(status=Status.RETURNED).order_by("-id").first(),
+        )
+        old = [f.name for f in (submission.docx, submission.xlsx) if f]
+        for field, value in values.items():
+            setattr(submission, field, value)
+        submission.docx.save("report.docx", ContentFile(made.docx), save=False)
+        submission.xlsx.save("ledger.xlsx", ContentFile(made.xlsx), save=False)
+        new = [submission.docx.name, submission.xlsx.name]
+        try:
+            with transaction.atomic():
+                submission.save()
+        except IntegrityError:
+            _delete_files(new)
+            live = mine.live().select_related("township").first()
+            raise (_already(live) if live else AcceptanceError(STALE)) from None
+        except Exception:
+            _delete_files(new)
+            raise
+        # The superseded draft's files go once the new row is committed.
+        transaction.on_commit(lambda: _delete_files(old))
+    remind(
+        users_of(township, [Role.TOWNSHIP_HEAD]),
+        kind="final_signature",
+        title=f"{township.name}整改报告和整改台账已生成，待您审阅签字",
+        url=reverse("acceptance:detail", args=[submission.pk]),
+        key=f"acceptance:sign:{submission.pk}:{made.docx_sha256[:12]}",
+    )
+    return submission
+
+
+def _delete_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+# --- sign (已签字待上传) --------------------------------------------------------------------
+def seal_of(submission: FinalSubmission) -> str:
+    """The SHA-256 binding the signed files, the ledger, the signer and the server time."""
+    doc = {
+        "submission": submission.pk,
+        "campaign": submission.campaign_id,
+        "township": submission.township.code,
+        "docx_sha256": submission.docx_sha256,
+        "xlsx_sha256": submission.xlsx_sha256,
+        "ledger_hash": submission.ledger_hash,
+        "signed_by": submission.signed_by_name,
+        "signed_at": submission.signed_at.astimezone(dt.UTC).isoformat()
+        if submission.signed_at
+        else None,
+    }
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def file_sha256(field) -> str | None:
+    """The SHA-256 of a stored file's bytes (None when the file is missing)."""
+    try:
+        with field.storage.open(field.name, "rb") as handle:
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+            return digest.hexdigest()
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def sign(*, actor, submission: FinalSubmission) -> FinalSubmission:
+    """The township head signs the generated files, at the server's time."""
+    township = submission.township
+    _require_township(actor, township, HEADS, "签字")
+    _check_visits(township, submission.campaign, "签字")
+    return _sign(submission=submission, actor=actor, name=_name(actor), at=cal.server_now())
+
+
+def _sign(*, submission: FinalSubmission, actor, name: str, at: dt.datetime) -> FinalSubmission:
+    submission.refresh_from_db()
+    if submission.status != Status.AWAITING_SIGNATURE:
+        raise AcceptanceError(
+            f"该总结验收材料当前为“{submission.get_status_display()}”，不能签字。请刷新页面查看最新状态。"
+        )
+    current = ledger.current_entries(submission.campaign, submission.township)
+    if content_hash(current) != submission.ledger_hash:
+        diff = ledger.compare(submission.snapshot, current)
+        raise AcceptanceError(
+            f"生成整改报告后，本乡镇整改台账又有 {diff['total']} 处变化，报告与台账已不是最新。"
+            "请经办人重新生成后再签字。"
+        )
+    for label, field, expected in (
+        ("整改报告", submission.docx, submission.docx_sha256),
+        ("整改台账", submission.xlsx, submission.xlsx_sha256),
+    ):
+        if file_sha256(field) != expected:
+            raise AcceptanceError(f"{label}文件与生成时不一致，不能签字。请经办人重新生成。")
+    submission.signed_by_name = name
+    submission.signed_at = at
+    seal = seal_of(submission)
+    with transaction.atomic():
+        done = FinalSubmission.objects.filter(
+            pk=submission.pk, status=Status.AWAITING_SIGNATURE, ledger_hash=submission.ledger_hash
+        ).update(
+            status=Status.SIGNED,
+            signed_by=actor,
+            signed_by_name=name,
+            signed_at=at,
+            seal=seal,
+            updated_at=at,
+        )
+        if not done:
+            raise AcceptanceError(STALE)
+        submission.refresh_from_db()
+        record(
+            Event.SIGN,
+            obj=submission,
+            detail={
+                "signed_at": at,
+                "signed_by": name,
+                "docx_sha256": submission.docx_sha256,
+                "xlsx_sha256": submission.xlsx_sha256,
+                "ledger_hash": submission.ledger_hash,
+                "entries": submission.entry_count,
+                "seal": seal,
+            },
+        )
+    return submission
+
+
+# --- the sealed scan (待审核) ---------------------------------------------------------------
+def upload_scan(*, actor, submission: FinalSubmission, upload) -> SealedScan:
+    """Store the sealed, signed scan under a generated name; raises ValidationError
+    ({"file": message}) when the file is refused (nothing is saved)."""
+    township = submission.township
+    _require_township(actor, township, OFFICERS, "上传盖章扫描件")
+    submission.refresh_from_db()
+    if submission.status not in (Status.SIGNED, Status.AWAITING_REVIEW):
+        raise AcceptanceError(
+            f"该总结验收材料当前为“{submission.get_status_display()}”，"
+            "须乡镇主要负责人签字后、市住建局审核前上传盖章扫描件。"
+        )
+    try:
+        checked = scan.check(upload)
+    except scan.ScanError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    return _store_scan(submission, checked, actor=actor, name=_name(actor))
+
+
+def _store_scan(submission, checked, *, actor, name: str) -> SealedScan:
+    item = SealedScan(
+        submission=submission,
+        township=submission.township,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_by_name=name,
+    )
+    item.file.save("scan", ContentFile(checked.content), save=False)
+    try:
+        with transaction.atomic():
+            moved = FinalSubmission.objects.filter(
+                pk=submission.pk, status__in=[Status.SIGNED, Status.AWAITING_REVIEW]
+            ).update(status=Status.AWAITING_REVIEW)
+            if not moved:
+                raise AcceptanceError(STALE)
+            item.save()
+    except Exception:
+        item.file.storage.delete(item.file.name)
+        raise
+    submission.refresh_from_db()
+    remind(
+        users_of(submission.township.parent, [Role.CITY_REVIEWER]),
+        kind="final_review",
+        title=f"{submission.township.name}已报送签字盖章的整改报告和整改台账，待审核",
+        url=reverse("acceptance:detail", args=[submission.pk]),
+        key=f"acceptance:review:{submission.pk}",
+    )
+    return item
+
+
+# --- review (已通过 / 已退回) ----------------------------------------------------------------
+def _reviewable(submission: FinalSubmission, verb: str) -> None:
+    submission.refresh_from_db()
+    if submission.status != Status.AWAITING_REVIEW:
+        raise AcceptanceError(
+            f"该总结验收材料当前为“{submission.get_status_display()}”，不能{verb}。"
+            "须乡镇签字并上传盖章扫描件后才能审核。"
+        )
+
+
+def accept(*, actor, submission: FinalSubmission) -> FinalSubmission:
+    _require_reviewer(actor, submission.township, "审核通过总结验收材料")
+    return _accept(submission=submission, actor=actor, at=cal.server_now())
+
+
+def _accept(*, submission, actor, at: dt.datetime) -> FinalSubmission:
+    _reviewable(submission, "审核通过")
+    with transaction.atomic():
+        done = FinalSubmission.objects.filter(
+            pk=submission.pk, status=Status.AWAITING_REVIEW
+        ).update(
+            status=Status.ACCEPTED,
+            reviewed_by=actor,
+            reviewed_by_name=_name(actor),
+            reviewed_at=at,
+            updated_at=at,
+        )
+        if not done:
+            raise AcceptanceError(STALE)
+        submission.refresh_from_db()
+        record(Event.ACCEPT, obj=submission, detail={"reviewed_at": at, "seal": submission.seal})
+    return submission
+
+
+def return_submission(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmission:
+    """Return with a reason (ValidationError {"reason": …} without one)."""
+    _require_reviewer(actor, submission.township, "退回总结验收材料")
+    return _return(submission=submission, actor=actor, reason=reason, at=cal.server_now())
+
+
+def _return(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
+    _reviewable(submission, "退回")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "退回必须填写退回理由，写明需要乡镇改正什么。"})
+    with transaction.atomic():
+        done = FinalSubmission.objects.filter(
+            pk=submission.pk, status=Status.AWAITING_REVIEW
+        ).update(
+            status=Status.RETURNED,
+            reviewed_by=actor,
+            reviewed_by_name=_name(actor),
+            reviewed_at=at,
+            return_reason=reason,
+            updated_at=at,
+        )
+        if not done:
+            raise AcceptanceError(STALE)
+        submission.refresh_from_db()
+        record(Event.RETURN, obj=submission, detail={"reason": reason, "reviewed_at": at})
+    remind(
+        users_of(submission.township, [Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_HEAD]),
+        kind="final_returned",
+        title=f"总结验收材料被市住建局退回：{reason}（请修改后重新生成、签字并上传）",
+        url=reverse("acceptance:detail", args=[submission.pk]),
+        key=f"acceptance:returned:{submission.pk}",
+        level="warning",
+    )
+    return submission
+
+
+# --- changed after signing ----------------------------------------------------------------
+def changes_after_signing(submission: FinalSubmission, current: list[dict] | None = None):
+    """The ledger's differences since signing (``ledger.compare``), or None when the signed
+    ledger is still the township's ledger (or the submission is not signed or returned).
+    The first time a difference is seen it is audited, exactly once."""
+    if not submission.is_signed or submission.status == Status.RETURNED:
+        return None
+    if current is None:
+        current = ledger.current_entries(submission.campaign, submission.township)
+    now_hash = content_hash(current)
+    if now_hash == submission.ledger_hash:
+        return None
+    diff = ledger.compare(submission.snapshot, current)
+    if submission.changed_noticed_at is None:
+        _notice(submission, now_hash, diff)
+    return diff
+
+
+def _notice(submission: FinalSubmission, now_hash: str, diff: dict) -> None:
+    at = cal.server_now()
+    with transaction.atomic():
+        first = FinalSubmission.objects.filter(
+            pk=submission.pk, changed_noticed_at__isnull=True
+        ).update(changed_noticed_at=at)
+        if first:
+            record(
+                Event.UPDATE,
+                obj=submission,
+                detail={
+                    "changed_after_signing": True,
+                    "signed_ledger_hash": submission.ledger_hash,
+                    "current_ledger_hash": now_hash,
+                    "added": len(diff["added"]),
+                    "removed": len(diff["removed"]),
+                    "changed": len(diff["changed"]),
+                },
+            )
+    submission.changed_noticed_at = submission.changed_noticed_at or at

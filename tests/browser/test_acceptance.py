@@ -1,0 +1,135 @@
+"""总结验收 in a real browser, on the demo county: 顺店镇's report awaits the city's review;
+the reviewer (shi_shenhe) returns it with a reason; 顺店镇's officer (shundian_jb) edits the
+narrative and generates the report and ledger again, its head (shundian_fzr) signs, the
+officer uploads the sealed scan (a renamed text file first, refused; then a PNG) and the
+reviewer accepts. Screenshots go to artifacts/screenshots/acceptance-*.png."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+
+
+def fits_the_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def accept_dialogs(page) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
+def scan_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (420, 594), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((260, 420, 380, 540), outline=(200, 0, 0), width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def open_review(reviewer) -> str:
+    reviewer.get_by_role("link", name="总结验收", exact=True).click()
+    reviewer.wait_for_url("**/acceptance/")
+    assert "各乡镇整改报告和整改台账" in reviewer.locator("h1").inner_text()
+    row = reviewer.locator("table.acc-table tbody tr", has_text="顺店镇")
+    link = row.get_by_role("link")
+    href = link.get_attribute("href")
+    link.click()
+    reviewer.wait_for_url(f"**{href}")
+    return href
+
+
+def test_a_final_report_is_returned_regenerated_signed_uploaded_and_accepted(new_page, tmp_path):
+    problems: dict[str, list] = {}
+    reviewer = new_page("shi_shenhe", viewport=DESKTOP)
+    accept_dialogs(reviewer)
+    reviewer.get_by_role("link", name="总结验收", exact=True).click()
+    reviewer.wait_for_url("**/acceptance/")
+    table = reviewer.locator("table.acc-table").inner_text()
+    for label in ("已通过", "待审核", "未提交"):
+        assert label in table, label
+    screenshot(reviewer, "acceptance-desktop-city")
+    problems["city"] = axe_violations(reviewer)
+
+    # The reviewer opens 顺店镇's and returns it: first without a reason (refused).
+    first = open_review(reviewer)
+    assert "待审核" in reviewer.content() and "整改报告 SHA-256" in reviewer.content()
+    reviewer.get_by_role("button", name="退回", exact=True).click()
+    assert "退回必须填写退回理由" in reviewer.locator("#id_reason_error").inner_text()
+    reviewer.get_by_label("退回理由").fill("典型案例只有一个，请补充本镇整改销号的做法后重新报送")
+    reviewer.get_by_role("button", name="退回", exact=True).click()
+    reviewer.wait_for_url(f"**{first}")
+    assert "已退回顺店镇" in reviewer.locator(".alert-success").inner_text()
+    screenshot(reviewer, "acceptance-desktop-returned")
+
+    # The officer sees why, edits the narrative and generates again (phone).
+    officer = new_page("shundian_jb", viewport=PHONE)
+    accept_dialogs(officer)
+    officer.get_by_role("button", name="展开菜单").click()
+    officer.locator("#mainnav").get_by_role("link", name="总结验收", exact=True).click()
+    officer.wait_for_url("**/acceptance/")
+    assert "典型案例只有一个" in officer.content()
+    officer.get_by_label("典型案例（可不填）").fill(
+        "甲村一户C级危房原未挂牌，入户核实后当周挂牌。\n乙村一户补助未足额发放，已补发差额并取得回执。"
+    )
+    screenshot(officer, "acceptance-phone-officer-form")
+    assert fits_the_phone(officer)
+    problems["township"] = axe_violations(officer)
+    officer.get_by_role("button", name="生成并提交主要负责人签字").click()
+    officer.wait_for_url("**/acceptance/")
+    assert "请乡镇主要负责人审阅后在系统中签字" in officer.locator(".alert-success").inner_text()
+    assert "待签字" in officer.content()
+
+    # The head reads the draft, downloads it and signs (phone).
+    head = new_page("shundian_fzr", viewport=PHONE)
+    accept_dialogs(head)
+    assert "整改报告和整改台账待您签字" in head.content()
+    head.goto("/acceptance/")
+    with head.expect_download() as download:
+        head.get_by_role("button", name="下载整改报告（.docx）").click()
+    assert download.value.suggested_filename == "顺店镇整改报告（待签字稿）.docx"
+    screenshot(head, "acceptance-phone-head-sign")
+    assert fits_the_phone(head)
+    head.get_by_role("button", name="签字确认").click()
+    head.wait_for_url("**/acceptance/")
+    assert "已签字" in head.locator(".alert-success").inner_text()
+    assert "签字摘要" in head.content()
+
+    # The officer uploads the sealed scan: a text file named .pdf is refused, the PNG taken.
+    fake = tmp_path / "盖章扫描件.pdf"
+    fake.write_text("不是PDF", encoding="utf-8")
+    officer.goto("/acceptance/")
+    officer.locator("#id_file").set_input_files(str(fake))
+    officer.get_by_role("button", name="上传", exact=True).click()
+    assert "不是 PDF、JPG 或 PNG 文件" in officer.locator("#id_file_error").inner_text()
+    screenshot(officer, "acceptance-phone-upload-refused")
+    real = tmp_path / "顺店镇整改报告（盖章）.png"
+    real.write_bytes(scan_png())
+    officer.locator("#id_file").set_input_files(str(real))
+    officer.get_by_role("button", name="上传", exact=True).click()
+    officer.wait_for_url(re.compile(r".*/acceptance/(\d+/)?$"))
+    assert "已报市住建局审核" in officer.locator(".alert-success").inner_text()
+    assert fits_the_phone(officer)
+    screenshot(officer, "acceptance-phone-uploaded")
+
+    # The reviewer accepts the new one.
+    reviewer.goto("/")
+    second = open_review(reviewer)
+    assert second != first and "退回后重新生成" in reviewer.content()
+    screenshot(reviewer, "acceptance-desktop-review")
+    problems["detail"] = axe_violations(reviewer)
+    reviewer.get_by_role("button", name="审核通过").click()
+    reviewer.wait_for_url(f"**{second}")
+    assert "已审核通过顺店镇" in reviewer.locator(".alert-success").inner_text()
+    reviewer.goto("/acceptance/")
+    row = reviewer.locator("table.acc-table tbody tr", has_text="顺店镇")
+    assert "已通过" in row.inner_text()
+    reviewer.set_viewport_size(PHONE)
+    reviewer.reload()
+    assert fits_the_phone(reviewer)
+    screenshot(reviewer, "acceptance-phone-city")
+    assert {k: v for k, v in problems.items() if v} == {}
