@@ -26,7 +26,7 @@ def analyze() -> float:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     took = time.monotonic() - started
-    log.info("ANALYZE took %.1f s", took)
+    log.debug("ANALYZE took %.1f s", took)
     return took
 
 

@@ -126,7 +126,7 @@ def test_nothing_to_block_without_households_in_scope(as_user, campaign, entries
 
 
 # --- changed after signing --------------------------------------------------------------
-def test_a_change_after_signing_is_flagged_and_audited_once(
+def test_sec_25_change_after_signing_is_flagged_and_audited_once(
     as_user, campaign, ready, officer_a, city_reviewer, hand_in
 ):
     s = hand_in()
@@ -151,7 +151,7 @@ def test_a_change_after_signing_is_flagged_and_audited_once(
 
 
 # --- verify_signature -------------------------------------------------------------------
-def test_verify_signature_names_a_flipped_byte(campaign, ready, hand_in, capsys):
+def test_sec_25_verify_signature_names_a_flipped_byte(campaign, ready, hand_in, capsys):
     s = hand_in()
     call_command("verify_signature")
     assert "已校验 1 份已签字的总结验收材料" in capsys.readouterr().out
