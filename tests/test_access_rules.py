@@ -31,7 +31,7 @@ def app_routes():
     return [(r, p) for r, p in walk(get_resolver().url_patterns) if not r.startswith(ADMIN_PREFIX)]
 
 
-def test_every_view_declares_an_access_rule():
+def test_sec_07_every_view_declares_an_access_rule():
     missing = [route for route, p in app_routes() if not hasattr(p.callback, "access_rule")]
     assert missing == [], f"views without an access rule: {missing}"
 
@@ -42,7 +42,7 @@ def test_there_are_routes_to_check():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_anonymous_requests_never_reach_a_protected_view(method):
+def test_sec_07_anonymous_requests_never_reach_a_protected_view(method):
     client = Client(enforce_csrf_checks=False)
     reached = []
     for route, p in walk(get_resolver().url_patterns):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 guard = importlib.import_module("anju.audit.migrations.0002_append_only")
 
 
-def test_create_update_delete_record_who_when_and_old_to_new(officer_a, township_a):
+def test_sec_10_create_update_delete_record_who_when_and_old_to_new(officer_a, township_a):
     with acting_as(officer_a, ip="10.1.2.3"):
         village = Unit.objects.create(
             code="411081100299", name="旧名村", level=Level.VILLAGE, parent=township_a
@@ -50,7 +50,7 @@ def test_password_values_never_enter_the_log(officer_a):
     assert new == "（已加密，不记录明文）"
 
 
-def test_the_orm_cannot_change_or_delete_audit_rows():
+def test_sec_11_the_orm_cannot_change_or_delete_audit_rows():
     entry = record("login", object_label="x")
     with pytest.raises(AppendOnlyError):
         entry.save()
@@ -62,7 +62,7 @@ def test_the_orm_cannot_change_or_delete_audit_rows():
         AuditEvent.objects.all().delete()
 
 
-def test_database_triggers_refuse_raw_sql_changes():
+def test_sec_11_database_triggers_refuse_raw_sql_changes():
     entry = record("login", object_label="x")
     statements = guard.POSTGRES if connection.vendor == "postgresql" else guard.SQLITE
     with connection.cursor() as cursor:

@@ -10,7 +10,7 @@ from anju.units.models import Unit
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_builds_fictional_villages_and_one_login_per_role(capsys):
+def test_sec_06_demo_seed_has_no_default_account_names(capsys):
     call_command("demo", "--households", "0", "--logins")
     out = capsys.readouterr().out
     villages = Unit.objects.villages()

@@ -41,7 +41,7 @@ def test_bulk_exports_need_a_reason(officer_a):
     authorize_export(request_for(officer_a), rows=500, unmasked=False)
 
 
-def test_the_sixth_export_in_a_minute_is_refused_with_429(officer_a):
+def test_sec_19_the_sixth_export_in_a_minute_is_refused_with_429(officer_a):
     with acting_as(officer_a):
         for _ in range(5):
             authorize_export(request_for(officer_a), rows=1, unmasked=False)

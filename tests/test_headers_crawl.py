@@ -36,7 +36,7 @@ def check_headers(response, url):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_html_page_carries_the_headers(request, as_user, persona):
+def test_sec_14_every_html_page_carries_the_headers(request, as_user, persona):
     client = as_user(request.getfixturevalue(persona))
     seen = 0
     for url in sorted(set(parameterless_routes())):
@@ -54,7 +54,7 @@ def test_the_login_page_carries_the_headers(client):
     check_headers(client.get("/account/login/"), "/account/login/")
 
 
-def test_templates_have_no_inline_script_or_style():
+def test_sec_14_templates_have_no_inline_script_or_style():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
         text = path.read_text(encoding="utf-8")

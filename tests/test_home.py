@@ -44,7 +44,7 @@ def test_health_check_is_public(client):
     assert response.json()["status"] == "ok"
 
 
-def test_city_admin_refuses_default_account_names(as_user, city_admin):
+def test_sec_06_default_account_names_are_refused(as_user, city_admin):
     response = as_user(city_admin).post(
         "/admin/accounts/user/add/",
         {

@@ -52,7 +52,7 @@ def test_login_with_right_password_goes_home_and_is_audited(officer_a):
     assert event.ts.tzinfo is not None
 
 
-def test_wrong_password_and_unknown_user_get_the_same_chinese_answer(officer_a):
+def test_sec_03_wrong_password_and_unknown_user_get_the_same_answer(officer_a):
     wrong = post_login(Client(), "p_officer_a", "Wrong#pass1").content.decode()
     unknown = post_login(Client(), "nobody_here", "Wrong#pass1").content.decode()
 
@@ -66,7 +66,7 @@ def test_wrong_password_and_unknown_user_get_the_same_chinese_answer(officer_a):
     assert "用户名或密码不正确" in wrong
 
 
-def test_five_failures_lock_the_account_for_thirty_minutes(officer_a):
+def test_sec_03_five_failures_lock_the_account_for_thirty_minutes(officer_a):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         for _ in range(5):
@@ -97,7 +97,7 @@ def test_disabled_account_cannot_log_in(officer_a):
     assert post_login(Client(), "p_officer_a", PASSWORD).status_code == 200
 
 
-def test_session_ends_after_thirty_idle_minutes(officer_a):
+def test_sec_04_session_ends_after_thirty_idle_minutes(officer_a):
     client = Client()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -112,7 +112,7 @@ def test_session_ends_after_thirty_idle_minutes(officer_a):
     assert AuditEvent.objects.filter(event="session_expired").count() == 1
 
 
-def test_session_ends_after_twelve_hours_even_when_active(officer_a):
+def test_sec_04_session_ends_after_twelve_hours_even_when_active(officer_a):
     client = Client()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -127,7 +127,7 @@ def test_session_ends_after_twelve_hours_even_when_active(officer_a):
         assert client.get("/").status_code == 302
 
 
-def test_logout_deletes_the_server_session_and_a_replayed_cookie_fails(officer_a):
+def test_sec_04_logout_deletes_the_server_session_and_a_replayed_cookie_fails(officer_a):
     client = Client()
     post_login(client, "p_officer_a", PASSWORD)
     cookie = client.cookies["sessionid"].value
@@ -140,7 +140,7 @@ def test_logout_deletes_the_server_session_and_a_replayed_cookie_fails(officer_a
     assert AuditEvent.objects.filter(event="logout").count() == 1
 
 
-def test_login_changes_the_session_id(officer_a):
+def test_sec_04_login_changes_the_session_id(officer_a):
     client = Client()
     client.get("/account/login/")
     client.cookies["sessionid"] = "fixated-session-id"
@@ -148,7 +148,7 @@ def test_login_changes_the_session_id(officer_a):
     assert client.cookies["sessionid"].value != "fixated-session-id"
 
 
-def test_an_issued_password_must_be_changed_first(township_a):
+def test_sec_02_an_issued_password_must_be_changed_first(township_a):
     make_user("p_new", "township_officer", township_a, must_change_password=True)
     client = Client()
     post_login(client, "p_new", PASSWORD)
@@ -168,16 +168,31 @@ def test_an_issued_password_must_be_changed_first(township_a):
     assert client.get("/").status_code == 200
 
 
-def test_an_expired_password_must_be_changed(officer_a):
+def test_sec_02_an_expired_password_must_be_changed_before_any_page(officer_a):
     officer_a.password_changed_at = timezone.now() - dt.timedelta(days=91)
     officer_a.save()
     client = Client()
-    client.force_login(officer_a)
-    assert client.get("/").headers["Location"] == "/account/password/"
+    post_login(client, "p_officer_a", PASSWORD)
+    pages = ("/", "/units/", "/households/", "/ledger/", "/screening/", "/reports/", "/overview/")
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == "/account/password/", url
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Brand-new#Pass42",
+            "new_password2": "Brand-new#Pass42",
+        },
+    )
+    assert response.status_code == 302
+    for url in pages:
+        assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.parametrize("weak", WEAK)
-def test_weak_passwords_are_refused_with_a_chinese_reason(officer_a, weak):
+def test_sec_01_weak_passwords_are_refused_with_a_chinese_reason(officer_a, weak):
     client = Client()
     client.force_login(officer_a)
     response = client.post(
@@ -190,7 +205,7 @@ def test_weak_passwords_are_refused_with_a_chinese_reason(officer_a, weak):
     assert officer_a.check_password(PASSWORD)
 
 
-def test_a_long_passphrase_is_accepted(officer_a):
+def test_sec_01_a_long_passphrase_is_accepted(officer_a):
     phrase = "Correct horse battery staple, 禹州 2022 look-back plan! " + "x" * 10
     assert len(phrase) >= 64
     client = Client()

@@ -100,7 +100,7 @@ def test_print_setup_a4_landscape_header_repeated(workbook):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
-def test_user_text_never_becomes_a_formula_or_link(workbook):
+def test_sec_18_ledger_text_never_becomes_a_formula_or_link(workbook):
     data, ws = workbook
     assert ws["D7"].value.startswith("=HYPERLINK")  # kept as text
     with zipfile.ZipFile(io.BytesIO(data)) as z:

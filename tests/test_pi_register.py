@@ -17,7 +17,7 @@ def anju_fields():
             yield f"{model._meta.app_label}.{model.__name__}.{field.name}", field
 
 
-def test_every_pi_looking_field_is_registered():
+def test_sec_28_every_pi_looking_field_is_registered():
     pattern = re.compile(PI_NAME_PATTERN)
     missing = [
         label

@@ -29,7 +29,9 @@ def post(client, township, **extra):
     return client.post("/publicity/", data)
 
 
-def test_a_public_list_has_only_the_whitelisted_columns(as_user, officer_a, township_a, village_a):
+def test_sec_17_a_public_list_has_only_the_whitelisted_columns(
+    as_user, officer_a, township_a, village_a
+):
     raw = fake_id(99)
     make_household(
         village_a,

@@ -30,7 +30,7 @@ urlpatterns = [path("boom/", boom)]
     SECURE_HSTS_SECONDS=31536000,
     SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
 )
-def test_cookies_and_hsts_under_https(officer_a):
+def test_sec_13_cookies_and_hsts_under_https(officer_a):
     client = Client()
     response = client.post(
         "/account/login/", {"username": "p_officer_a", "password": PASSWORD}, secure=True
@@ -44,7 +44,7 @@ def test_cookies_and_hsts_under_https(officer_a):
 
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
-def test_errors_are_generic_pages():
+def test_sec_23_errors_are_generic_pages():
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")
     body = response.content.decode()
@@ -54,7 +54,7 @@ def test_errors_are_generic_pages():
 
 
 @pytest.mark.django_db
-def test_cleanup_removes_expired_sessions_and_old_temp_files(settings, tmp_path):
+def test_sec_27_cleanup_removes_expired_sessions_and_old_temp_files(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     old = tmp_path / "tmp" / "import-old.xlsx"
     new = tmp_path / "tmp" / "import-new.xlsx"

@@ -22,7 +22,7 @@ PERSONAS = ["city_admin", "security_admin", "audit_admin", "city_reviewer", "off
 
 @pytest.mark.parametrize("url", MATRIX)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_role_by_url_matrix(request, as_user, url, persona):
+def test_sec_08_admin_pages_role_by_url_matrix(request, as_user, url, persona):
     user = request.getfixturevalue(persona)
     status = as_user(user).get(url).status_code
     if persona in MATRIX[url]:

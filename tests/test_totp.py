@@ -38,7 +38,7 @@ PRIVILEGED = ["city_admin", "security_admin", "audit_admin", "city_reviewer", "o
 
 
 @pytest.mark.parametrize("persona", PRIVILEGED)
-def test_privileged_roles_are_sent_to_the_second_factor(request, persona):
+def test_sec_05_privileged_roles_are_sent_to_the_second_factor(request, persona):
     user = request.getfixturevalue(persona)
     client = password_login(user.username)
     for url in ("/", "/units/", "/audit/", "/admin/"):
@@ -53,7 +53,7 @@ def test_other_roles_log_in_with_the_password_alone(request, persona):
     assert password_login(user.username).get("/").status_code == 200
 
 
-def test_setting_up_then_verifying_with_a_code_that_works_once(city_admin):
+def test_sec_05_a_totp_code_works_only_once(city_admin):
     now = timezone.now()
     with time_machine.travel(now, tick=False) as clock:
         client = password_login("p_city_admin")

@@ -88,7 +88,7 @@ def test_filters_narrow_within_scope(world, city_reviewer, village_a2, token_for
     assert ids(client.get("/api/v1/ledger?nature=共性问题")) == set()
 
 
-def test_tampering_with_unit_parameters_does_not_widen_scope(world, worker_a, token_for, api):
+def test_sec_09_api_unit_tampering_does_not_widen_scope(world, worker_a, token_for, api):
     client = api(token_for(worker_a))
     response = client.get("/api/v1/households?unit=411081")
     assert response.status_code == 400

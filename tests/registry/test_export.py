@@ -137,7 +137,9 @@ def test_the_export_is_the_import_template(as_user, officer_a, village_a):
     assert values["自筹资金"] == 12000.5
 
 
-def test_roles_that_may_not_unmask_get_masks_only(as_user, head_a, worker_a, village_a):
+def test_sec_16_export_gives_masks_only_to_roles_that_may_not_unmask(
+    as_user, head_a, worker_a, village_a
+):
     rich_household(village_a, 1)
     for user in (head_a, worker_a):
         response = export(as_user(user), reason="")
@@ -153,14 +155,14 @@ def test_a_forged_unmask_request_by_a_masked_role_stays_masked(as_user, head_a, 
     assert not FULL_ID.search(xml_of(body(response)))
 
 
-def test_an_unmasked_export_needs_a_reason(as_user, officer_a, village_a):
+def test_sec_19_an_unmasked_export_needs_a_reason(as_user, officer_a, village_a):
     rich_household(village_a, 1)
     response = export(as_user(officer_a), unmasked="on", reason="")
     assert response.status_code == 400
     assert "须填写导出理由" in response.content.decode()
 
 
-def test_exports_are_formula_safe(as_user, officer_a, village_a):
+def test_sec_18_registry_exports_are_formula_safe(as_user, officer_a, village_a):
     rich_household(village_a, 1, assessor='=HYPERLINK("http://evil","点我")', craftsman="@SUM(A1)")
     client = as_user(officer_a)
     xml = xml_of(body(export(client)))
@@ -170,7 +172,7 @@ def test_exports_are_formula_safe(as_user, officer_a, village_a):
     assert ",'=HYPERLINK" in csv_text.replace('"', "") and ",'@SUM(A1)" in csv_text
 
 
-def test_the_export_is_scoped(
+def test_sec_09_the_export_is_scoped(
     as_user, officer_a, worker_a, village_a, village_a2, village_b, township_b
 ):
     rich_household(village_a, 1)
@@ -202,7 +204,9 @@ def test_the_city_filters_by_township_and_village(
     assert mismatch.status_code == 400
 
 
-def test_every_export_is_audited_with_the_file_hash(as_user, officer_a, village_a, township_a):
+def test_sec_19_every_export_is_audited_with_the_file_hash(
+    as_user, officer_a, village_a, township_a
+):
     rich_household(village_a, 1)
     response = export(as_user(officer_a), unmasked="on", reason="与民政核对")
     data = body(response)

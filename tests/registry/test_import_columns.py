@@ -346,7 +346,7 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("header", "raw", "message"), ERRORS)
-def test_wrong_values_are_errors_at_their_cell(tmp_path, village_a, header, raw, message):
+def test_sec_21_wrong_values_are_errors_at_their_cell(tmp_path, village_a, header, raw, message):
     values = row(village_a, **{header: raw})
     if header.startswith("鉴定") and header != "鉴定等级":
         values["鉴定等级"] = "C"

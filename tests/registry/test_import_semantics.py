@@ -43,7 +43,7 @@ def full_rows(village, count=3):
     ]
 
 
-def test_reimporting_the_same_file_changes_nothing(tmp_path, village_a):
+def test_sec_21_reimporting_the_same_file_changes_nothing(tmp_path, village_a):
     path = book(tmp_path, full_rows(village_a))
     first = run(path)
     assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
@@ -163,7 +163,9 @@ def test_mode_valid_only_imports_the_valid_rows_and_reports_the_rest(tmp_path, v
     assert problems(batch)[0]["row"] == 5
 
 
-def test_a_crash_while_writing_leaves_the_database_as_before(tmp_path, village_a, monkeypatch):
+def test_sec_21_a_crash_while_writing_leaves_the_database_as_before(
+    tmp_path, village_a, monkeypatch
+):
     from anju.registry.io import writer
 
     make_household(village_a, id_number=an_id(1), size=2)

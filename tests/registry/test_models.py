@@ -13,7 +13,7 @@ from tests.factories import fake_id, make_household
 pytestmark = pytest.mark.django_db
 
 
-def test_id_number_is_encrypted_hashed_and_masked(village_a):
+def test_sec_15_id_number_is_encrypted_hashed_and_masked(village_a):
     raw = fake_id(42)
     household = make_household(village_a, id_number=raw.lower(), phone="13812345678")
     household.refresh_from_db()

@@ -53,7 +53,7 @@ def county_households(village_a, village_a2, village_b):
     }
 
 
-def test_each_role_lists_exactly_its_scope(
+def test_sec_09_each_role_lists_exactly_its_scope(
     as_user, county_households, city_reviewer, officer_a, officer_b, worker_a, head_a
 ):
     expected = {
@@ -145,7 +145,7 @@ def test_search_by_full_id_number_is_exact(as_user, village_a, village_b, office
     assert "没有找到（或不在您的管辖范围内）" in missing.content.decode()
 
 
-def test_tampered_filters_never_widen_scope(
+def test_sec_09_tampered_filters_never_widen_scope(
     as_user, county_households, officer_a, worker_a, township_b, village_b, village_a2
 ):
     response = as_user(officer_a).get(LIST, {"township": township_b.pk, "village": village_b.pk})

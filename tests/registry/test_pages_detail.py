@@ -84,7 +84,7 @@ def test_household_page_shows_every_section(as_user, full, officer_a):
     assert f"/history/registry.household/{full.pk}/" in html
 
 
-def test_out_of_scope_household_is_404_on_every_url(as_user, full, officer_b):
+def test_sec_09_out_of_scope_household_is_404_on_every_url(as_user, full, officer_b):
     client = as_user(officer_b)
     before = AuditEvent.objects.filter(event=Event.PERMISSION_DENIED).count()
     for method, url in object_urls(full.pk) + [
@@ -96,7 +96,9 @@ def test_out_of_scope_household_is_404_on_every_url(as_user, full, officer_b):
     assert AuditEvent.objects.filter(event=Event.PERMISSION_DENIED).count() > before
 
 
-def test_village_worker_sees_only_their_village(as_user, village_a2, worker_a, village_a):
+def test_sec_09_village_worker_gets_404_for_another_village(
+    as_user, village_a2, worker_a, village_a
+):
     other = make_household(village_a2, head_name="邻村")
     own = make_household(village_a, head_name="本村")
     client = as_user(worker_a)
@@ -125,7 +127,7 @@ def test_unknown_section_is_404(as_user, full, officer_a):
     assert client.get(f"/households/{full.pk}/renovation/other/").status_code == 404
 
 
-def test_unmask_shows_full_values_and_is_audited(as_user, full, officer_a):
+def test_sec_16_unmask_shows_full_values_and_is_audited(as_user, full, officer_a):
     client = as_user(officer_a)
     page = client.get(f"/households/{full.pk}/").content.decode()
     assert "显示完整身份证号/电话" in page
@@ -147,7 +149,7 @@ def test_unmask_shows_full_values_and_is_audited(as_user, full, officer_a):
     assert "<html" in without_js.content.decode() and full.id_number in without_js.content.decode()
 
 
-def test_masked_roles_never_receive_full_id_or_phone(
+def test_sec_16_masked_roles_never_receive_full_id_or_phone(
     as_user, full, worker_a, head_a, city_admin, officer_a
 ):
     urls = [

@@ -167,7 +167,7 @@ def test_village_worker_uploads_a_photo_from_the_camera(as_user, worker_a, house
     assert "距住房 65 米" in page
 
 
-def test_served_photo_is_typed_nosniff_and_scoped(as_user, worker_a, officer_b, household):
+def test_sec_20_served_photo_is_typed_nosniff_and_scoped(as_user, worker_a, officer_b, household):
     post_photo(as_user(worker_a), household, jpeg())
     photo = Attachment.objects.get(household=household)
     url = f"/households/{household.pk}/photos/{photo.pk}/"
@@ -201,14 +201,18 @@ def test_media_is_not_served_from_a_public_url(client, as_user, worker_a, househ
         (b"\xff\xd8\xff\xe0broken", "half.jpg", "已损坏"),
     ],
 )
-def test_upload_page_explains_refusals(as_user, worker_a, household, data, name, message):
+def test_sec_20_html_named_jpg_is_refused_on_upload(
+    as_user, worker_a, household, data, name, message
+):
     response = post_photo(as_user(worker_a), household, data, name=name)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Attachment.objects.exists()
 
 
-def test_oversized_upload_is_refused_before_it_is_stored(settings, as_user, worker_a, household):
+def test_sec_20_oversized_upload_is_refused_before_it_is_stored(
+    settings, as_user, worker_a, household
+):
     settings.PHOTO_MAX_BYTES = 4096
     data = jpeg(size=(400, 400)) + b"\0" * 8192
     response = post_photo(as_user(worker_a), household, data)

@@ -151,7 +151,7 @@ def test_unmask_is_for_unmask_roles_and_always_audited(
             services.unmask(user=user, household=household)
 
 
-def test_add_photo_stores_under_a_generated_name(worker_a, village_a):
+def test_sec_20_photo_is_stored_under_a_generated_name(worker_a, village_a):
     household = make_household(village_a)
     photo = photos.inspect(upload(jpeg()))
     attachment = services.add_photo(

@@ -76,7 +76,7 @@ def test_verify_reports_passes_on_an_intact_chain(three_weeks, capsys):
     assert "已校验 3 份已报送的周报，哈希链完整" in capsys.readouterr().out
 
 
-def test_verify_reports_names_a_report_altered_with_raw_sql(three_weeks, capsys):
+def test_sec_24_verify_reports_names_a_report_altered_with_raw_sql(three_weeks, capsys):
     first, second, third, *_ = three_weeks
     doc = WeeklySubmission.objects.get(pk=second.pk).snapshot
     doc["entries"][0]["measures"] = "加强管理"

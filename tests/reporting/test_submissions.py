@@ -65,7 +65,7 @@ def test_timeliness_at_the_deadlines_exact_second(
     assert cell_of(campaign, schedule, township_a, 1, "2022-06-05 10:00").state == state
 
 
-def test_the_server_clock_counts_to_the_second_not_the_microsecond(
+def test_sec_24_the_server_clock_stamps_the_submission(
     campaign, schedule, township_a, officer_a, head_a
 ):
     with at("2022-06-03 16:00"):
