@@ -112,11 +112,15 @@ def test_sec_26_backup_restore_drill(tmp_path, scratch_databases):
     restored = _manage(target, "restore", str(backup_file), "--yes")
     assert "一致" in restored.stdout
     assert "完整" in restored.stdout
-    # the restored copy's weekly-report chain verifies too (SECURITY.md row 26). The whole
-    # command cannot pass yet: the backup holds the database only, not the media folder, so
-    # the signed final reports' files are missing on the copy (docs/SECURITY.md row 26).
-    reports = _manage(target, "verify_reports", check=False)
-    assert "周报 #" not in reports.stderr, reports.stderr  # no weekly report failed
+    # the uploaded files came back too: the signed final reports verify on the copy
+    assert "哈希链完整" in restored.stdout
+    media = sorted(
+        p.relative_to(tmp_path / "target") for p in (tmp_path / "target").rglob("*.docx")
+    )
+    assert media and media == sorted(
+        p.relative_to(tmp_path / "source") for p in (tmp_path / "source").rglob("*.docx")
+    )
+    _manage(target, "verify_reports")
 
     # a damaged backup is refused
     damaged = tmp_path / "backups" / ("damaged" + backup_file.suffix)

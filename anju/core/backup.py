@@ -1,10 +1,12 @@
-"""Backups and restores of the database (SECURITY.md row 26).
+"""Backups and restores of the database and the uploaded files (SECURITY.md row 26).
 
 A backup is the database file (SQLite, through the online backup API, consistent while the
-app runs) or a `pg_dump -Fc` archive (PostgreSQL), plus a manifest: for each core table its
-row count and a SHA-256 of its ordered primary keys. A restore puts the backup in place and
-then recomputes the manifest on the restored database and compares; the audit chain is
-verified too. The PI encryption key is never part of a backup (it is not in the database).
+app runs) or a `pg_dump -Fc` archive (PostgreSQL); a tar of the media folder (photos,
+evidence, work plans, signed final reports, issued notices); and a manifest: for each core
+table its row count and a SHA-256 of its ordered primary keys, and each file's SHA-256. A
+restore checks both hashes, puts the database and the files in place, then recomputes the
+manifest on the restored database and compares; the audit chain is verified too. The PI
+encryption key is never part of a backup (it is not in the database).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, connections
 
 CORE_MODELS = [
@@ -101,11 +105,13 @@ def backup(directory: Path) -> Path:
             check=True,
             env=env,
         )
+    media = _media_archive(directory / f"anju-{stamp}.media.tar")
     manifest = {
         "created_at": stamp,
         "vendor": connection.vendor,
         "file": target.name,
-        "file_sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+        "file_sha256": _sha256(target),
+        "media": media,
         "tables": fingerprint(),
     }
     target.with_suffix(".json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -113,11 +119,50 @@ def backup(directory: Path) -> Path:
     return target
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _media_root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def _media_archive(target: Path) -> dict:
+    """Every uploaded file, uncompressed (photos and documents are compressed already)."""
+    root = _media_root()
+    count = 0
+    with tarfile.open(target, "w") as tar:
+        if root.exists():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                tar.add(path, arcname=str(path.relative_to(root)), recursive=False)
+                count += 1
+    os.chmod(target, 0o600)
+    return {"file": target.name, "sha256": _sha256(target), "files": count}
+
+
+def _restore_media(directory: Path, media: dict) -> None:
+    archive = directory / media["file"]
+    if not archive.exists() or _sha256(archive) != media["sha256"]:
+        raise ValueError(f"上传文件备份 {media['file']} 缺失或哈希与清单不符。")
+    root = _media_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(root, filter="data")  # no absolute paths, no "..", no links out
+
+
 def restore(path: Path) -> dict:
     """Put the backup in place of the current database; return the manifest it came with."""
     manifest = json.loads(path.with_suffix(".json").read_text())
-    if hashlib.sha256(path.read_bytes()).hexdigest() != manifest["file_sha256"]:
+    if _sha256(path) != manifest["file_sha256"]:
         raise ValueError("备份文件的哈希与清单不符：文件已损坏或被改动。")
+    if manifest.get("media"):
+        archive = path.parent / manifest["media"]["file"]
+        if not archive.exists() or _sha256(archive) != manifest["media"]["sha256"]:
+            raise ValueError(f"上传文件备份 {manifest['media']['file']} 缺失或哈希与清单不符。")
     if manifest["vendor"] != connection.vendor:
         raise ValueError(f"备份来自 {manifest['vendor']}，当前数据库是 {connection.vendor}。")
     if connection.vendor == "sqlite":
@@ -143,6 +188,8 @@ def restore(path: Path) -> dict:
             check=True,
             env=env,
         )
+    if manifest.get("media"):
+        _restore_media(path.parent, manifest["media"])
     return manifest
 
 

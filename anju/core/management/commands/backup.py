@@ -7,7 +7,7 @@ from anju.core.backup import backup
 
 
 class Command(BaseCommand):
-    help = "备份数据库（SQLite 在线备份或 pg_dump），并写出含各表行数与主键哈希的清单。"
+    help = "备份数据库（SQLite 在线备份或 pg_dump）和上传文件，并写出含各表行数、主键哈希与文件哈希的清单。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -16,4 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, dir=None, **options):
         target = backup(dir or settings.DATA_DIR / "backups")
-        self.stdout.write(f"已备份到 {target}（清单 {target.with_suffix('.json').name}）")
+        self.stdout.write(
+            f"已备份到 {target}（上传文件 {target.stem}.media.tar，清单 {target.with_suffix('.json').name}）"
+        )

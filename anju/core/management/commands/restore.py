@@ -7,7 +7,7 @@ from anju.core.backup import compare, fingerprint, restore
 
 
 class Command(BaseCommand):
-    help = "从备份恢复数据库，然后核对各表行数与主键哈希并校验审计哈希链。会覆盖当前数据库。"
+    help = "从备份恢复数据库和上传文件，然后核对各表行数与主键哈希，并校验审计哈希链、周报与签字报告。会覆盖当前数据库。"
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -29,6 +29,7 @@ class Command(BaseCommand):
                 self.stderr.write(p)
             raise CommandError("恢复后的数据与备份清单不一致。")
         call_command("verify_audit")
+        call_command("verify_reports")
         self.stdout.write(
             f"已从 {file.name} 恢复，{len(manifest['tables'])} 张核心表的行数与主键哈希一致。"
         )
