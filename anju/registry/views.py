@@ -486,7 +486,7 @@ def photo_file(request, pk: int, photo_pk: int):
         raise Http404("照片文件缺失") from None
     extension = ".png" if content_type == "image/png" else ".jpg"
     response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="photo-{photo.pk}{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -175,7 +175,7 @@ def test_sec_20_served_photo_is_typed_nosniff_and_scoped(as_user, worker_a, offi
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Disposition"] == f'inline; filename="photo-{photo.pk}.jpg"'
+    assert response["Content-Disposition"] == f'attachment; filename="photo-{photo.pk}.jpg"'
     assert response["Cache-Control"] == "no-store"
     body = b"".join(response.streaming_content)
     assert body.startswith(photos.JPEG_MAGIC)
