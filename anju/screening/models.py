@@ -322,7 +322,10 @@ class Hit(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["run_id", "rule_code", "household_id"], name="screening_hit_key")
+            # household before rule: the sync's correlated lookups always name the household
+            # and PostgreSQL may apply the rule as a filter (a rule-first key then scanned
+            # every hit of the run for each finding).
+            models.Index(fields=["run_id", "household_id", "rule_code"], name="screening_hit_key2")
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,7 @@ from anju.audit.services import record
 from anju.campaigns.models import Campaign
 from anju.registry.models import Household
 from anju.screening import engine, params, rules, sync
-from anju.screening.models import Finding, FindingEvent, Run, Status
+from anju.screening.models import Finding, FindingEvent, Hit, Run, Status
 from anju.screening.rules.base import Params
 from anju.screening.signals import finding_confirmed
 from anju.units.models import Level, Unit
@@ -41,15 +41,23 @@ class ActionError(Exception):
 
 @dataclass
 class Chunk:
-    township_id: int
+    township_id: int | None
     village_id: int | None = None
     household_ids: list[int] | None = field(default=None)
+    # A whole county at once (PostgreSQL): every township's lock, one query per rule.
+    township_ids: list[int] | None = field(default=None)
+
+    def locks(self) -> list[int]:
+        return sorted(self.township_ids) if self.township_ids is not None else [self.township_id]
 
     def finding_scope(self) -> Q:
         """The findings of this chunk's households (by the household's unit today, so a
         household moved between townships is settled by the run over its new township)."""
         if self.household_ids is not None:
             return Q(household_id__in=self.household_ids)
+        if self.township_ids is not None:
+            households = Household.objects.filter(township_id__in=self.township_ids)
+            return Q(household_id__in=households.values("id"))
         households = Household.objects.filter(township_id=self.township_id)
         if self.village_id is not None:
             households = households.filter(village_id=self.village_id)
@@ -144,7 +152,12 @@ def chunks_for(run: Run) -> list[Chunk]:
     if run.kind == Run.Kind.TOWNSHIP:
         return [Chunk(run.unit_id)]
     townships = Unit.objects.townships().filter(parent_id=run.unit_id).order_by("code")
-    return [Chunk(pk) for pk in townships.values_list("pk", flat=True)]
+    ids = list(townships.values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        # Township by township, PostgreSQL hash-joins each rule's assessments and
+        # renovations in full 26 times over (a county at 10⁶ took 220 s; at once ~40 s).
+        return [Chunk(None, township_ids=ids)]
+    return [Chunk(pk) for pk in ids]
 
 
 def _lock(township_id: int) -> None:
@@ -158,18 +171,27 @@ def _lock(township_id: int) -> None:
 
 def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
     with transaction.atomic():
-        _lock(chunk.township_id)
+        for township_id in chunk.locks():
+            _lock(township_id)
         households = engine.households_in_scope(
             run.campaign,
             township_id=chunk.township_id,
             village_id=chunk.village_id,
             household_ids=chunk.household_ids,
         )
+        if chunk.township_ids is not None:
+            households = households.filter(township_id__in=chunk.township_ids)
         count = households.count()
         staged = 0
         if count:
             for rule, values in rule_set:
                 staged += sync.stage(run.pk, engine.evaluate(rule, households, values, run.as_of))
+        if staged >= 5000 and connection.vendor == "postgresql":
+            # The staging table was analysed empty: with its real size the planner
+            # hash-joins hits and findings instead of probing row by row.
+            with connection.cursor() as cursor:
+                tables = (Hit._meta.db_table, Finding._meta.db_table)
+                cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
         counts = sync.apply(run=run, scope=chunk.finding_scope(), disabled=disabled, staged=staged)
         counts["households"] = count
     return counts
