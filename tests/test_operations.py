@@ -173,7 +173,9 @@ def plaintext_pi(raw: bytes) -> list[str]:
 
     from anju.registry import idcard
 
-    text = raw.decode("latin-1")
+    # Hex digests (keyed lookup hashes, file hashes) are not PI, but random hex holds
+    # digit runs that look like a mobile number often enough to make a scan flaky.
+    text = re.sub(r"[0-9a-f]{32,}", "#", raw.decode("latin-1"))
     found = [
         m for m in re.findall(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])", text) if idcard.is_valid(m)
     ]

@@ -80,6 +80,9 @@ ADMIN_MATRIX = [
     ("post", "/households/{household}/unmask/", set()),
     ("post", "/ledger/new/", set()),
     ("get", "/screening/", {"city_admin"}),
+    # a record's history is audit data: never the system admin's
+    ("get", "/history/registry.household/{household}/", set()),
+    ("get", "/history/accounts.user/{user}/", {"security_admin", "audit_admin"}),
 ]
 
 
