@@ -190,8 +190,7 @@ def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
             # The staging table was analysed empty: with its real size the planner
             # hash-joins hits and findings instead of probing row by row.
             with connection.cursor() as cursor:
-                tables = (Hit._meta.db_table, Finding._meta.db_table)
-                cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
+                cursor.execute("ANALYZE " + connection.ops.quote_name(Hit._meta.db_table))
         counts = sync.apply(run=run, scope=chunk.finding_scope(), disabled=disabled, staged=staged)
         counts["households"] = count
     return counts

@@ -14,7 +14,7 @@ CHARTS = ("aspects", "ledger", "weeks", "trend", "ranking", "coverage")
 # Where on the screen the tallest bar of the aspects chart is, and where it leads.
 BIGGEST_BAR = """() => {
   const el = document.querySelector('[data-chart="aspects"]');
-  el.scrollIntoView();
+  el.scrollIntoView({behavior: "instant", block: "center"});  // Bootstrap scrolls smoothly
   const chart = echarts.getInstanceByDom(el);
   const data = chart.getOption().series[0].data;
   let best = 0;
