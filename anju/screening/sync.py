@@ -44,6 +44,7 @@ HIT_COLUMNS = (
 )
 EVENT_COLUMNS = ("finding_id", "kind", "at", "run_id", "message", "reason")
 STAGE_BATCH = 2000
+BULK_HITS = 5000  # from here on PostgreSQL plans the inserts of new findings as bulk joins
 
 
 def stage(run_id: int, hits: Iterable[tuple]) -> int:
@@ -100,6 +101,7 @@ class _Sync:
         self.findings = Finding.objects.filter(scope)
         self.firing = self.findings.filter(status__in=FIRING)
         self.disabled = list(disabled)
+        self.bulk = False  # a chunk of thousands of hits (set by ``apply``)
 
     def from_hit(self, column):
         return Subquery(self.match.values(column)[:1])
@@ -179,26 +181,29 @@ class _Sync:
             NO_NOTE,
             NO_NOTE,
         )
-        postgres = connection.vendor == "postgresql"
+        # Only for big chunks: a one-household re-screen keeps its index probes.
+        postgres = connection.vendor == "postgresql" and self.bulk
         with connection.cursor() as cursor:
             if postgres:
-                # Never probe the findings row by row here: the table grows while this
-                # statement runs, and a nested loop over a table analysed empty becomes a
-                # scan per hit (a first county run at 10⁶ did not finish in 10 minutes).
+                # Never probe findings or their history row by row in these two inserts:
+                # each table grows while its statement runs, and a nested loop planned on
+                # statistics of an empty table becomes a scan per row (a first county run
+                # at 10⁶ did not finish in ten minutes).
                 cursor.execute("SET LOCAL enable_nestloop = off")
             count = insert_select(Finding, FINDING_COLUMNS, rows)
+            if count:
+                already = FindingEvent.objects.filter(
+                    finding_id=OuterRef("id"), kind=FindingEvent.Kind.OPENED
+                )
+                fresh = self.findings.filter(first_run_id=self.run.pk).filter(
+                    Exists(self.match), ~Exists(already)
+                )
+                self.history(fresh, FindingEvent.Kind.OPENED, "message")
             if postgres:
                 cursor.execute("SET LOCAL enable_nestloop = on")
-                if count >= 5000:  # the statements after this one plan with real numbers
-                    cursor.execute("ANALYZE " + connection.ops.quote_name(Finding._meta.db_table))
-        if count:
-            already = FindingEvent.objects.filter(
-                finding_id=OuterRef("id"), kind=FindingEvent.Kind.OPENED
-            )
-            fresh = self.findings.filter(first_run_id=self.run.pk).filter(
-                Exists(self.match), ~Exists(already)
-            )
-            self.history(fresh, FindingEvent.Kind.OPENED, "message")
+                # the statements after these plan with real numbers
+                tables = (Finding._meta.db_table, FindingEvent._meta.db_table)
+                cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
         return count
 
     def close(self, stale) -> int:
@@ -249,6 +254,7 @@ def apply(
     ``staged`` (if known) lets a chunk where nothing fires skip to closing. Returns the
     counts of each kind of change."""
     step = _Sync(run, scope, disabled)
+    step.bulk = (staged or 0) >= BULK_HITS
     if staged == 0:
         return {
             "hits": 0,
