@@ -101,7 +101,10 @@ def test_sec_26_backup_restore_drill(tmp_path, scratch_databases):
     _manage(source, "migrate", "-v0")
     _manage(source, "demo", "--households", "60", "--villages-per-township", "3")
     out = _manage(source, "backup", "--dir", str(tmp_path / "backups")).stdout
-    backup_file = next((tmp_path / "backups").glob("anju-*.*[!n]"))
+    # the database file itself (beside it: the manifest and the tar of uploaded files)
+    backup_file = next(
+        p for p in (tmp_path / "backups").glob("anju-*") if p.suffix in (".sqlite3", ".pgdump")
+    )
     assert backup_file.name in out
     raw = backup_file.read_bytes()
     assert b"Anju@2022" not in raw  # no plaintext secrets in the dump

@@ -49,20 +49,7 @@ def max_bytes() -> int:
 
 
 def check(upload) -> Checked:
-    raw = getattr(upload, "name", "") or ""
-    name = photos.safe_name(raw) if raw.strip() else "盖章扫描件"
-    limit = max_bytes()
-    size = getattr(upload, "size", None)
-    too_big = f"文件“{name}”过大，盖章扫描件不能超过 {photos.human_size(limit)}。"
-    if size is not None and size > limit:
-        raise ScanError(too_big)
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    upload.seek(0)
-    if len(data) > limit:
-        raise ScanError(too_big)
-    if not data:
-        raise ScanError(f"文件“{name}”是空文件，请重新选择。")
+    name, data = workplan.read_upload(upload, what="盖章扫描件", limit=max_bytes(), error=ScanError)
     if data.startswith(workplan.PDF_MAGIC):
         content, extension = _pdf(name, data), ".pdf"
     elif data.startswith((photos.JPEG_MAGIC, photos.PNG_MAGIC)):

@@ -63,21 +63,27 @@ def max_bytes() -> int:
     return int(getattr(settings, "WORK_PLAN_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def check(upload) -> Checked:
+def read_upload(upload, *, what: str, limit: int, error: type[Exception]) -> tuple[str, bytes]:
+    """A document upload's safe name and bytes, refused (``error``) when empty or over
+    ``limit`` — judged by the bytes read, never by the size the client claims alone."""
     raw = getattr(upload, "name", "") or ""
-    name = photos.safe_name(raw) if raw.strip() else "工作方案"
-    limit = max_bytes()
+    name = photos.safe_name(raw) if raw.strip() else what
     size = getattr(upload, "size", None)
-    too_big = f"文件“{name}”过大，工作方案不能超过 {photos.human_size(limit)}。"
+    too_big = f"文件“{name}”过大，{what}不能超过 {photos.human_size(limit)}。"
     if size is not None and size > limit:
-        raise WorkPlanError(too_big)
+        raise error(too_big)
     upload.seek(0)
     data = upload.read(limit + 1)
     upload.seek(0)
     if len(data) > limit:
-        raise WorkPlanError(too_big)
+        raise error(too_big)
     if not data:
-        raise WorkPlanError(f"文件“{name}”是空文件，请重新选择。")
+        raise error(f"文件“{name}”是空文件，请重新选择。")
+    return name, data
+
+
+def check(upload) -> Checked:
+    name, data = read_upload(upload, what="工作方案", limit=max_bytes(), error=WorkPlanError)
     if data.startswith(PDF_MAGIC):
         extension = _pdf(name, data)
     elif data.startswith(OLE_MAGIC):
