@@ -183,7 +183,13 @@ def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
             households = households.filter(township_id__in=chunk.township_ids)
         count = households.count()
         staged = 0
-        if count:
+        if count and chunk.household_ids is not None:  # a save: compiled queries, re-run
+            for rule, values in rule_set:
+                hits = engine.evaluate_households(
+                    rule, run.campaign, chunk.household_ids, values, run.as_of
+                )
+                staged += sync.stage(run.pk, hits)
+        elif count:
             for rule, values in rule_set:
                 staged += sync.stage(run.pk, engine.evaluate(rule, households, values, run.as_of))
         if staged >= 5000 and connection.vendor == "postgresql":
