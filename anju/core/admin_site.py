@@ -7,6 +7,7 @@ the audit administrator reads them, on their own page.
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from anju.accounts.roles import Role
@@ -20,6 +21,10 @@ class AnjuAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         # One login page for the whole system, with its lock-out and audit.
         return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:login"))
+
+    def password_change(self, request, extra_context=None):
+        # One password page for everyone: its policy, its history and its audit record.
+        return redirect("accounts:password_change")
 
     def has_permission(self, request):
         user = request.user
