@@ -69,6 +69,21 @@ def test_a2_02_fires_the_day_after_finish_days(village_a):
     assert fires(on_time, "A2-02") is None
 
 
+def test_a2_02_follows_the_campaigns_finish_days(village_a):
+    campaign = Campaign.objects.current()
+    campaign.rule_params = {"A2-02": {"finish_days": 60}}
+    campaign.save()
+    works = {"method": "原址重建"}
+    late = make_household(village_a, grade="D", assessed_on=days_before(61), renovation=works)
+    on_time = make_household(
+        village_a, grade="D", assessed_on=days_before(60), renovation=dict(works)
+    )
+    assert fires(late, "A2-02") == (
+        "D级危房，鉴定日期 2022-04-01，至 2022-06-01 已 61 天，超过 60 天仍未验收（改造方式 原址重建）"
+    )
+    assert fires(on_time, "A2-02") is None
+
+
 def test_a2_02_does_not_fire_once_accepted_or_without_renovation_or_date(village_a):
     accepted = make_household(
         village_a,
@@ -132,3 +147,39 @@ def test_a2_03_no_house_needs_an_accepted_renovation(village_a):
         renovation={"method": "新建", "accepted_on": D(2022, 4, 1)},
     )
     assert fires(housed, "A2-03") is None
+
+
+def test_a2_03_fires_when_accepted_with_an_empty_post_grade(village_a):
+    h = make_household(
+        village_a,
+        risk_state="风险消除",
+        grade="D",
+        renovation={"method": "原址重建", "accepted_on": D(2022, 4, 1), "post_grade": ""},
+    )
+    assert fires(h, "A2-03") == "风险状态为“风险消除”，但住房为D级危房，验收后等级为（空）"
+
+
+def test_a2_03_fires_on_a_post_grade_a_without_acceptance_date(village_a):
+    h = make_household(
+        village_a,
+        risk_state="风险消除",
+        grade="C",
+        renovation={"method": "加固维修", "accepted_on": None, "post_grade": "A"},
+    )
+    assert fires(h, "A2-03") == "风险状态为“风险消除”，但住房为C级危房，尚未改造验收"
+
+
+def test_a2_03_fires_on_a_no_house_household_without_any_renovation(village_a):
+    # RULES.md: "无房户 without an accepted renovation" — no renovation at all is not accepted.
+    h = make_household(village_a, risk_state="风险消除", no_house=True)
+    assert fires(h, "A2-03") == "风险状态为“风险消除”，但该户为无房户，尚无已验收的改造"
+
+
+def test_a2_03_does_not_fire_without_an_assessment_unless_no_house(village_a):
+    for no_house in (False, None):
+        h = make_household(village_a, risk_state="风险消除", no_house=no_house)
+        assert fires(h, "A2-03") is None
+    renovating = make_household(
+        village_a, risk_state="风险消除", no_house=False, renovation={"method": "加固维修"}
+    )
+    assert fires(renovating, "A2-03") is None

@@ -30,6 +30,11 @@ def test_a3_01_does_not_fire_with_a_reason_or_when_reinforced(village_a):
     )
 
 
+def test_a3_01_does_not_fire_without_an_assessment(village_a):
+    h = make_household(village_a, renovation={"method": "原址重建"})
+    assert fires(h, "A3-01") is None
+
+
 # A3-02: D reinforced without a recorded reason
 def test_a3_02_fires_on_a_d_house_reinforced_without_reason(village_a):
     h = make_household(village_a, grade="D", renovation={"method": "加固维修"})
@@ -47,6 +52,11 @@ def test_a3_02_does_not_fire_with_a_reason_or_when_rebuilt(village_a):
         fires(make_household(village_a, grade="C", renovation={"method": "加固维修"}), "A3-02")
         is None
     )
+
+
+def test_a3_02_does_not_fire_without_an_assessment(village_a):
+    h = make_household(village_a, renovation={"method": "加固维修"})
+    assert fires(h, "A3-02") is None
 
 
 # A3-03: dangerous site rebuilt in place

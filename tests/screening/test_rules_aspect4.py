@@ -55,7 +55,7 @@ def test_a4_01_uses_a_decimal_per_person_parameter_exactly(village_a):
 
 
 # A4-02 (warning): rebuild above the guide (60 up to 3 persons, 18 per person above)
-@pytest.mark.parametrize(("size", "guide"), [(1, 60), (3, 60), (4, 72), (5, 90)])
+@pytest.mark.parametrize(("size", "guide"), [(1, 60), (2, 60), (3, 60), (4, 72), (5, 90)])
 def test_a4_02_fires_just_above_the_guide(village_a, size, guide):
     above = rebuilt(village_a, size, area_after=Decimal(guide) + Decimal("0.01"))
     at = rebuilt(village_a, size, area_after=Decimal(guide))
@@ -65,6 +65,14 @@ def test_a4_02_fires_just_above_the_guide(village_a, size, guide):
 
 def test_a4_02_does_not_fire_without_area(village_a):
     assert fires(rebuilt(village_a, 2), "A4-02") is None
+
+
+@pytest.mark.parametrize("method", ["加固维修", "其他保障"])
+def test_a4_02_does_not_fire_on_a_method_that_is_not_a_rebuild(village_a, method):
+    h = make_household(
+        village_a, size=2, grade="C", renovation={"method": method, "area_after": 200}
+    )
+    assert fires(h, "A4-02") is None
 
 
 # A4-03: subsidy above the ceiling
@@ -132,6 +140,18 @@ def test_a4_04_fires_the_day_after_pay_days(village_a, amount):
     assert fires(on_time, "A4-04") is None
 
 
+def test_a4_04_follows_the_campaigns_pay_days(village_a):
+    campaign = Campaign.objects.current()
+    campaign.rule_params = {"A4-04": {"pay_days": 10}}
+    campaign.save()
+    late = rebuilt(village_a, 3, accepted_on=days_before(11))
+    on_time = rebuilt(village_a, 3, accepted_on=days_before(10))
+    assert fires(late, "A4-04") == (
+        "验收日期 2022-05-21，至 2022-06-01 已 11 天，超过 10 天补助金额仍为空"
+    )
+    assert fires(on_time, "A4-04") is None
+
+
 def test_a4_04_does_not_fire_when_paid_or_not_accepted(village_a):
     assert (
         fires(rebuilt(village_a, 3, accepted_on=days_before(99), subsidy_amount="0.01"), "A4-04")
@@ -146,6 +166,18 @@ def test_a4_05_fires_when_paid_more_than_30_days_after_acceptance(village_a):
     on_time = rebuilt(village_a, 3, accepted_on=D(2022, 3, 1), subsidy_paid_on=D(2022, 3, 31))
     assert fires(late, "A4-05") == (
         "验收日期 2022-03-01，补助发放日期 2022-04-01，相隔 31 天，超过 30 天"
+    )
+    assert fires(on_time, "A4-05") is None
+
+
+def test_a4_05_follows_its_own_pay_days(village_a):
+    campaign = Campaign.objects.current()
+    campaign.rule_params = {"A4-05": {"pay_days": 60}}
+    campaign.save()
+    late = rebuilt(village_a, 3, accepted_on=D(2022, 3, 1), subsidy_paid_on=D(2022, 5, 1))
+    on_time = rebuilt(village_a, 3, accepted_on=D(2022, 3, 1), subsidy_paid_on=D(2022, 4, 30))
+    assert fires(late, "A4-05") == (
+        "验收日期 2022-03-01，补助发放日期 2022-05-01，相隔 61 天，超过 60 天"
     )
     assert fires(on_time, "A4-05") is None
 
@@ -172,6 +204,11 @@ def test_a4_06_does_not_fire_otherwise(village_a, amount, channel, agreement):
     h = rebuilt(
         village_a, 3, subsidy_amount=amount, payment_channel=channel, payee_agreement=agreement
     )
+    assert fires(h, "A4-06") is None
+
+
+def test_a4_06_does_not_fire_without_a_subsidy_amount(village_a):
+    h = rebuilt(village_a, 3, subsidy_amount=None, payment_channel="其他", payee_agreement=False)
     assert fires(h, "A4-06") is None
 
 

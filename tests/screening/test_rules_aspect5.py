@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from anju.campaigns.models import Campaign
 from tests.factories import make_household
 from tests.screening.helpers import days_before, fires
 
@@ -36,6 +37,16 @@ def test_a5_01_fires_the_day_after_accept_days(village_a):
     late = renovated(village_a, completed_on=days_before(31))
     on_time = renovated(village_a, completed_on=days_before(30))
     assert fires(late, "A5-01") == "竣工日期 2022-05-01，至 2022-06-01 已 31 天，超过 30 天仍未验收"
+    assert fires(on_time, "A5-01") is None
+
+
+def test_a5_01_follows_the_campaigns_accept_days(village_a):
+    campaign = Campaign.objects.current()
+    campaign.rule_params = {"A5-01": {"accept_days": 7}}
+    campaign.save()
+    late = renovated(village_a, completed_on=days_before(8))
+    on_time = renovated(village_a, completed_on=days_before(7))
+    assert fires(late, "A5-01") == "竣工日期 2022-05-24，至 2022-06-01 已 8 天，超过 7 天仍未验收"
     assert fires(on_time, "A5-01") is None
 
 
@@ -90,6 +101,22 @@ def test_a5_03_reinforcement_needs_the_final_check_only(village_a):
         village_a, "加固维修", accepted_on=D(2022, 4, 5), **{**CHECKED, "final_checked_on": None}
     )
     assert fires(gap, "A5-03") == "改造方式为加固维修，已验收，缺少竣工检查日期"
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [("foundation_checked_on", "地基基础检查"), ("final_checked_on", "竣工检查")],
+)
+def test_a5_03_rebuild_fires_on_each_missing_check_alone(village_a, field, label):
+    gap = renovated(village_a, accepted_on=D(2022, 4, 5), **{**CHECKED, field: None})
+    assert fires(gap, "A5-03") == f"改造方式为原址重建，已验收，缺少{label}日期"
+
+
+def test_a5_03_other_protection_is_exempt(village_a):
+    h = make_household(
+        village_a, no_house=True, renovation={"method": "其他保障", "accepted_on": D(2022, 4, 5)}
+    )
+    assert fires(h, "A5-03") is None
 
 
 def test_a5_03_does_not_fire_before_acceptance(village_a):

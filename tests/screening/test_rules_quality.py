@@ -31,6 +31,17 @@ def test_d_01_fires_on_an_impossible_birth_date(village_a):
     assert fires(h, "D-01")
 
 
+@pytest.mark.parametrize(
+    ("born", "why"), [("20990101", "in the future"), ("17991231", "before 1800")]
+)
+def test_d_01_fires_on_a_birth_date_out_of_range(village_a, born, why):
+    first17 = f"411081{born}001"
+    number = first17 + idcard.check_char(first17)
+    assert idcard.problems(number) == [f"出生日期 {born} 不存在"], why
+    h = make_household(village_a, id_number=number)
+    assert fires(h, "D-01") == f"身份证号 {h.id_number_masked} 校验码错误或出生日期不存在"
+
+
 def test_d_01_does_not_fire_on_a_valid_id(village_a):
     assert fires(make_household(village_a, id_number="11010519491231002X"), "D-01") is None
 
