@@ -26,6 +26,7 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "accounts:security_action": (E.ACCOUNT_UNLOCKED, E.TOTP_RESET, E.ROLE_CHANGED),
         "api_pages:tokens": (C,),
         "api_pages:revoke": (U,),
+        "audit:export": (E.EXPORT,),
         # registry
         "registry:household_create": (C,),
         "registry:household_unmask": (E.UNMASK,),

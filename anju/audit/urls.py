@@ -5,5 +5,6 @@ from anju.audit import views
 app_name = "audit"
 urlpatterns = [
     path("audit/", views.audit_log, name="log"),
+    path("audit/export/", views.export_log, name="export"),
     path("history/<str:label>/<str:pk>/", views.history, name="history"),
 ]
