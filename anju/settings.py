@@ -198,6 +198,11 @@ EXPORT_BULK_ROWS = env_int("ANJU_EXPORT_BULK_ROWS", 500, minimum=1)
 EXPORT_RATE_PER_MINUTE = env_int("ANJU_EXPORT_RATE_PER_MINUTE", 5, minimum=1)
 API_RATE_PER_MINUTE = env_int("ANJU_API_RATE_PER_MINUTE", 120, minimum=1)
 
+# Personal data of closed cases is anonymised this many years after acceptance by
+# `anonymise_closed` (SECURITY.md row 28). 10: the 一户一档 is an archive, and subsidy audits
+# look back years; see docs/SECURITY.md.
+PI_RETENTION_YEARS = env_int("ANJU_PI_RETENTION_YEARS", 10, minimum=1)
+
 # --- Transport security (SECURITY.md rows 13–14); HTTPS is terminated in front ------
 HTTPS = env_bool("ANJU_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS

@@ -70,6 +70,7 @@ ADMINS = ["city_admin", "security_admin", "audit_admin"]
 # {household} a household of 火龙镇甲一村. Everyone else must be refused.
 ADMIN_MATRIX = [
     ("get", "/audit/", {"audit_admin"}),  # only the audit admin reads the audit log
+    ("post", "/audit/export/", {"audit_admin"}),  # and only the audit admin exports it
     ("get", "/account/security/", {"security_admin"}),  # only the security admin grants
     ("post", "/account/security/{user}/", {"security_admin"}),
     ("get", "/admin/accounts/user/", {"city_admin"}),  # the system admin keeps accounts
@@ -392,6 +393,12 @@ def test_sec_15_imported_pi_is_stored_only_encrypted(tmp_path, village_a):
     ]
     batch = run(book(tmp_path, rows), mode=Mode.ALL)
     assert batch.created == 1000
+    # 补助发放账号 (not a workbook column) is entered on the household page: through the model
+    accounts = [f"6217{n:015d}" for n in range(50)]
+    for n, account in enumerate(accounts):
+        household = Household.objects.get(head_name=f"户{n}")
+        household.set_bank_account(account)
+        household.save()
     dump = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
@@ -399,9 +406,11 @@ def test_sec_15_imported_pi_is_stored_only_encrypted(tmp_path, village_a):
             dump.extend(repr(line) for line in cursor.fetchall())
     text = "\n".join(dump)
     assert plaintext_pi(text.encode("utf-8", "replace")) == []
-    assert not any(value in text for value in ids[:50] + phones[:50])
+    assert not any(value in text for value in ids[:50] + phones[:50] + accounts)
     stored = Household.objects.get(head_name="户7")
-    assert (stored.id_number, stored.phone) == (ids[7], phones[7])  # decrypts to the original
+    # decrypts to the original
+    assert (stored.id_number, stored.phone, stored.bank_account) == (ids[7], phones[7], accounts[7])
+    assert stored.bank_account_masked == f"****{accounts[7][-4:]}"
 
 
 # --- row 16: masked roles never receive a full ID or phone -----------------------------------

@@ -18,6 +18,9 @@ PI_FIELDS: dict[str, tuple[str, str]] = {
     "registry.Household.id_number_masked": (ORDINARY, "列表中的脱敏显示"),
     "registry.Household.phone_enc": (ORDINARY, "联系农户；加密存储"),
     "registry.Household.phone_masked": (ORDINARY, "列表中的脱敏显示"),
+    # 金融账户: sensitive PI under PIPL Art. 28.
+    "registry.Household.bank_account_enc": (SENSITIVE, "补助资金发放核对；加密存储"),
+    "registry.Household.bank_account_masked": (ORDINARY, "页面中的脱敏显示（仅后四位）"),
     "registry.Household.latitude": (SENSITIVE, "住房位置，核对入户定位（行踪轨迹类）"),
     "registry.Household.longitude": (SENSITIVE, "住房位置，核对入户定位（行踪轨迹类）"),
     "registry.Attachment.file": (ORDINARY, "住房照片与档案材料，作为整改证据"),

@@ -3,8 +3,8 @@ field-level Chinese messages (TEMPLATE.md's cell checks, applied to one househol
 
 身份证号: a wrong shape is an error; a wrong check character or an impossible birth date is
 only a warning (``form.warnings``) — the household is saved and rule D-01 flags it, so it is
-fixed on the ground. The full ID number and phone are never put into a form: the fields are
-empty on edit ("leave empty to keep") and the masked values are shown beside them.
+fixed on the ground. The full ID number, phone and 补助发放账号 are never put into a form: the
+fields are empty on edit ("leave empty to keep") and the masked values are shown beside them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from anju.registry import idcard
+from anju.registry import bankcard, idcard
 from anju.registry.choices import AttachmentKind, Grade, KeyGroup
 from anju.registry.models import Assessment, Household, Renovation
 from anju.registry.services import (
@@ -219,12 +219,14 @@ class VillageField(forms.ModelChoiceField):
 
 
 class IdentityForm(SectionForm):
-    """户主、身份证号、电话、人口、对象类别、监测、无房户 — and the village."""
+    """户主、身份证号、电话、补助发放账号、人口、对象类别、监测、无房户 — and the village."""
 
     village = VillageField(label="行政村", queryset=Unit.objects.none(), empty_label="请选择")
     id_number = forms.CharField(label="身份证号", max_length=30, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     clear_phone = forms.BooleanField(label="删除已登记的联系电话", required=False)
+    bank_account = forms.CharField(label="补助发放账号", max_length=50, required=False)
+    clear_bank_account = forms.BooleanField(label="删除已登记的补助发放账号", required=False)
     groups = forms.TypedMultipleChoiceField(
         label="对象类别",
         choices=KeyGroup.choices,
@@ -233,7 +235,17 @@ class IdentityForm(SectionForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    field_order = ("village", "head_name", "id_number", "phone", "clear_phone", "size", "groups")
+    field_order = (
+        "village",
+        "head_name",
+        "id_number",
+        "phone",
+        "clear_phone",
+        "bank_account",
+        "clear_bank_account",
+        "size",
+        "groups",
+    )
 
     class Meta:
         model = Household
@@ -255,9 +267,13 @@ class IdentityForm(SectionForm):
         id_field, phone_field = self.fields["id_number"], self.fields["phone"]
         id_field.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         phone_field.widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        bank_field = self.fields["bank_account"]
+        bank_field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        bank_field.help_text = "一卡通或社保卡账号，12–30 位数字，可用空格分组。"
         if creating:
             id_field.required = True
             del self.fields["clear_phone"]
+            del self.fields["clear_bank_account"]
         else:
             id_field.help_text = f"当前：{self.instance.id_number_masked}。不修改请留空。"
             phone_field.help_text = (
@@ -267,6 +283,13 @@ class IdentityForm(SectionForm):
             )
             if not self.instance.phone_masked:
                 del self.fields["clear_phone"]
+            bank_field.help_text = (
+                f"当前：{self.instance.bank_account_masked}。不修改请留空。"
+                if self.instance.bank_account_masked
+                else "当前未登记。一卡通或社保卡账号，12–30 位数字，可用空格分组。"
+            )
+            if not self.instance.bank_account_masked:
+                del self.fields["clear_bank_account"]
         self.fields["id_number"].error_messages["required"] = "请填写户主身份证号。"
 
     def clean_head_name(self):
@@ -308,6 +331,16 @@ class IdentityForm(SectionForm):
         if not (raw or "").strip():
             return ""
         return normalize_phone(raw)
+
+    def clean_bank_account(self):
+        raw = self.cleaned_data.get("bank_account", "")
+        value = bankcard.normalize(raw)
+        if not value:
+            return ""
+        why = bankcard.problem(value)
+        if why:
+            raise forms.ValidationError(f"补助发放账号格式不对：{why}。")
+        return value
 
     def clean_groups(self):
         mask = 0

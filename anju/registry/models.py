@@ -6,8 +6,11 @@ documents. ``Household.assessment`` and ``Household.renovation`` point at the cu
 records, so screening reads one row per household through two joins.
 
 Field ``verbose_name``s are the workbook's headers (TEMPLATE.md), shared by forms, the
-importer and the exporter. 身份证号 and 联系电话 are stored encrypted, with a keyed hash for
-lookups and a mask for display (SECURITY.md rows 15–16); see ``anju.core.crypto``.
+importer and the exporter. 身份证号, 联系电话 and 补助发放账号 are stored encrypted, with a
+keyed hash for lookups (ID number) and a mask for display (SECURITY.md rows 15–16); see
+``anju.core.crypto``. A closed case past the retention period is anonymised by
+``manage.py anonymise_closed`` (``anju.registry.retention``, row 28): the encrypted values
+become NULL, so every reader below copes with NULL.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.audit.models import AuditedModel
 from anju.core import crypto
 from anju.core.scoping import ScopedQuerySet
-from anju.registry import idcard
+from anju.registry import bankcard, idcard
 from anju.registry.choices import (
     AssessmentKind,
     AttachmentKind,
@@ -34,7 +37,7 @@ from anju.registry.choices import (
     groups_to_labels,
 )
 
-PI_FIELDS = ("id_number_enc", "id_number_hash", "phone_enc")
+PI_FIELDS = ("id_number_enc", "id_number_hash", "phone_enc", "bank_account_enc")
 
 
 def _money(verbose):
@@ -76,7 +79,8 @@ class Household(AuditedModel):
         "units.Unit", verbose_name=_("行政村"), on_delete=models.PROTECT, related_name="+"
     )
     head_name = models.CharField(_("户主姓名"), max_length=20)
-    id_number_enc = models.BinaryField(_("身份证号（加密）"), editable=False)
+    # NULL only once the case has been anonymised (``anonymised_at``).
+    id_number_enc = models.BinaryField(_("身份证号（加密）"), null=True, editable=False)
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     id_number_valid = models.BooleanField(
@@ -84,6 +88,13 @@ class Household(AuditedModel):
     )
     phone_enc = models.BinaryField(_("联系电话（加密）"), null=True, blank=True, editable=False)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
+    # The 一卡通/社保卡 account the subsidy is paid to (补助发放账号).
+    bank_account_enc = models.BinaryField(
+        _("补助发放账号（加密）"), null=True, blank=True, editable=False
+    )
+    bank_account_masked = models.CharField(
+        _("补助发放账号"), max_length=20, blank=True, editable=False
+    )
     size = models.PositiveSmallIntegerField(_("家庭人口"))
     groups = models.PositiveSmallIntegerField(_("对象类别"), default=0)
     is_alleviated = _flag(_("是否脱贫户"))
@@ -132,6 +143,8 @@ class Household(AuditedModel):
     )
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Set when the personal data was removed after the retention period (row 28).
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
 
     audit_sensitive = PI_FIELDS
     objects = HouseholdQuerySet.as_manager()
@@ -165,6 +178,7 @@ class Household(AuditedModel):
         self.id_number_hash = crypto.blind_index(value)
         self.id_number_masked = crypto.mask_id_number(value)
         self.id_number_valid = idcard.is_valid(value)
+        self.anonymised_at = None  # the ID number entered again: the record is in use again
 
     @property
     def id_number(self) -> str:
@@ -179,6 +193,24 @@ class Household(AuditedModel):
     @property
     def phone(self) -> str:
         return crypto.decrypt(self.phone_enc)
+
+    def set_bank_account(self, raw: str) -> None:
+        """Store a 补助发放账号 (checked by the form: 12–30 digits once spaces are removed)."""
+        value = bankcard.normalize(raw)
+        self.bank_account_enc = crypto.encrypt(value)
+        self.bank_account_masked = bankcard.mask(value)
+
+    def clear_bank_account(self) -> None:
+        self.bank_account_enc, self.bank_account_masked = None, ""
+
+    @property
+    def bank_account(self) -> str:
+        """The full account number. Only for users allowed to unmask, who must be audited."""
+        return crypto.decrypt(self.bank_account_enc)
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def group_labels(self) -> list[str]:

@@ -135,8 +135,8 @@ SUBSIDY_FIELDS = (
 FILE_FIELDS = Renovation.FILE_ITEMS
 HOUSEHOLD_SECTIONS = {"identity": IDENTITY_FIELDS, "house": HOUSE_FIELDS}
 RENOVATION_SECTIONS = {"works": WORKS_FIELDS, "subsidy": SUBSIDY_FIELDS, "files": FILE_FIELDS}
-# The identity form also changes the village, the ID number and the phone.
-IDENTITY_EXTRA = ("village", "id_number_hash", "phone_enc")
+# The identity form also changes the village, the ID number, the phone and the account.
+IDENTITY_EXTRA = ("village", "id_number_hash", "phone_enc", "bank_account_enc")
 
 
 def household_version(household: Household, section: str) -> str:
@@ -181,7 +181,7 @@ def _village_in_scope(user, village: Unit) -> Unit:
 
 # --- households -------------------------------------------------------------------------------
 def create_household(
-    *, user, village: Unit, data: dict, id_number: str, phone: str = ""
+    *, user, village: Unit, data: dict, id_number: str, phone: str = "", bank_account: str = ""
 ) -> Household:
     """新增农户 in a village of the user's scope."""
     if not can_edit(user):
@@ -193,6 +193,8 @@ def create_household(
             household.set_id_number(id_number)
             if phone:
                 household.set_phone(phone)
+            if bank_account:
+                household.set_bank_account(bank_account)
             household.save()
             _announce(household.pk)
     except IntegrityError as exc:
@@ -212,14 +214,17 @@ def update_household(
     village: Unit | None = None,
     id_number: str = "",
     phone: str | None = None,
+    bank_account: str | None = None,
 ) -> Household:
     """Save one section ("identity" or "house") of the household page. ``village``,
-    ``id_number`` and ``phone`` belong to the identity section; ``phone=""`` clears the
-    phone, ``None`` keeps it; an empty ``id_number`` keeps it. ``version`` is the token the
-    form was opened with (None skips the check)."""
+    ``id_number``, ``phone`` and ``bank_account`` belong to the identity section;
+    ``phone=""`` clears the phone, ``None`` keeps it (the same for ``bank_account``); an
+    empty ``id_number`` keeps it. ``version`` is the token the form was opened with (None
+    skips the check)."""
     fields = HOUSEHOLD_SECTIONS[section]
-    if section != "identity" and (village or id_number or phone is not None):
-        raise ValueError("village, ID number and phone belong to the identity section")
+    extra = village or id_number or phone is not None or bank_account is not None
+    if section != "identity" and extra:
+        raise ValueError("village, ID number, phone and account belong to the identity section")
     try:
         with transaction.atomic():
             current = _locked_household(user, household)
@@ -237,6 +242,11 @@ def update_household(
                     current.set_phone(phone)
                 else:
                     current.phone_enc, current.phone_masked = None, ""
+            if bank_account is not None:
+                if bank_account:
+                    current.set_bank_account(bank_account)
+                else:
+                    current.clear_bank_account()
             current.save()
             _announce(current.pk)
     except IntegrityError as exc:
@@ -338,19 +348,22 @@ def thumbnail_name(name: str) -> str:
 class Unmasked:
     id_number: str
     phone: str
+    bank_account: str = ""
 
 
 def unmask(*, user, household: Household) -> Unmasked:
-    """The full ID number and phone, for roles allowed to see them; every call is audited."""
+    """The full ID number, phone and 补助发放账号, for roles allowed to see them; every call
+    is audited (naming the fields shown, never their values)."""
     if not can_unmask(user):
         raise PermissionDenied("无权查看完整个人信息")
     with transaction.atomic():
         current = Household.objects.for_user(user).filter(pk=household.pk).first()
         if current is None:
             raise PermissionDenied("该农户不在您的管辖范围内")
-        record(
-            Event.UNMASK,
-            obj=current,
-            detail={"fields": ["身份证号", "联系电话"], "reason": "农户档案页查看"},
-        )
-    return Unmasked(id_number=current.id_number, phone=current.phone)
+        shown = ["身份证号", "联系电话"]
+        if current.bank_account_enc:
+            shown.append("补助发放账号")
+        record(Event.UNMASK, obj=current, detail={"fields": shown, "reason": "农户档案页查看"})
+    return Unmasked(
+        id_number=current.id_number, phone=current.phone, bank_account=current.bank_account
+    )

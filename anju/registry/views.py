@@ -235,6 +235,7 @@ def household_create(request):
                 data=data,
                 id_number=form.cleaned_data["id_number"],
                 phone=form.cleaned_data.get("phone", ""),
+                bank_account=form.cleaned_data.get("bank_account", ""),
             )
         except services.DuplicateIdNumber:
             form.add_error("id_number", "该身份证号已登记，同一户主不能重复建档。")
@@ -253,7 +254,14 @@ def household_create(request):
 
 
 def _new_sections(form) -> list[tuple[str, list]]:
-    identity = ["village", "head_name", "id_number", "phone", *services.IDENTITY_FIELDS[1:]]
+    identity = [
+        "village",
+        "head_name",
+        "id_number",
+        "phone",
+        "bank_account",
+        *services.IDENTITY_FIELDS[1:],
+    ]
     return [
         ("身份与对象类别", [form[n] for n in identity if n in form.fields]),
         ("住房与挂牌", [form[n] for n in services.HOUSE_FIELDS]),
@@ -276,10 +284,14 @@ def household_edit(request, pk: int, section: str):
             phone = form.cleaned_data.get("phone") or None
             if form.cleaned_data.get("clear_phone"):
                 phone = ""
+            bank_account = form.cleaned_data.get("bank_account") or None
+            if form.cleaned_data.get("clear_bank_account"):
+                bank_account = ""
             kwargs = {
                 "village": form.cleaned_data["village"],
                 "id_number": form.cleaned_data.get("id_number", ""),
                 "phone": phone,
+                "bank_account": bank_account,
             }
         try:
             services.update_household(

@@ -38,6 +38,7 @@ EXISTING = (
     "renovation_id",
     "head_name",
     "id_number_masked",
+    "anonymised_at",
     *HOUSEHOLD_FIELDS,
 )
 
@@ -187,6 +188,16 @@ def _diff(row, current, assessments, renovations, sheet) -> Change:
             household["phone_enc"] = crypto.encrypt(row.phone)
             household["phone_masked"] = crypto.mask_phone(row.phone)
             audit["phone_masked"] = [crypto.mask_phone(old) or None, crypto.mask_phone(row.phone)]
+    if current["anonymised_at"] is not None:
+        # An anonymised archive case (matched by its kept keyed hash) is in the workbook
+        # again: store the ID number again; the retention job re-applies if still closed.
+        masked = crypto.mask_id_number(row.id_number)
+        household["id_number_enc"] = crypto.encrypt(row.id_number)
+        household["id_number_masked"] = masked
+        household["id_number_valid"] = row.id_valid
+        household["anonymised_at"] = None
+        audit["id_number_masked"] = [current["id_number_masked"], masked]
+        audit["anonymised_at"] = [current["anonymised_at"], None]
     _assessment(change, row.assessment, assessments.get(current["assessment_id"]), sheet)
     _renovation(change, row.renovation, renovations.get(current["renovation_id"]), sheet)
     return change

@@ -1,0 +1,212 @@
+"""The retention job: closed cases past N years lose their personal data (SECURITY.md row 28)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError
+
+from anju.audit.events import Event
+from anju.audit.models import AuditEvent
+from anju.registry import photos, services
+from anju.registry.models import Attachment, Household
+from anju.registry.retention import AUDIT_LABEL, cutoff_for
+from tests.api.conftest import make_finding
+from tests.factories import fake_id, make_household
+from tests.rectification.conftest import campaign, make_entry  # noqa: F401
+from tests.registry.test_photos import jpeg, upload
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNT = "6217000011112222333"
+PI_COLUMNS = (
+    "head_name",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "phone_enc",
+    "phone_masked",
+    "bank_account_enc",
+    "bank_account_masked",
+    "latitude",
+    "longitude",
+    "anonymised_at",
+)
+
+
+def accepted(years: int) -> dict:
+    return {"method": "原址重建", "accepted_on": cutoff_for(years)}
+
+
+def case(village, *, years: int | None, name: str = "王五", n: int = 0, **fields) -> Household:
+    household = make_household(
+        village,
+        head_name=name,
+        id_number=fake_id(8800 + n),
+        phone=f"1380000{n:04d}",
+        latitude=Decimal("34.140300"),
+        longitude=Decimal("113.471600"),
+        renovation=accepted(years) if years is not None else None,
+        **fields,
+    )
+    household.set_bank_account(ACCOUNT[:-4] + f"{n:04d}")
+    household.save()
+    return household
+
+
+def stored(household: Household) -> dict:
+    values = Household.objects.filter(pk=household.pk).values(*PI_COLUMNS).get()
+    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in values.items()}
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("anonymise_closed", *args, stdout=out)
+    return out.getvalue()
+
+
+def retention_events():
+    return AuditEvent.objects.filter(event=Event.UPDATE, object_type=AUDIT_LABEL)
+
+
+def add_photo(household, user):
+    return services.add_photo(
+        user=user,
+        household=household,
+        photo=photos.inspect(upload(jpeg())),
+        original_name="IMG_0001.jpg",
+        kind="after",
+        note="",
+    )
+
+
+def test_sec_28_closed_cases_past_retention_are_anonymised_with_an_audit_row(
+    settings, tmp_path, as_user, officer_a, worker_a, village_a, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    old = case(village_a, years=11, name="王五", n=1)
+    photo = add_photo(old, worker_a)
+    files = [Path(settings.MEDIA_ROOT, photo.file.name)]
+    files.append(files[0].with_name(files[0].name + ".thumb.jpg"))
+    assert all(f.is_file() for f in files)
+    recent = case(village_a, years=9, name="李四", n=2)
+    flagged = case(village_a, years=11, name="赵六", n=3)
+    make_finding(flagged, status="open")
+    untouched = {h.pk: stored(h) for h in (recent, flagged)}
+    old_hash = old.id_number_hash
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run()
+
+    assert "已匿名化" in output and " 1 户" in output
+    old.refresh_from_db()
+    assert old.head_name == "王**"
+    assert (old.id_number_enc, old.phone_enc, old.bank_account_enc) == (None, None, None)
+    assert (old.latitude, old.longitude) == (None, None)
+    assert old.id_number_masked == old.phone_masked == old.bank_account_masked == "已匿名化"
+    assert (old.id_number, old.phone, old.bank_account) == ("", "", "")  # NULL decrypts to ""
+    assert old.id_number_hash == old_hash and old.anonymised_at is not None  # hashed, kept
+    assert not Attachment.objects.filter(household=old).exists()
+    assert not any(f.exists() for f in files)
+    assert {h.pk: stored(h) for h in (recent, flagged)} == untouched
+    event = retention_events().get()
+    assert event.detail == {
+        "households": 1,
+        "years": 10,
+        "cutoff": cutoff_for(10).isoformat(),
+        "attachments": 1,
+    }
+    assert event.username == "system" and event.ts.tzinfo is not None
+    # the household page still renders, with the masks
+    page = as_user(officer_a).get(f"/households/{old.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "王**" in html and "已匿名化" in html and "显示完整身份证号/电话" not in html
+    assert as_user(officer_a).get(f"/households/{old.pk}/edit/identity/").status_code == 200
+    # the kept keyed hash still refuses a duplicate registration of the same person
+    with pytest.raises(IntegrityError):
+        make_household(village_a, id_number=fake_id(8801))
+
+
+def test_cases_without_renovation_close_on_their_last_change_and_open_ledger_entries_keep_them(
+    village_a,
+    make_entry,  # noqa: F811
+):
+    idle = case(village_a, years=None, name="欧阳修", n=4)
+    Household.objects.filter(pk=idle.pk).update(updated_at=idle.updated_at.replace(year=2000))
+    fresh = case(village_a, years=None, name="钱七", n=5)
+    in_ledger = case(village_a, years=11, name="孙八", n=6)
+    make_entry(households=[in_ledger])
+    dismissed = case(village_a, years=11, name="周九", n=7)
+    finding = make_finding(dismissed)
+    type(finding).objects.filter(pk=finding.pk).update(status="dismissed", reason="已核实无误")
+    ongoing = case(village_a, years=None, name="吴十", n=8)
+    ongoing.renovation = ongoing.renovations.create(method="修缮加固")  # not accepted
+    ongoing.save()
+    Household.objects.filter(pk=ongoing.pk).update(updated_at=idle.updated_at.replace(year=2000))
+
+    assert " 2 户" in run("--years", "10")
+
+    names = dict(Household.objects.values_list("pk", "head_name"))
+    assert names[idle.pk] == "欧**" and names[dismissed.pk] == "周**"
+    assert names[fresh.pk] == "钱七" and names[in_ledger.pk] == "孙八"
+    assert names[ongoing.pk] == "吴十"
+
+
+def test_a_dry_run_counts_and_changes_nothing(village_a):
+    households = [case(village_a, years=11, n=10 + n) for n in range(3)]
+    case(village_a, years=9, n=20)
+    before = [stored(h) for h in households]
+
+    output = run("--dry-run")
+
+    assert "试运行" in output and " 3 户" in output and "未做任何修改" in output
+    assert [stored(h) for h in households] == before
+    assert not retention_events().exists()
+    assert " 0 户" in run("--dry-run", "--years", "12")
+
+
+def test_a_second_run_anonymises_nothing(village_a):
+    first = case(village_a, years=11, n=30)
+    assert " 1 户" in run()
+    after_first = stored(first)
+
+    assert " 0 户" in run()
+
+    assert stored(first) == after_first
+    assert [e.detail["households"] for e in retention_events().order_by("id")] == [1, 0]
+
+
+def test_years_must_be_at_least_one(village_a):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="至少为 1 年"):
+        run("--years", "0")
+
+
+def test_entering_the_id_number_again_makes_the_record_current(as_user, worker_a, village_a):
+    old = case(village_a, years=11, n=40)
+    run()
+    old.refresh_from_db()
+    old.set_id_number(fake_id(8840))
+    old.save()
+    old.refresh_from_db()
+    assert old.anonymised_at is None and old.id_number == fake_id(8840)
+    assert " 1 户" in run()  # still a closed case: anonymised again
+
+
+def test_a_reimport_of_an_anonymised_case_finds_it_and_stores_the_id_again(tmp_path, village_a):
+    from tests.registry.test_import_helpers import book, row
+    from tests.registry.test_import_helpers import run as import_file
+
+    old = case(village_a, years=11, name="王五", n=50)
+    run()
+    batch = import_file(book(tmp_path, [row(village_a, 身份证号=fake_id(8850), 户主姓名="王五")]))
+    assert (batch.created, batch.updated) == (0, 1)  # matched by the kept keyed hash
+    old.refresh_from_db()
+    assert old.anonymised_at is None and old.id_number == fake_id(8850)
+    assert old.head_name == "王五" and old.id_number_masked != "已匿名化"
