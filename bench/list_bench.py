@@ -169,6 +169,12 @@ def fill(n: int, villages: dict[int, list[int]], rng: random.Random) -> None:
         # identifiers from the model, quoted by the backend; values are parameters
         return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
 
+    # columns the bench does not set take the model's default (a field added later)
+    defaults = {
+        f.column: (None if f.null else f.get_default())
+        for model in (Household, Assessment, Renovation)
+        for f in model._meta.concrete_fields
+    }
     sql_h = insert_sql(Household, h_cols)
     sql_a = insert_sql(Assessment, a_cols)
     sql_r = insert_sql(Renovation, r_cols)
@@ -179,11 +185,11 @@ def fill(n: int, villages: dict[int, list[int]], rng: random.Random) -> None:
             for i in range(start, min(start + batch, n + 1)):
                 township, village = pairs[(i * 7919) % len(pairs)]
                 h, a, r = one_household(i, township, village, rng, now)
-                hs.append([h.get(c) for c in h_cols])
+                hs.append([h.get(c, defaults[c]) for c in h_cols])
                 if a:
-                    as_.append([a.get(c) for c in a_cols])
+                    as_.append([a.get(c, defaults[c]) for c in a_cols])
                 if r:
-                    rs.append([r.get(c) for c in r_cols])
+                    rs.append([r.get(c, defaults[c]) for c in r_cols])
             cursor.executemany(sql_h, hs)
             cursor.executemany(sql_a, as_)
             cursor.executemany(sql_r, rs)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 
 from anju.registry import selectors
 from anju.registry.models import Household
@@ -101,6 +102,13 @@ def test_list_shows_masked_ids_and_never_full_ones(as_user, village_a, officer_a
         ({"q": "王"}, {"王大山", "王二山"}),
         ({"q": "山"}, {"王大山", "王二山"}),
         ({"q": "王", "grade": "D"}, {"王大山"}),
+        # two or more characters (PostgreSQL narrows by the names' bigram index first)
+        ({"q": "大山"}, {"王大山"}),
+        ({"q": "王二山"}, {"王二山"}),
+        ({"q": " 二山 "}, {"王二山"}),
+        ({"q": "王山"}, set()),  # all bigrams must be in the name, in order: LIKE decides
+        ({"q": "山王"}, set()),
+        ({"q": "赵四"}, {"赵四"}),
     ],
 )
 def test_filters_and_name_search(as_user, county_households, officer_a, query, expected):
@@ -234,3 +242,12 @@ def test_county_wide_totals_only_when_the_count_is_cheap(
     assert "符合条件的农户共 1 户" in html
     html = as_user(city_reviewer).get(LIST).content.decode()
     assert "符合条件的农户共 25 户" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
+def test_postgresql_indexes_every_bigram_of_the_name():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT anju_bigrams('王建国'), anju_bigrams('赵'), anju_bigrams('')")
+        assert cursor.fetchone() == (["建国", "王建"], [], [])
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'household_name_bigrams'")
+        assert "gin (anju_bigrams((head_name)::text))" in cursor.fetchone()[0]
