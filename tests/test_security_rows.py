@@ -586,9 +586,8 @@ def test_sec_22_every_post_without_a_csrf_token_is_refused(
     assert household.head_name == "令牌户"
 
 
-# Known GET writes: the TOTP setup page stores the secret of a new, unconfirmed device (it
-# grants nothing until a code is confirmed by POST). Reported in docs/SECURITY.md row 22.
-KNOWN_GET_WRITES = {"/account/otp/setup/": "OTP_TOTP_TOTPDEVICE"}
+# Known GET writes: none (the TOTP setup page keeps its pending secret in the session).
+KNOWN_GET_WRITES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
 import time_machine
 from django.test import Client
@@ -59,8 +62,11 @@ def test_sec_05_a_totp_code_works_only_once(city_admin):
         client = password_login("p_city_admin")
         page = client.get("/account/otp/setup/").content.decode()
         assert "<svg" in page
-        device = TOTPDevice.objects.get(user=city_admin, confirmed=False)
+        assert not TOTPDevice.objects.filter(user=city_admin).exists()  # nothing stored yet
         assert client.post("/account/otp/setup/", {"code": "000000"}).status_code == 200
+        device = TOTPDevice.objects.get(user=city_admin, confirmed=False)
+        secret = re.search(r"[A-Z2-7]{32}", page).group(0)  # the secret the page showed
+        assert base64.b32encode(device.bin_key).decode().rstrip("=") == secret
         clock.shift(3)  # django-otp throttles for a second after a failure
         code = code_for(device, timezone.now())
         assert client.post("/account/otp/setup/", {"code": code}).status_code == 302

@@ -31,11 +31,32 @@ def has_confirmed_device(user) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def pending_device(user) -> TOTPDevice:
-    """The unconfirmed device being set up (created on first call)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+PENDING_KEY = "otp_pending_key"
+DEVICE_NAME = "手机验证器"
+
+
+def pending_device(request) -> TOTPDevice:
+    """The device being set up, NOT saved: its secret waits in the (server-side) session
+    until a code confirms it, so opening the setup page writes nothing else (row 22)."""
+    from django_otp.util import random_hex
+
+    key = request.session.get(PENDING_KEY)
+    if not key:
+        key = request.session[PENDING_KEY] = random_hex(20)
+    return TOTPDevice(user=request.user, name=DEVICE_NAME, key=key, confirmed=False)
+
+
+def _stored_pending_device(request) -> TOTPDevice:
+    """On a POST: the unconfirmed device row carrying the session's secret (kept between
+    attempts, so django-otp's throttling counts every wrong code)."""
+    shown = pending_device(request)
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="手机验证器", confirmed=False)
+        shown.save()
+        return shown
+    if device.key != shown.key:
+        device.key = shown.key
+        device.save(update_fields=["key"])
     return device
 
 
@@ -55,13 +76,17 @@ def secret_base32(device: TOTPDevice) -> str:
 def verify(request, code: str, *, setup: bool = False) -> bool:
     user = request.user
     code = "".join(ch for ch in code if ch.isdigit())
-    devices = [pending_device(user)] if setup else list(devices_for_user(user, confirmed=True))
+    if setup:
+        devices = [_stored_pending_device(request)]
+    else:
+        devices = list(devices_for_user(user, confirmed=True))
     for device in devices:
         if code and device.verify_token(code):
             if setup:
                 TOTPDevice.objects.filter(user=user, confirmed=True).delete()
                 device.confirmed = True
                 device.save()
+                request.session.pop(PENDING_KEY, None)
             otp_login(request, device)
             record(Event.LOGIN, obj=user, detail={"factor": "totp", "setup": setup})
             return True

@@ -71,7 +71,7 @@ def password_change(request):
 def otp_setup(request):
     from anju.accounts import otp
 
-    device = otp.pending_device(request.user)
+    device = otp.pending_device(request)
     error = None
     if request.method == "POST":
         if otp.verify(request, request.POST.get("code", ""), setup=True):
