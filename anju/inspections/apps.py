@@ -7,4 +7,4 @@ class InspectionsConfig(AppConfig):
     verbose_name = "市局抽查"
 
     def ready(self):
-        from anju.inspections import nav  # noqa: F401
+        from anju.inspections import nav, receivers  # noqa: F401  (menus, retention receiver)

@@ -7,4 +7,5 @@ class RectificationConfig(AppConfig):
     verbose_name = "整改台账"
 
     def ready(self):
-        from anju.rectification import findings, nav  # noqa: F401  (receivers, guards, menus)
+        # receivers (findings: the screening's; receivers: retention, row 28), guards, menus
+        from anju.rectification import findings, nav, receivers  # noqa: F401

@@ -6,7 +6,7 @@ more than N years before today, or — without a renovation — the household ha
 ledger entry naming it is still open (anything but 已销号). N is ``ANJU_PI_RETENTION_YEARS``
 (default 10) or ``--years``.
 
-``anonymise_closed`` then, set-wise (one UPDATE, one DELETE, in one transaction):
+``anonymise_closed`` then, set-wise (no loop over households), in one transaction:
 
 - nulls the encrypted 身份证号, 联系电话 and 补助发放账号 and the house's coordinates;
 - sets their masks to "已匿名化" (a mask that was empty stays empty: nothing was recorded);
@@ -21,17 +21,34 @@ ledger entry naming it is still open (anything but 已销号). N is ``ANJU_PI_RE
   thumbnails; the files after the commit): photos show the house and carry GPS and time;
   the renovation's 一户一档 items still say which material existed;
 - stamps ``anonymised_at``, so a second run touches nothing;
-- writes one audit row for the run (``update``, "个人信息保存期限到期匿名化") with the counts.
+- sends ``households_anonymised`` (``anju.registry.signals``) right after the UPDATE, in the
+  same transaction: the later stages remove what they hold of these households, set-wise,
+  and return counts (the registry imports none of them):
 
-Not covered here: visit and spot-check photos, rectification evidence and the frozen weekly
-reports belong to their own apps (and the audit trail is kept by law, row 12).
+  - house visits (``anju.visits.receivers``): the visit photos (rows, files, thumbnails) are
+    deleted; the visit's GPS fix and accuracy are nulled, and so are the coordinates a
+    location correction copied from it; the visit rows stay (the campaign's statistics);
+  - spot-checks (``anju.inspections.receivers``): the spot-check photos are deleted (the
+    spot-check visit itself records no place);
+  - rectification (``anju.rectification.receivers``): the evidence of a ledger entry is
+    deleted once *every* household it names is anonymised; a 共性问题 entry that still names
+    a current household keeps its evidence untouched;
+
+  a receiver that fails rolls the whole run back; a dry run sends it with ``dry_run=True``
+  and the receivers only count. (Households anonymised by a run before these receivers
+  existed are not revisited: their visit photos and evidence stay until removed by hand.)
+- writes one audit row for the run (``update``, "个人信息保存期限到期匿名化") with the counts
+  (its own and the receivers').
+
+Not covered here: the frozen weekly reports (tamper-evident by design, row 24) and the audit
+trail (kept by law, row 12).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -42,11 +59,21 @@ from django.utils import timezone
 from anju.audit.events import Event
 from anju.audit.services import record
 from anju.registry.models import Attachment, Household
+from anju.registry.signals import households_anonymised
 
 logger = logging.getLogger(__name__)
 
 ANONYMISED = "已匿名化"
 AUDIT_LABEL = "个人信息保存期限到期匿名化"
+# How the command names the counts the ``households_anonymised`` receivers return (a key
+# not listed here is shown as it is).
+REMOVED_LABELS = {
+    "visit_photos": ("入户排查照片", "张"),
+    "visit_locations": ("入户排查定位", "条"),
+    "visit_location_corrections": ("住房位置更正建议", "条"),
+    "spot_check_photos": ("抽查照片", "张"),
+    "evidence": ("整改佐证", "个"),
+}
 
 
 def cutoff_for(years: int, today: dt.date | None = None) -> dt.date:
@@ -90,6 +117,24 @@ class Result:
     households: int
     attachments: int
     dry_run: bool
+    removed: dict[str, int] = field(default_factory=dict)  # the receivers' counts
+
+    def removed_text(self) -> str:
+        """The receivers' counts in Chinese: "入户排查照片 2 张、整改佐证 1 个"."""
+        parts = []
+        for key, n in self.removed.items():
+            label, unit = REMOVED_LABELS.get(key, (key, "个"))
+            parts.append(f"{label} {n} {unit}")
+        return "、".join(parts)
+
+
+def _collect(responses) -> dict[str, int]:
+    """Sum the counts the ``households_anonymised`` receivers returned (None: nothing)."""
+    totals: dict[str, int] = {}
+    for _receiver, counts in responses:
+        for key, n in (counts or {}).items():
+            totals[key] = totals.get(key, 0) + int(n)
+    return totals
 
 
 def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool = False) -> Result:
@@ -99,12 +144,16 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
     cutoff = cutoff_for(years, today)
     if dry_run:
         closed = closed_households(cutoff)
+        responses = households_anonymised.send(
+            sender=Household, anonymised_at=None, households=closed, dry_run=True
+        )
         return Result(
             years=years,
             cutoff=cutoff,
             households=closed.count(),
             attachments=Attachment.objects.filter(household__in=closed.values("pk")).count(),
             dry_run=True,
+            removed=_collect(responses),
         )
     now = timezone.now()
     with transaction.atomic():
@@ -121,9 +170,17 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
             anonymised_at=now,
             updated_at=now,
         )
+        # send(), not send_robust(): a receiver that fails rolls the whole run back
+        responses = households_anonymised.send(
+            sender=Household,
+            anonymised_at=now,
+            households=Household.objects.filter(anonymised_at=now),
+            dry_run=False,
+        )
+        removed = _collect(responses)
         attachments = Attachment.objects.filter(household__anonymised_at=now)
         names = list(attachments.values_list("file", flat=True))
-        removed = attachments.delete()[0] if names else 0
+        deleted = attachments.delete()[0] if names else 0
         record(
             Event.UPDATE,
             object_label=AUDIT_LABEL,
@@ -131,25 +188,38 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
                 "households": households,
                 "years": years,
                 "cutoff": cutoff.isoformat(),
-                "attachments": removed,
+                "attachments": deleted,
+                **removed,
             },
         )
         if names:
-            transaction.on_commit(lambda: _delete_files(names))
+            from anju.registry.services import thumbnail_name
+
+            delete_after_commit([p for n in names for p in (n, thumbnail_name(n))], "attachment")
     return Result(
-        years=years, cutoff=cutoff, households=households, attachments=removed, dry_run=False
+        years=years,
+        cutoff=cutoff,
+        households=households,
+        attachments=deleted,
+        dry_run=False,
+        removed=removed,
     )
 
 
-def _delete_files(names: list[str]) -> None:
-    from anju.registry.services import thumbnail_name
+def delete_after_commit(paths: list[str], what: str = "") -> None:
+    """Delete these stored files (thumbnails included by the caller) once the current
+    transaction commits; nothing if it rolls back. For ``households_anonymised`` receivers."""
+    paths = [p for p in paths if p]
+    if paths:
+        transaction.on_commit(lambda: _delete_files(paths, what))
 
+
+def _delete_files(paths: list[str], what: str) -> None:
     failed = 0
-    for name in names:
-        for path in (name, thumbnail_name(name)):
-            try:
-                default_storage.delete(path)
-            except OSError:
-                failed += 1
+    for path in paths:
+        try:
+            default_storage.delete(path)
+        except OSError:
+            failed += 1
     if failed:
-        logger.warning("anonymise_closed: %s attachment files could not be deleted", failed)
+        logger.warning("anonymise_closed: %s %s files could not be deleted", failed, what or "")

@@ -2,8 +2,20 @@
 
 ``households_changed(sender, household_ids=[...])`` — sent after a transaction that created
 or changed households commits (a form save, an import, a visit's accepted correction).
+
+``households_anonymised(sender, anonymised_at=..., households=..., dry_run=False)`` — sent by
+``anju.registry.retention.anonymise_closed`` (SECURITY.md row 28) **inside** its transaction,
+right after the UPDATE that anonymised the households: ``households`` is
+``Household.objects.filter(anonymised_at=anonymised_at)``, the datetime the run stamped. Each
+receiver removes what its app holds of them (photos, places) set-wise — queryset
+``update()``/``delete()``, files only after the commit (``retention.delete_after_commit``) —
+and returns a dict of counts (e.g. ``{"visit_photos": 3}``), which the run adds to its audit
+row and output. It is sent with ``send()``, not ``send_robust()``: a receiver that fails
+rolls the whole run back. On a dry run (``dry_run=True``, ``anonymised_at=None``)
+``households`` are those the run would anonymise; a receiver only counts, changes nothing.
 """
 
 from django.dispatch import Signal
 
 households_changed = Signal()
+households_anonymised = Signal()

@@ -7,4 +7,4 @@ class VisitsConfig(AppConfig):
     verbose_name = "入户排查"
 
     def ready(self):
-        from anju.visits import nav  # noqa: F401
+        from anju.visits import nav, receivers  # noqa: F401  (menus, retention receiver)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.db import IntegrityError
 from anju.audit.events import Event
 from anju.audit.models import AuditEvent
 from anju.registry import photos, services
-from anju.registry.models import Attachment, Household
+from anju.registry.models import Attachment, Household, Renovation
 from anju.registry.retention import AUDIT_LABEL, cutoff_for
 from tests.api.conftest import make_finding
 from tests.factories import fake_id, make_household
@@ -56,6 +57,16 @@ def case(village, *, years: int | None, name: str = "王五", n: int = 0, **fiel
     household.set_bank_account(ACCOUNT[:-4] + f"{n:04d}")
     household.save()
     return household
+
+
+# The counts the later stages' receivers add to the run's audit row (all zero: none held).
+NOTHING_ELSE = {
+    "visit_photos": 0,
+    "visit_locations": 0,
+    "visit_location_corrections": 0,
+    "spot_check_photos": 0,
+    "evidence": 0,
+}
 
 
 def stored(household: Household) -> dict:
@@ -119,6 +130,7 @@ def test_sec_28_closed_cases_past_retention_are_anonymised_with_an_audit_row(
         "years": 10,
         "cutoff": cutoff_for(10).isoformat(),
         "attachments": 1,
+        **NOTHING_ELSE,
     }
     assert event.username == "system" and event.ts.tzinfo is not None
     # the household page still renders, with the masks
@@ -210,3 +222,223 @@ def test_a_reimport_of_an_anonymised_case_finds_it_and_stores_the_id_again(tmp_p
     old.refresh_from_db()
     assert old.anonymised_at is None and old.id_number == fake_id(8850)
     assert old.head_name == "王五" and old.id_number_masked != "已匿名化"
+
+
+# --- what the later stages hold of an anonymised household (receivers of households_anonymised)
+def house_visit(household, user, round_):
+    """A house visit with a GPS fix, a photo (file and thumbnail) and a pending location
+    correction copied from the fix, stored as ``anju.visits.services`` stores them."""
+    from anju.visits import services as visits
+    from anju.visits.models import Correction, Visit
+
+    visit = Visit.objects.create(
+        campaign=round_,
+        household=household,
+        visitor=user,
+        visitor_name="吴村干",
+        visitor_role="村干部",
+        visited_on=dt.date.today(),
+        latitude=Decimal("34.140500"),
+        longitude=Decimal("113.471800"),
+        gps_accuracy=12,
+    )
+    taken = visits.PhotoUpload("front", photos.inspect(upload(jpeg())), "IMG_0002.jpg")
+    visits._store_photo(visit, taken, user, [])
+    Correction.objects.create(
+        visit=visit,
+        household=household,
+        target="household",
+        field="location",
+        label="住房位置（经纬度）",
+        registry_value=None,
+        proposed_value="34.140500,113.471800",
+        registry_display="未填",
+        proposed_display="34.140500,113.471800",
+    )
+    return visit
+
+
+def spot_check(household, inspector, round_):
+    """A spot-check visit of ``household`` with one photo (file and thumbnail)."""
+    from anju.inspections import services as spot
+    from anju.inspections.models import Sample, SampleHousehold, SampleVillage, Visit
+
+    sample = Sample.objects.create(
+        campaign=round_,
+        number=1,
+        seed=7,
+        villages_requested=1,
+        households_per_village=1,
+        rank_share=70,
+        fail_at=1,
+    )
+    village = SampleVillage.objects.create(
+        sample=sample,
+        township=household.township,
+        village=household.village,
+        position=1,
+        chosen_by="rank",
+        rank=1,
+        score=1.0,
+        expected=1,
+        reported=1,
+        population=1,
+        population_digest="0" * 64,
+        inspector=inspector,
+    )
+    sampled = SampleHousehold.objects.create(
+        sample=sample,
+        sample_village=village,
+        household=household,
+        township=household.township,
+        village=household.village,
+        position=1,
+    )
+    visit = Visit.objects.create(
+        sample_household=sampled, inspector=inspector, visited_on=dt.date.today()
+    )
+    spot._store_photo(inspector, visit, photos.inspect(upload(jpeg())), "IMG_0003.jpg")
+    return visit
+
+
+def closed_entry_with_evidence(new_entry, actor, households, **fields):
+    """A ledger entry naming ``households`` with one evidence photo, then 已销号."""
+    from anju.rectification import evidence
+    from anju.rectification import services as ledger
+    from anju.rectification.models import LedgerEntry, State
+
+    entry = new_entry(households=households, **fields)
+    ledger.store_checked_evidence(
+        actor=actor, entry=entry, checked=evidence.check(upload(jpeg(), name="整改后.jpg"))
+    )
+    LedgerEntry.objects.filter(pk=entry.pk).update(state=State.CLOSED)
+    return entry
+
+
+def on_disk(settings, *names: str) -> list[Path]:
+    paths = [Path(settings.MEDIA_ROOT, name) for name in names]
+    assert all(p.is_file() for p in paths)
+    return paths
+
+
+def test_sec_28_visit_and_spot_check_photos_and_ledger_evidence_go_with_the_household(
+    settings,
+    tmp_path,
+    officer_a,
+    worker_a,
+    inspector,
+    village_a,
+    campaign,  # noqa: F811
+    make_entry,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from anju.inspections.models import Visit as SpotVisit
+    from anju.inspections.models import VisitPhoto as SpotPhoto
+    from anju.rectification.models import Evidence
+    from anju.registry.retention import anonymise_closed
+    from anju.visits.models import Correction, VisitPhoto
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    old = case(village_a, years=11, name="王五", n=60)
+    visit = house_visit(old, worker_a, campaign)
+    photo = VisitPhoto.objects.get(visit=visit)
+    spot_visit = spot_check(old, inspector, campaign)
+    spot_photo = SpotPhoto.objects.get(visit=spot_visit)
+    entry = closed_entry_with_evidence(make_entry, officer_a, [old])
+    proof = Evidence.objects.get(entry=entry)
+    files = on_disk(
+        settings,
+        photo.file.name,
+        photo.thumbnail_name,
+        spot_photo.file.name,
+        spot_photo.file.name + ".thumb.jpg",
+        proof.file.name,
+    )
+    removed = {
+        "visit_photos": 1,
+        "visit_locations": 1,
+        "visit_location_corrections": 1,
+        "spot_check_photos": 1,
+        "evidence": 1,
+    }
+
+    dry = anonymise_closed(years=10, dry_run=True)  # counts, deletes nothing
+    assert (dry.households, dry.removed) == (1, removed)
+    assert "入户排查照片 1 张" in dry.removed_text() and "整改佐证 1 个" in dry.removed_text()
+    said = run("--dry-run")  # the command says so too
+    assert "（另：" in said and "入户排查照片 1 张" in said and "抽查照片 1 张" in said
+    assert VisitPhoto.objects.exists() and SpotPhoto.objects.exists() and Evidence.objects.exists()
+    assert all(f.is_file() for f in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = anonymise_closed(years=10)
+
+    assert (result.households, result.removed) == (1, removed)
+    assert not VisitPhoto.objects.exists() and not SpotPhoto.objects.exists()
+    assert not Evidence.objects.exists()
+    assert not any(f.exists() for f in files)
+    # the visit rows stay, without the place; the copied position is gone from the correction
+    visit.refresh_from_db()
+    assert (visit.latitude, visit.longitude, visit.gps_accuracy) == (None, None, None)
+    assert SpotVisit.objects.filter(pk=spot_visit.pk).exists()
+    correction = Correction.objects.get(visit=visit)
+    assert (correction.proposed_value, correction.proposed_display) == (None, "已匿名化")
+    assert correction.status == "withdrawn"
+    entry.refresh_from_db()
+    assert entry.state == "closed" and list(entry.households.all()) == [old]
+    event = retention_events().get()
+    assert event.detail == {
+        "households": 1,
+        "years": 10,
+        "cutoff": cutoff_for(10).isoformat(),
+        "attachments": 0,
+        **removed,
+    }
+
+
+def test_a_shared_entry_with_a_current_household_keeps_its_evidence(
+    settings,
+    tmp_path,
+    officer_a,
+    worker_a,
+    village_a,
+    campaign,  # noqa: F811
+    make_entry,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from anju.rectification.models import Evidence
+    from anju.visits.models import VisitPhoto
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    old = case(village_a, years=11, name="王五", n=70)
+    older = case(village_a, years=12, name="钱七", n=71)
+    current = case(village_a, years=9, name="李四", n=72)
+    shared = closed_entry_with_evidence(
+        make_entry, officer_a, [old, current], nature="共性问题", village=None
+    )
+    both_gone = closed_entry_with_evidence(
+        make_entry, officer_a, [old, older], nature="共性问题", village=None
+    )
+    kept = Evidence.objects.get(entry=shared)
+    kept_row = Evidence.objects.filter(pk=kept.pk).values().get()
+    kept_files = on_disk(settings, kept.file.name)
+    current_visit = house_visit(current, worker_a, campaign)
+    current_photo = VisitPhoto.objects.get(visit=current_visit)
+    kept_files += on_disk(settings, current_photo.file.name, current_photo.thumbnail_name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert " 2 户" in run()
+
+    assert Evidence.objects.filter(pk=kept.pk).values().get() == kept_row  # untouched
+    assert not Evidence.objects.filter(entry=both_gone).exists()
+    assert all(f.is_file() for f in kept_files)
+    current_visit.refresh_from_db()
+    assert current_visit.latitude is not None and VisitPhoto.objects.filter(pk=current_photo.pk)
+    assert retention_events().get().detail["evidence"] == 1
+
+    # the shared entry's evidence goes with the run that anonymises its last household
+    Renovation.objects.filter(household=current).update(accepted_on=cutoff_for(11))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert " 1 户" in run()
+    assert not Evidence.objects.exists()
+    assert not any(f.exists() for f in kept_files)

@@ -25,13 +25,15 @@ class Command(BaseCommand):
             raise CommandError("保存年限（--years）至少为 1 年。")
         result = anonymise_closed(years=years, dry_run=dry_run)
         scope = f"验收（或无改造且最后修改）早于 {result.cutoff:%Y-%m-%d}（保存 {years} 年）"
+        other = result.removed_text()
+        other = f"（另：{other}）" if other else ""
         if dry_run:
             self.stdout.write(
                 f"试运行：{scope}、无未结问题的农户共 {result.households} 户，"
-                f"将删除其照片与附件 {result.attachments} 个；未做任何修改。"
+                f"将删除其照片与附件 {result.attachments} 个{other}；未做任何修改。"
             )
         else:
             self.stdout.write(
                 f"已匿名化{scope}的已结案农户 {result.households} 户，"
-                f"删除照片与附件 {result.attachments} 个；已记入审计日志。"
+                f"删除照片与附件 {result.attachments} 个{other}；已记入审计日志。"
             )
