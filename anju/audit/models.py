@@ -73,6 +73,11 @@ class AuditEvent(models.Model):
     def get_event_display(self) -> str:
         return str(Event(self.event).label) if self.event in Event.values else self.event
 
+    def get_role_display(self) -> str:
+        from anju.accounts.roles import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
     def get_outcome_display(self) -> str:
         return str(Outcome(self.outcome).label) if self.outcome in Outcome.values else self.outcome
 
