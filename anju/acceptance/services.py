@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -29,6 +30,7 @@ from django.urls import reverse
 
 from anju.acceptance import documents, scan
 from anju.acceptance.models import FinalSubmission, SealedScan, Status
+from anju.accounts import roles
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
@@ -51,19 +53,9 @@ class AcceptanceError(Exception):
 
 
 # --- who may act ------------------------------------------------------------------------
-def _name(user) -> str:
-    return (getattr(user, "full_name", "") or user.get_username())[:60]
-
-
-def _require_township(actor, township, roles, what: str) -> None:
-    if actor.role not in roles or actor.unit_id != township.pk:
-        who = "、".join(str(Role(r).label) for r in sorted(roles))
-        raise AcceptanceError(f"只有{township.name}的{who}可以{what}。")
-
-
-def _require_reviewer(actor, township, what: str) -> None:
-    if actor.role not in REVIEWERS or township.parent_id != actor.unit_id:
-        raise AcceptanceError(f"只有市住建局审核员可以{what}。")
+_name = roles.actor_name
+_require_township = partial(roles.require_township, error=AcceptanceError)
+_require_reviewer = partial(roles.require_reviewer, error=AcceptanceError)
 
 
 # --- what blocks the township -----------------------------------------------------------

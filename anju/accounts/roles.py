@@ -41,3 +41,22 @@ ALL = frozenset(Role)
 UNMASK = frozenset({Role.CITY_REVIEWER, Role.TOWNSHIP_OFFICER})
 # Roles that may import the registry workbook.
 IMPORTERS = frozenset({Role.CITY_ADMIN, Role.CITY_REVIEWER, Role.TOWNSHIP_OFFICER})
+
+
+# --- who may act on a township's reports (weekly reports, final acceptance) -----------------
+def actor_name(user) -> str:
+    """The name recorded beside an action (the account's full name, else its username)."""
+    return (getattr(user, "full_name", "") or user.get_username())[:60]
+
+
+def require_township(actor, township, roles, what: str, *, error: type[Exception]) -> None:
+    """Only the township's own people in ``roles`` may do ``what``; else ``error``."""
+    if actor.role not in roles or actor.unit_id != township.pk:
+        who = "、".join(str(Role(r).label) for r in sorted(roles))
+        raise error(f"只有{township.name}的{who}可以{what}。")
+
+
+def require_reviewer(actor, township, what: str, *, error: type[Exception]) -> None:
+    """Only a city reviewer of the township's county may do ``what``; else ``error``."""
+    if actor.role != Role.CITY_REVIEWER or township.parent_id != actor.unit_id:
+        raise error(f"只有市住建局审核员可以{what}。")

@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
@@ -107,11 +108,39 @@ class _Compiled:
     def rows(self, ids: list[int]) -> Iterator[dict]:
         params = list(self.params)
         params[self.slot] = _ids_value(ids)
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
+        fetched = _fetch_all(self.sql, params)
         for row in self.compiler.results_iter(results=[fetched]):
             yield dict(zip(self.names, row, strict=True))
+
+
+def _fetch_all(sql: str, params: list) -> list:
+    """Run one compiled rule query. On PostgreSQL as a prepared statement of this connection:
+    planning the 29 joins is most of a save's database time, and with ``generic_plans()`` in
+    force each is planned once per connection (29 rules: ~29 ms → ~9 ms)."""
+    if connection.vendor != "postgresql" or not settings.PG_PREPARED:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold = raw.prepare_threshold  # Django turns automatic preparing off; keep it so
+    raw.prepare_threshold = 0
+    try:
+        with psycopg.Cursor(raw) as cursor:  # server-side binding: the query can be prepared
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchall()
+    finally:
+        raw.prepare_threshold = threshold
+
+
+def generic_plans() -> None:
+    """PostgreSQL, inside a transaction: plan the prepared rule queries once (a generic plan
+    on the household ids is an index lookup whatever the ids are)."""
+    if connection.vendor == "postgresql" and settings.PG_PREPARED:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
 
 
 _COMPILED: dict[tuple, _Compiled] = {}

@@ -184,6 +184,7 @@ def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
         count = households.count()
         staged = 0
         if count and chunk.household_ids is not None:  # a save: compiled queries, re-run
+            engine.generic_plans()
             for rule, values in rule_set:
                 hits = engine.evaluate_households(
                     rule, run.campaign, chunk.household_ids, values, run.as_of

@@ -6,6 +6,7 @@ spurious change on a finding the county run opened."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from anju.campaigns.models import Campaign
 from anju.registry.demo_data import REFERENCE_DATE
@@ -24,7 +25,9 @@ def county():
     return Unit.objects.get(code="411081")
 
 
-def test_both_paths_give_the_same_hits_for_every_rule(county):
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "plain"])
+def test_both_paths_give_the_same_hits_for_every_rule(county, settings, prepared):
+    settings.PG_PREPARED = prepared  # PostgreSQL: prepared statements or plain ones
     campaign = Campaign.objects.current()
     households = engine.households_in_scope(campaign)
     ids = list(Household.objects.values_list("pk", flat=True))
@@ -63,3 +66,17 @@ def test_parameters_and_dates_are_part_of_the_compiled_query(county):
     normal = set(engine.evaluate_households(rule, campaign, ids, p, REFERENCE_DATE))
     stricter = set(engine.evaluate_households(rule, campaign, ids, strict, REFERENCE_DATE))
     assert len(stricter) > len(normal)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_a_save_runs_the_rules_as_prepared_statements(county):
+    ids = list(Household.objects.values_list("pk", flat=True)[:3])
+    for pk in ids:
+        services.screen_households([pk], as_of=REFERENCE_DATE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements"
+        )
+        statements, generic, custom = cursor.fetchone()
+    assert statements >= len(params.enabled_rules(Campaign.objects.current()))
+    assert generic > 0 and custom == 0  # planned once, re-used
