@@ -80,3 +80,22 @@ def test_a_save_runs_the_rules_as_prepared_statements(county):
         statements, generic, custom = cursor.fetchone()
     assert statements >= len(params.enabled_rules(Campaign.objects.current()))
     assert generic > 0 and custom == 0  # planned once, re-used
+
+
+def test_a_failed_save_rescreen_leaves_no_half_run_and_records_the_failure(county, monkeypatch):
+    from anju.screening.models import Finding, Run
+
+    household = Household.objects.in_campaign_scope().first()
+    before = (Finding.objects.count(), FindingEvent.objects.count())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("规则查询出错")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(engine, "evaluate_households", broken)
+    with pytest.raises(RuntimeError):
+        services.screen_households([household.pk], as_of=REFERENCE_DATE)
+    assert (Finding.objects.count(), FindingEvent.objects.count()) == before
+    failed = Run.objects.get(kind=Run.Kind.HOUSEHOLDS)
+    assert failed.status == Run.Status.FAILED and "规则查询出错" in failed.error
+    assert failed.household_ids == [household.pk]
