@@ -400,8 +400,7 @@ def _store_photo(actor, visit: Visit, photo: photo_checks.Photo, original_name: 
     return names
 
 
-def thumbnail_name(name: str) -> str:
-    return f"{name}.thumb.jpg"
+thumbnail_name = photo_checks.thumbnail_name
 
 
 # --- confirming problems onto the ledger ------------------------------------------------------

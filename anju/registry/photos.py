@@ -47,6 +47,11 @@ class PhotoError(ValueError):
     """A photo that cannot be accepted; the message is shown to the user as is."""
 
 
+def thumbnail_name(name: str) -> str:
+    """Where a stored photo's thumbnail lives (beside it): registry, visits, spot-checks."""
+    return f"{name}.thumb.jpg"
+
+
 def max_bytes() -> int:
     return int(getattr(settings, "PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
 

@@ -339,8 +339,7 @@ def add_photo(
     return attachment
 
 
-def thumbnail_name(name: str) -> str:
-    return f"{name}.thumb.jpg"
+thumbnail_name = photos.thumbnail_name
 
 
 # --- personal data ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
 from anju.core.scoping import ScopedQuerySet
+from anju.registry.photos import thumbnail_name
 
 
 class VisitorRole(models.TextChoices):
@@ -203,7 +204,7 @@ class VisitPhoto(AuditedModel):
 
     @property
     def thumbnail_name(self) -> str:
-        return f"{self.file.name}.thumb.jpg"
+        return thumbnail_name(self.file.name)
 
 
 class Decision(models.TextChoices):

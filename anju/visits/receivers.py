@@ -21,13 +21,13 @@ from django.dispatch import receiver
 
 from anju.registry.signals import households_anonymised
 
-ANONYMISED = "已匿名化"
 WITHDRAWN_REASON = "个人信息保存期限到期，已匿名化"
 
 
 @receiver(households_anonymised, dispatch_uid="visits.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, **kwargs) -> dict[str, int]:
-    from anju.registry.retention import delete_after_commit
+    from anju.registry.photos import thumbnail_name
+    from anju.registry.retention import ANONYMISED, delete_after_commit
     from anju.visits.models import Correction, Decision, Visit, VisitPhoto
 
     ids = households.values("pk")
@@ -46,7 +46,7 @@ def forget_anonymised(sender, households, dry_run=False, **kwargs) -> dict[str, 
         }
     names = list(photos.values_list("file", flat=True))
     deleted = photos.delete()[1].get(VisitPhoto._meta.label, 0) if names else 0
-    delete_after_commit([p for n in names for p in (n, f"{n}.thumb.jpg")], "visit photo")
+    delete_after_commit([p for n in names for p in (n, thumbnail_name(n))], "visit photo")
     located_n = located.update(latitude=None, longitude=None, gps_accuracy=None)
     corrections.filter(status=Decision.PENDING).update(
         status=Decision.WITHDRAWN, reason=WITHDRAWN_REASON
