@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import uuid
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from anju.audit.context import acting_as
 from anju.audit.models import AppendOnlyError, AuditEvent
-from anju.audit.services import record, verify_chain
+from anju.audit.services import record, record_many, verify_chain
 from anju.units.models import Level, Unit
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +89,51 @@ def test_the_hash_chain_names_a_row_altered_behind_the_apps_back():
             "UPDATE audit_auditevent SET username = 'forged' WHERE id = %s", [entries[2].pk]
         )
     assert verify_chain() == [entries[2].pk]
+
+
+def test_bulk_rows_hash_the_same_text_as_single_rows(officer_a, township_a):
+    """``record_many`` splices one serialisation into the hashed text; ``verify_chain``
+    recomputes it from the stored row, so any difference in bytes shows here."""
+    awkward = {
+        "z": [1, 2.5, None, True],
+        "名字": '王"建\\国\n',
+        "nested": {"b": dt.date(2022, 3, 4), "a": Decimal("12.30")},
+        "emoji": "🏠",
+    }
+    record("login", object_label="x", detail={"before": 1})
+    with acting_as(officer_a, ip="10.1.2.3"):
+        record_many(
+            [
+                {"event": "import", "obj": township_a, "detail": awkward},
+                {"event": "import", "object_label": "y", "object_pk": 7, "detail": {}},
+                {"event": "import", "object_label": "y", "object_repr": '片"段'},
+            ]
+        )
+    record_many([{"event": "import", "object_label": "z", "detail": {"k": ["v"]}}])
+    record("login", object_label="x", detail={"after": 1})
+    rows = list(AuditEvent.objects.order_by("id"))
+    assert [r.event for r in rows[-5:]] == ["import"] * 4 + ["login"]
+    assert rows[-5].detail["nested"] == {"a": "12.30", "b": "2022-03-04"}
+    assert rows[-5].ip == "10.1.2.3" and rows[-2].ip is None
+    assert verify_chain() == []
+
+
+def test_canonical_detail_is_the_slow_path_in_one_pass():
+    from anju.audit.events import Event
+    from anju.audit.models import canonical_detail, canonical_json, jsonable
+
+    detail = {
+        "event": Event.IMPORT,  # a str subclass
+        "when": dt.datetime(2022, 5, 6, 7, 8, 9, 10, tzinfo=dt.UTC),
+        "time": dt.time(8, 30),
+        "id": uuid.UUID(int=5),
+        "blob": b"\x00\x01",
+        "pair": (Decimal("1.50"), None),
+        "deep": {"list": [{"x": dt.date(2020, 1, 2)}, [1, [2.25, False]]]},
+        "other": Path("a/b"),
+        "text": '引号"与\\反斜杠\u2028',
+    }
+    assert canonical_detail(detail) == canonical_json(jsonable(detail))
 
 
 def test_history_page_is_scoped(as_user, officer_a, officer_b, city_reviewer, township_a):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection, transaction
 from django.utils import timezone
 
 from anju.audit.context import Actor, current_actor
 from anju.audit.events import Event, Outcome
-from anju.audit.models import AuditEvent, chain_hash, jsonable, object_type
+from anju.audit.models import (
+    AuditEvent,
+    canonical,
+    canonical_detail,
+    canonical_json,
+    jsonable,
+    object_type,
+    sha256_hex,
+)
 
 _CHAIN_LOCK = 7_236_100  # PostgreSQL advisory-lock key that serialises chain appends
 
@@ -68,12 +74,13 @@ _COLUMNS = (
     "hash",
 )
 _BATCH = 2000
-dumps = json.JSONEncoder(ensure_ascii=False).encode
+_compact = canonical_json
 
 
 def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
     """Append many events at once (bulk imports): each item has ``event`` and optionally
-    ``obj`` or ``object_label``/``object_pk``, ``outcome`` and ``detail``. One lock, one
+    ``obj`` or ``object_label``/``object_pk``, ``outcome`` and ``detail`` (whose dictionary
+    keys must all be text, see ``canonical_detail``). One lock, one
     chain, one ``executemany`` per 2,000 rows (``bulk_create`` spent more time preparing
     each field than the database spent writing)."""
     if not items:
@@ -95,6 +102,8 @@ def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
         prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
         now = timezone.now()
         ts = ops.adapt_datetimefield_value(now)
+        who = (actor.user_id, actor.username, actor.role, actor.unit_code, actor.ip)
+        head = canonical(now, *who)[:-1]  # "[ts,user,...,ip" — the fields every row shares
         rows = []
         with connection.cursor() as cursor:
             for item in items:
@@ -107,10 +116,15 @@ def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
                     text = item.get("object_repr", "")[:200]
                 event = str(item["event"])
                 outcome = str(item.get("outcome", Outcome.SUCCESS))
-                detail = jsonable(item.get("detail") or {})
-                who = (actor.user_id, actor.username, actor.role, actor.unit_code, actor.ip)
-                digest = chain_hash(now, *who, event, kind, pk, text, outcome, detail, prev)
-                rows.append((ts, *who, event, kind, pk, text, outcome, dumps(detail), prev, digest))
+                # The detail is serialised once, in the canonical form, and that text is
+                # both stored and spliced into the hashed array: byte-identical to
+                # ``canonical()`` because a compact JSON array is its items joined by ",".
+                detail = canonical_detail(item.get("detail") or {})
+                digest = sha256_hex(
+                    f"{head},{_compact([event, kind, pk, text, outcome])[1:-1]},"
+                    f"{detail},{_compact(prev)}]"
+                )
+                rows.append((ts, *who, event, kind, pk, text, outcome, detail, prev, digest))
                 prev = digest
                 if len(rows) == _BATCH:
                     cursor.executemany(sql, rows)
