@@ -310,8 +310,16 @@ def _copied(entries, *, name_townships: bool) -> list[Issue]:
 
 
 def _closed_without_evidence(entries) -> list[Issue]:
+    """Closed entries with no evidence, except those whose evidence the retention job
+    removed: every household they name is anonymised (``receivers.forget_anonymised``)."""
+    from anju.registry.models import Household
+
     has_evidence = Evidence.objects.filter(entry=OuterRef("pk"))
-    rows = entries.filter(state=State.CLOSED).filter(~Exists(has_evidence))
+    named = Household.objects.filter(ledger_entries=OuterRef("pk"))
+    retired = Exists(named.filter(anonymised_at__isnull=False)) & ~Exists(
+        named.filter(anonymised_at__isnull=True)
+    )
+    rows = entries.filter(state=State.CLOSED).filter(~Exists(has_evidence)).exclude(retired)
     return [
         Issue(
             "closed_no_evidence",

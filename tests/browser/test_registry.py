@@ -74,7 +74,7 @@ def test_village_worker_adds_finds_edits_and_photographs_a_household(new_page):
     assert "已新增农户" in page.locator(".alert-success").inner_text()
     assert page.locator("h1").inner_text() == name
     assert id_number not in page.content() and "13912345678" not in page.content()
-    assert "显示完整身份证号/电话" not in page.content()  # the village worker may not unmask
+    assert "显示完整身份证号/电话/账号" not in page.content()  # the village worker may not unmask
     household_url = page.url
 
     # Find it again from the list: by name, then by the full ID number.
@@ -156,7 +156,7 @@ def test_township_officer_filters_and_unmasks(new_page):
         page.locator("table tbody a").first.click()
     masked = page.locator("#pi-values .font-monospace").first.inner_text()
     assert "********" in masked
-    page.get_by_role("button", name="显示完整身份证号/电话").click()
+    page.get_by_role("button", name="显示完整身份证号/电话/账号").click()
     page.locator("[data-remask-after]").wait_for()
     full = page.locator("#pi-values dd").first.inner_text()
     assert "*" not in full and len(full) == 18 and full[-4:] == masked[-4:]

@@ -130,7 +130,7 @@ def test_unknown_section_is_404(as_user, full, officer_a):
 def test_sec_16_unmask_shows_full_values_and_is_audited(as_user, full, officer_a):
     client = as_user(officer_a)
     page = client.get(f"/households/{full.pk}/").content.decode()
-    assert "显示完整身份证号/电话" in page
+    assert "显示完整身份证号/电话/账号" in page
     assert full.id_number not in page and "13700001234" not in page
     assert client.get(f"/households/{full.pk}/unmask/").status_code == 405
     before = AuditEvent.objects.filter(event=Event.UNMASK).count()

@@ -137,7 +137,7 @@ def test_sec_28_closed_cases_past_retention_are_anonymised_with_an_audit_row(
     page = as_user(officer_a).get(f"/households/{old.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "王**" in html and "已匿名化" in html and "显示完整身份证号/电话" not in html
+    assert "王**" in html and "已匿名化" in html and "显示完整身份证号/电话/账号" not in html
     assert as_user(officer_a).get(f"/households/{old.pk}/edit/identity/").status_code == 200
     # the kept keyed hash still refuses a duplicate registration of the same person
     with pytest.raises(IntegrityError):
@@ -442,3 +442,9 @@ def test_a_shared_entry_with_a_current_household_keeps_its_evidence(
         assert " 1 户" in run()
     assert not Evidence.objects.exists()
     assert not any(f.exists() for f in kept_files)
+    # evidence the retention job removed is not reported as 销号无佐证
+    from anju.rectification.models import LedgerEntry
+    from anju.rectification.quality import check_entries
+
+    entries = LedgerEntry.objects.filter(pk__in=[shared.pk, both_gone.pk])
+    assert [i.code for i in check_entries(entries) if i.code == "closed_no_evidence"] == []
