@@ -33,10 +33,21 @@ ledger entry naming it is still open (anything but 已销号). N is ``ANJU_PI_RE
   - rectification (``anju.rectification.receivers``): the evidence of a ledger entry is
     deleted once *every* household it names is anonymised; a 共性问题 entry that still names
     a current household keeps its evidence untouched;
+  - **the head's name in free text** written by people (问题表述 "王五户C级危房未挂牌", a
+    progress note, a visit's 其他情况, a finding's 排除理由…): each stage replaces the
+    household's *original* full name by its text mask in the rows linked to that household
+    (``scrub_names``; the fields are listed in each receiver). The text mask is the surname
+    and one ``*`` per further character (王五 → 王*, 欧阳修 → 欧**), so a text never grows
+    past its column's length; ``head_name`` itself keeps the ``**`` form. The run reads the
+    names just before its UPDATE (one query) and passes ``names={pk: (original, mask)}``
+    with the signal; a one-character name, or one already ending in ``**``, needs nothing.
+    Append-only histories keep what they recorded (a ledger entry's ``EntryTransition``
+    reasons, a finding's ``FindingEvent`` lines), as the audit trail does;
 
   a receiver that fails rolls the whole run back; a dry run sends it with ``dry_run=True``
-  and the receivers only count. (Households anonymised by a run before these receivers
-  existed are not revisited: their visit photos and evidence stay until removed by hand.)
+  (and the names) and the receivers only count. (Households anonymised by a run before these
+  receivers existed are not revisited: their visit photos, evidence and names in text stay
+  until removed by hand.)
 - writes one audit row for the run (``update``, "个人信息保存期限到期匿名化") with the counts
   (its own and the receivers').
 
@@ -52,8 +63,8 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
-from django.db.models.functions import Concat, Left
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, Left, Replace
 from django.utils import timezone
 
 from anju.audit.events import Event
@@ -73,6 +84,7 @@ REMOVED_LABELS = {
     "visit_location_corrections": ("住房位置更正建议", "条"),
     "spot_check_photos": ("抽查照片", "张"),
     "evidence": ("整改佐证", "个"),
+    "names_in_text": ("文字记录中的姓名", "处"),
 }
 
 
@@ -103,6 +115,46 @@ def closed_households(cutoff: dt.date):
         .exclude(Exists(open_finding))
         .exclude(Exists(open_entry))
     )
+
+
+def text_mask(name: str) -> str:
+    """How a head's name is masked in free text: its first character (the surname, as
+    ``head_name`` keeps it) and one ``*`` per further character (王五 → 王*, 欧阳修 → 欧**) —
+    never longer than the name, so a replaced text still fits its column (``head_name``
+    itself becomes the first character + ``**``: 王五 → 王**)."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def names_to_scrub(rows) -> dict[int, tuple[str, str]]:
+    """``{pk: (original, mask)}`` from ``(pk, head_name)`` pairs: the names free text may
+    still hold in full (a one-character name, or one already masked, needs nothing)."""
+    names = {}
+    for pk, name in rows:
+        name = (name or "").strip()
+        if len(name) < 2 or name.endswith("**") or text_mask(name) == name:
+            continue
+        names[pk] = (name, text_mask(name))
+    return names
+
+
+def scrub_names(rows_of, fields, names, *, dry_run: bool = False) -> int:
+    """Replace each household's original name by its mask in ``fields`` (text columns) of
+    its rows; ``rows_of(pk)`` is the queryset of the rows linked to household ``pk``.
+
+    Set-wise: one UPDATE per field and name, of only the rows that contain the name
+    (``dry_run``: one COUNT instead). Longer names go first, so a text naming 王五一 and
+    王五 loses both. Returns the number of (row, field) places changed, or that would be.
+    A queryset ``update()`` writes no audit row: the run's row carries the count."""
+    total = 0
+    for pk, (original, masked) in sorted(names.items(), key=lambda kv: -len(kv[1][0])):
+        rows = rows_of(pk)
+        for name in fields:
+            named = rows.filter(**{f"{name}__contains": original})
+            if dry_run:
+                total += named.count()
+            else:
+                total += named.update(**{name: Replace(F(name), Value(original), Value(masked))})
+    return total
 
 
 def _masked(field: str):
@@ -145,7 +197,11 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
     if dry_run:
         closed = closed_households(cutoff)
         responses = households_anonymised.send(
-            sender=Household, anonymised_at=None, households=closed, dry_run=True
+            sender=Household,
+            anonymised_at=None,
+            households=closed,
+            dry_run=True,
+            names=names_to_scrub(closed.values_list("pk", "head_name")),
         )
         return Result(
             years=years,
@@ -157,6 +213,8 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
         )
     now = timezone.now()
     with transaction.atomic():
+        # the full names, read before the UPDATE shortens them: the receivers mask them in text
+        names = names_to_scrub(closed_households(cutoff).values_list("pk", "head_name"))
         households = closed_households(cutoff).update(
             id_number_enc=None,
             id_number_masked=Value(ANONYMISED),
@@ -170,17 +228,22 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
             anonymised_at=now,
             updated_at=now,
         )
+        anonymised = Household.objects.filter(anonymised_at=now)
+        if names:  # only those the UPDATE anonymised (a case may have reopened in between)
+            done = set(anonymised.values_list("pk", flat=True))
+            names = {pk: pair for pk, pair in names.items() if pk in done}
         # send(), not send_robust(): a receiver that fails rolls the whole run back
         responses = households_anonymised.send(
             sender=Household,
             anonymised_at=now,
-            households=Household.objects.filter(anonymised_at=now),
+            households=anonymised,
             dry_run=False,
+            names=names,
         )
         removed = _collect(responses)
         attachments = Attachment.objects.filter(household__anonymised_at=now)
-        names = list(attachments.values_list("file", flat=True))
-        deleted = attachments.delete()[0] if names else 0
+        files = list(attachments.values_list("file", flat=True))
+        deleted = attachments.delete()[0] if files else 0
         record(
             Event.UPDATE,
             object_label=AUDIT_LABEL,
@@ -192,10 +255,10 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
                 **removed,
             },
         )
-        if names:
+        if files:
             from anju.registry.services import thumbnail_name
 
-            delete_after_commit([p for n in names for p in (n, thumbnail_name(n))], "attachment")
+            delete_after_commit([p for n in files for p in (n, thumbnail_name(n))], "attachment")
     return Result(
         years=years,
         cutoff=cutoff,

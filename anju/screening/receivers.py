@@ -1,4 +1,13 @@
-"""Re-screen households after the registry changed them (anju.registry.signals)."""
+"""Re-screen households after the registry changed them, and mask the names of those it
+anonymises (anju.registry.signals).
+
+``forget_anonymised`` (SECURITY.md row 28, inside the retention run's transaction): the head's
+full name is masked (王五 → 王*, ``retention.scrub_names``) in the household's findings — the
+问题表述, the township's 排除理由 and the city's 审核意见. A finding's history
+(``FindingEvent``) is append-only — its queryset refuses ``update()``/``delete()`` and its
+``save()`` refuses a change — so the lines it recorded keep their text, as the audit trail
+does. ``Hit`` rows need nothing: they are staged and deleted within one chunk's transaction.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,7 @@ import logging
 
 from django.dispatch import receiver
 
-from anju.registry.signals import households_changed
+from anju.registry.signals import households_anonymised, households_changed
 
 log = logging.getLogger(__name__)
 SYNC_LIMIT = 50  # up to this many households are re-screened in the request itself
@@ -30,3 +39,18 @@ def rescreen(sender, household_ids=(), **kwargs):
         screen_households_task.enqueue(ids)
     else:
         services.rescreen_townships_of(ids)
+
+
+@receiver(households_anonymised, dispatch_uid="screening.forget_anonymised")
+def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
+    from anju.registry.retention import scrub_names
+    from anju.screening.models import Finding
+
+    return {
+        "names_in_text": scrub_names(
+            lambda pk: Finding.objects.filter(household=pk),
+            ("message", "reason", "review_reason"),
+            names or {},
+            dry_run=dry_run,
+        )
+    }

@@ -66,6 +66,7 @@ NOTHING_ELSE = {
     "visit_location_corrections": 0,
     "spot_check_photos": 0,
     "evidence": 0,
+    "names_in_text": 0,
 }
 
 
@@ -360,6 +361,7 @@ def test_sec_28_visit_and_spot_check_photos_and_ledger_evidence_go_with_the_hous
         "visit_location_corrections": 1,
         "spot_check_photos": 1,
         "evidence": 1,
+        "names_in_text": 0,  # no text names 王五 (see the test below)
     }
 
     dry = anonymise_closed(years=10, dry_run=True)  # counts, deletes nothing
@@ -448,3 +450,127 @@ def test_a_shared_entry_with_a_current_household_keeps_its_evidence(
 
     entries = LedgerEntry.objects.filter(pk__in=[shared.pk, both_gone.pk])
     assert [i.code for i in check_entries(entries) if i.code == "closed_no_evidence"] == []
+
+
+def test_sec_28_the_full_name_is_masked_in_free_text(
+    officer_a,
+    worker_a,
+    inspector,
+    village_a,
+    campaign,  # noqa: F811
+    make_entry,  # noqa: F811
+):
+    from anju.inspections.models import Visit as SpotVisit
+    from anju.inspections.models import VisitProblem as SpotProblem
+    from anju.rectification.models import LedgerEntry, ProgressNote, State, text_key
+    from anju.registry.retention import anonymise_closed
+    from anju.screening.models import Finding
+    from anju.visits.models import UnvisitedReason, Visit, VisitProblem
+
+    old = case(village_a, years=11, name="王五", n=90)
+    older = case(village_a, years=12, name="欧阳修", n=91)
+    current = case(village_a, years=9, name="李四", n=92)
+    own = make_entry(
+        households=[old],
+        description="王五户C级危房未挂牌",
+        measures="督促王五于本周五前完成挂牌",
+        cause="王五户长期外出，村里未及时上报",
+    )
+    note = ProgressNote.objects.create(
+        entry=own, on=dt.date.today(), text="已电话联系王五，约定周五挂牌", author=officer_a
+    )
+    shared = make_entry(
+        households=[old, older, current],
+        nature="共性问题",
+        village=None,
+        description="王五、欧阳修、李四三户危房未挂牌",
+    )
+    LedgerEntry.objects.filter(pk__in=[own.pk, shared.pk]).update(state=State.CLOSED)
+    # an open entry of the current household: not linked to 王五, its text stays as written
+    theirs = make_entry(households=[current], description="李四户C级危房未挂牌（邻户王五已整改）")
+    visit = house_visit(old, worker_a, campaign)
+    Visit.objects.filter(pk=visit.pk).update(note="户主王五在家，房屋已加固")
+    problem = VisitProblem.objects.create(
+        visit=visit, household=old, question="plaque", aspect="1", description="王五户：未挂牌。"
+    )
+    unvisited = UnvisitedReason.objects.create(
+        campaign=campaign,
+        household=old,
+        reason="外出务工",
+        detail="王五常年在外务工",
+        phone_checked_on=dt.date.today(),
+        phone_check_result="已电话联系王五本人",
+        explained_by=worker_a,
+    )
+    spot_visit = spot_check(old, inspector, campaign)
+    SpotVisit.objects.filter(pk=spot_visit.pk).update(note="王五户旧房已拆除")
+    spot_problem = SpotProblem.objects.create(
+        visit=spot_visit, aspect="1", description="王五户未挂牌", kind="missed"
+    )
+    finding = make_finding(old, status="resolved")  # "王五户鉴定为D级，尚未改造"
+    dismissed = make_finding(old, rule="A1-02")
+    Finding.objects.filter(pk=dismissed.pk).update(status="dismissed", reason="经核实王五户已改造")
+    # 3 (own entry) + 1 (note) + 2 (shared: 王五, 欧阳修) + 1 + 1 + 2 (visit, problem,
+    # unvisited) + 1 + 1 (spot-check visit and problem) + 1 + 2 (the findings)
+    places = 15
+
+    def texts():
+        return [
+            list(
+                LedgerEntry.objects.order_by("pk").values_list(
+                    "description", "measures", "cause", "measures_key"
+                )
+            ),
+            list(ProgressNote.objects.values_list("text", flat=True)),
+            list(Visit.objects.values_list("note", "flags_check_note")),
+            list(VisitProblem.objects.values_list("description", "reason")),
+            list(UnvisitedReason.objects.values_list("detail", "phone_check_result")),
+            list(SpotVisit.objects.values_list("note", flat=True)),
+            list(SpotProblem.objects.values_list("description", flat=True)),
+            list(Finding.objects.order_by("pk").values_list("message", "reason", "review_reason")),
+        ]
+
+    before = texts()
+    dry = anonymise_closed(years=10, dry_run=True)  # counts, changes nothing
+    assert (dry.households, dry.removed["names_in_text"]) == (2, places)
+    assert f"文字记录中的姓名 {places} 处" in run("--dry-run")
+    assert texts() == before
+
+    assert f"文字记录中的姓名 {places} 处" in run()
+
+    own.refresh_from_db()
+    assert own.description == "王*户C级危房未挂牌"
+    assert own.measures == "督促王*于本周五前完成挂牌"
+    assert own.cause == "王*户长期外出，村里未及时上报"
+    assert own.measures_key == text_key(own.measures)  # the copy check sees the new text
+    note.refresh_from_db()
+    assert note.text == "已电话联系王*，约定周五挂牌"
+    shared.refresh_from_db()
+    assert shared.description == "王*、欧**、李四三户危房未挂牌"  # the current 李四 stays
+    theirs.refresh_from_db()
+    assert theirs.description == "李四户C级危房未挂牌（邻户王五已整改）"
+    visit.refresh_from_db()
+    assert visit.note == "户主王*在家，房屋已加固"
+    problem.refresh_from_db()
+    assert problem.description == "王*户：未挂牌。"
+    unvisited.refresh_from_db()
+    assert (unvisited.detail, unvisited.phone_check_result) == (
+        "王*常年在外务工",
+        "已电话联系王*本人",
+    )
+    spot_visit.refresh_from_db()
+    spot_problem.refresh_from_db()
+    assert (spot_visit.note, spot_problem.description) == ("王*户旧房已拆除", "王*户未挂牌")
+    finding.refresh_from_db()
+    dismissed.refresh_from_db()
+    assert finding.message == "王*户鉴定为D级，尚未改造"
+    assert (dismissed.message, dismissed.reason) == (
+        "王*户鉴定为D级，尚未改造",
+        "经核实王*户已改造",
+    )
+    # the names themselves: 王** as before, the current household's untouched
+    names = dict(Household.objects.values_list("pk", "head_name"))
+    assert (names[old.pk], names[older.pk], names[current.pk]) == ("王**", "欧**", "李四")
+    assert retention_events().get().detail["names_in_text"] == places
+    # a second run finds nothing left to mask
+    assert anonymise_closed(years=10).removed["names_in_text"] == 0
