@@ -12,16 +12,16 @@ database on that server (created and dropped here; the role needs CREATEDB).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import _child
+
+ROOT = _child.ROOT
 SIZES = (100_000, 1_000_000)
 STEP_LINE = re.compile(
     r"演示农户：新增 (\d+) 户（安全鉴定 (\d+) 条、危房改造 (\d+) 条），用时 ([\d.]+) 秒"
@@ -30,23 +30,12 @@ STEP_LINE = re.compile(
 
 def main(argv: list[str]) -> None:
     sizes = [int(a.replace("_", "").replace(",", "")) for a in argv] or list(SIZES)
-    url = os.environ.get("DATABASE_URL", "")
-    postgres = url.startswith(("postgres://", "postgresql://"))
-    print(f"database: {'PostgreSQL ' + _redact(url) if postgres else 'SQLite (scratch file)'}")
+    url = _child.postgres_url()
+    print(f"database: {'PostgreSQL ' + _redact(url) if url else 'SQLite (scratch file)'}")
     print(f"{'N':>10} {'step s':>8} {'total s':>8} {'households/s':>13} {'rows/s':>9}  size")
     for n in sizes:
-        with tempfile.TemporaryDirectory(prefix="anju-demo-bench-") as data_dir:
-            env = {**os.environ, "ANJU_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"}
-            env.pop("DATABASE_URL", None)
-            scratch = None
-            if postgres:
-                scratch = f"anju_bench_demo_{os.getpid()}_{n}"
-                env["DATABASE_URL"] = _create_database(url, scratch)
-            try:
-                print(_run(n, env, Path(data_dir)), flush=True)
-            finally:
-                if scratch:
-                    _drop_database(url, scratch)
+        with _child.scratch("demo") as (data_dir, env):
+            print(_run(n, env, data_dir), flush=True)
 
 
 def _run(n: int, env: dict, data_dir: Path) -> str:
@@ -76,36 +65,10 @@ def _run(n: int, env: dict, data_dir: Path) -> str:
     )
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
-
-
 def _redact(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or ""
     return f"{parts.scheme}://{parts.username or ''}@{host}{parts.path}"
-
-
-def _admin(url: str):
-    import psycopg
-
-    return psycopg.connect(url, autocommit=True)
-
-
-def _create_database(url: str, name: str) -> str:
-    from psycopg import sql
-
-    with _admin(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return _with_database(url, name)
-
-
-def _drop_database(url: str, name: str) -> None:
-    from psycopg import sql
-
-    with _admin(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 if __name__ == "__main__":

@@ -25,14 +25,12 @@ import argparse
 import datetime as dt
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench import _child
+
 VILLAGES_PER_TOWNSHIP = 23
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "建国军强华明德胜富贵松保民振生柱仓春秋福亮涛庆设兰英芝梅凤珍花红霞芳娟"
@@ -53,44 +51,8 @@ def main(argv) -> None:
     args = parse(argv)
     if args.child:
         child(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="anju-import-bench-") as tmp:
-        Path(tmp, "static").mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "anju.settings",
-            "ANJU_DATA_DIR": tmp,
-            "ANJU_TOTP_REQUIRED": "false",
-            "ANJU_LOG_LEVEL": "WARNING",
-        }
-        env.pop("ANJU_TASKS_IMMEDIATE", None)  # re-screening is queued, as in production
-        drop = None
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith("postgres"):
-            env["DATABASE_URL"], drop = scratch_postgres(url)
-        else:
-            env.pop("DATABASE_URL", None)
-        try:
-            cmd = [sys.executable, "-m", "bench.import_bench", "--child", "--data", tmp, *argv]
-            subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-        finally:
-            if drop:
-                drop()
-
-
-def scratch_postgres(url: str):
-    import psycopg
-
-    name = f"anju_bench_{uuid.uuid4().hex[:8]}"
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
+    else:  # re-screening is queued, as in production
+        _child.run("bench.import_bench", argv, ANJU_TASKS_IMMEDIATE=None)
 
 
 # --- the child ------------------------------------------------------------------------------
@@ -104,7 +66,8 @@ def child(args) -> None:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; rows: {args.rows:,}", flush=True)
     villages = make_villages()
-    path = Path(args.file) if args.file else Path(args.data) / "bench.xlsx"
+    data = Path(args.data or os.environ["ANJU_DATA_DIR"])
+    path = Path(args.file) if args.file else data / "bench.xlsx"
     if not path.exists():
         started = time.perf_counter()
         write_workbook(path, args.rows, villages, random.Random(args.seed))

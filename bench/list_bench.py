@@ -17,18 +17,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import re
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench import _child
+
 VILLAGES_PER_TOWNSHIP = 23
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "建国军强华明德胜富贵松保民振生柱仓春秋福亮涛庆设兰英芝梅凤珍花红霞芳娟"
@@ -52,46 +47,8 @@ def main(argv) -> None:
     args = parse(argv)
     if args.child:
         child(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="anju-bench-") as tmp:
-        if args.data:
-            tmp = str(Path(args.data).resolve())
-        Path(tmp, "static").mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "anju.settings",
-            "ANJU_DATA_DIR": tmp,
-            "ANJU_TASKS_IMMEDIATE": "1",
-            "ANJU_TOTP_REQUIRED": "false",
-            "ANJU_LOG_LEVEL": "WARNING",
-        }
-        drop = None
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith("postgres"):
-            env["DATABASE_URL"], drop = scratch_postgres(url)
-        else:
-            env.pop("DATABASE_URL", None)
-        try:
-            cmd = [sys.executable, "-m", "bench.list_bench", "--child", *argv]
-            subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-        finally:
-            if drop:
-                drop()
-
-
-def scratch_postgres(url: str):
-    import psycopg
-
-    name = f"anju_bench_{uuid.uuid4().hex[:8]}"
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
+    else:
+        _child.run("bench.list_bench", argv, data=args.data, ANJU_TASKS_IMMEDIATE="1")
 
 
 # --- the child: fill, then measure ----------------------------------------------------------------
@@ -344,12 +301,11 @@ def measure(cases, repeat: int, label: str) -> None:
             times.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        p50, p95 = _child.percentiles(times)
         rows = response.content.decode().count('class="card mb-2"')
         flag = "" if p95 < 200 else "  ← over 200 ms"
         print(
-            f"  {name:<38} {statistics.median(times):7.1f} {p95:7.1f} {times[-1]:7.1f}"
-            f"   ({rows} rows){flag}",
+            f"  {name:<38} {p50:7.1f} {p95:7.1f} {times[-1]:7.1f}   ({rows} rows){flag}",
             flush=True,
         )
 

@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench import _child
+
+ENV = {"ANJU_TASKS_IMMEDIATE": "1", "ANJU_EXPORT_RATE_PER_MINUTE": "100000"}
 
 
 def parse(argv):
@@ -47,68 +45,13 @@ def main(argv) -> None:
     args = parse(argv)
     if args.child:
         child(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="anju-overview-bench-") as tmp:
-        data = Path(args.data).resolve() if args.data else Path(tmp)
-        (data / "static").mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "anju.settings",
-            "ANJU_DATA_DIR": str(data),
-            "ANJU_TASKS_IMMEDIATE": "1",
-            "ANJU_TOTP_REQUIRED": "false",
-            "ANJU_LOG_LEVEL": "WARNING",
-            "ANJU_EXPORT_RATE_PER_MINUTE": "100000",
-            "PYTHONUNBUFFERED": "1",
-        }
-        url = os.environ.get("DATABASE_URL", "")
-        scratch = None
-        if url.startswith(("postgres://", "postgresql://")):
-            scratch = f"anju_bench_overview_{os.getpid()}"
-            env["DATABASE_URL"] = _create_database(url, scratch)
-        else:
-            env.pop("DATABASE_URL", None)
-        try:
-            manage = [sys.executable, str(ROOT / "manage.py")]
-            subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-            cmd = [sys.executable, "-m", "bench.overview_bench", "--child", *argv]
-            subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-        finally:
-            if scratch:
-                _drop_database(url, scratch)
+    else:
+        _child.run("bench.overview_bench", argv, data=args.data, **ENV)
 
 
 # --- the child: Django is set up here --------------------------------------------------
 def child(args) -> None:
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from anju.registry.models import Household
-
-    print(f"database: {connection.vendor}", flush=True)
-    have = Household.objects.count()
-    if have == 0:
-        started = time.monotonic()
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "demo",
-                "--households",
-                str(args.households),
-                "--seed",
-                str(args.seed),
-            ],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"built the demo county in {time.monotonic() - started:,.0f} s", flush=True)
-    else:
-        print(f"reusing the data folder's demo county (asked for {args.households:,})", flush=True)
-    print(f"households: {Household.objects.count():,}", flush=True)
+    _child.demo_county(args.households, args.seed)
     refresh_times(args)
     parts()
     pages(args)
@@ -196,9 +139,8 @@ def pages(args) -> None:
             response = getattr(client, method)(url)
             times.append((time.perf_counter() - started) * 1000)
             status = response.status_code
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"{label:<32} {statistics.median(times):>8.0f} {p95:>8.0f}  {status}", flush=True)
+        p50, p95 = _child.percentiles(times)
+        print(f"{label:<32} {p50:>8.0f} {p95:>8.0f}  {status}", flush=True)
 
 
 def size() -> None:
@@ -207,31 +149,6 @@ def size() -> None:
     name = Path(str(settings.DATABASES["default"]["NAME"]))
     if name.exists():
         print(f"database file: {name.stat().st_size / 2**20:,.0f} MB", flush=True)
-
-
-# --- a scratch PostgreSQL database ------------------------------------------------------
-def _with_database(url: str, name: str) -> str:
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
-
-
-def _create_database(url: str, name: str) -> str:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return _with_database(url, name)
-
-
-def _drop_database(url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 if __name__ == "__main__":

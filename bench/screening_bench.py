@@ -19,14 +19,12 @@ import datetime as dt
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench import _child
+
 AS_OF = dt.date(2026, 11, 29)
 
 
@@ -42,49 +40,15 @@ def main(argv) -> None:
     args = parse(argv)
     if args.child:
         child(args)
-        return
-    with tempfile.TemporaryDirectory(prefix="anju-bench-") as tmp:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "anju.settings",
-            "ANJU_DATA_DIR": tmp,
-            "ANJU_TASKS_IMMEDIATE": "1",
-            "ANJU_LOG_LEVEL": "WARNING",
-        }
-        drop = None
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith("postgres"):
-            env["DATABASE_URL"], drop = scratch_postgres(url)
-        else:
-            env.pop("DATABASE_URL", None)
-        try:
-            cmd = [sys.executable, "-m", "bench.screening_bench", "--child", *argv]
-            subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-        finally:
-            if drop:
-                drop()
-
-
-def scratch_postgres(url: str):
-    import psycopg
-
-    name = f"anju_bench_{uuid.uuid4().hex[:8]}"
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
+    else:
+        _child.run("bench.screening_bench", argv, ANJU_TASKS_IMMEDIATE="1")
 
 
 # --- the child: build, then time ----------------------------------------------------------
 def child(args) -> None:
     import django
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(_child.ROOT))
     django.setup()
     from django.core.management import call_command
     from django.db import connection
