@@ -166,6 +166,8 @@ class Household(AuditedModel):
             models.Index(fields=["township", "village", "id"], name="household_scope"),
             models.Index(fields=["village", "id"], name="household_village"),
             models.Index(fields=["head_name"], name="household_name"),
+            # the API's ?updated_since= poll: a few changed rows out of a million
+            models.Index(fields=["updated_at"], name="household_updated"),
         ]
 
     def __str__(self) -> str:
