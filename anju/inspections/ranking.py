@@ -106,23 +106,23 @@ def compute(campaign) -> Ranking:
             township_only[township_id] += n
         else:
             reported[village_id] += n
-    units = {
-        u.pk: u for u in Unit.objects.filter(pk__in=population.keys()).select_related("parent")
-    }
+    units = Unit.objects.filter(pk__in=population.keys(), parent__isnull=False).values_list(
+        "pk", "code", "name", "parent_id", "parent__code", "parent__name"
+    )  # plain values: 600 model instances cost more than the four aggregates at 5,000
     villages = [
         RankedVillage(
             village_id=vid,
-            code=unit.code,
-            name=unit.name,
-            township_id=unit.parent_id,
-            township_code=unit.parent.code,
-            township_name=unit.parent.name,
+            code=code,
+            name=name,
+            township_id=township_id,
+            township_code=township_code,
+            township_name=township_name,
             population=population[vid],
             expected=expected.get(vid, 0),
             reported=reported.get(vid, 0),
         )
-        for vid, unit in units.items()
-        if population[vid] > 0 and unit.parent_id
+        for vid, code, name, township_id, township_code, township_name in units
+        if population[vid] > 0
     ]
     return Ranking(villages=sampling.rank(villages), townships=_townships(villages, township_only))
 
