@@ -168,6 +168,13 @@ class Household(AuditedModel):
             models.Index(fields=["head_name"], name="household_name"),
             # the API's ?updated_since= poll: a few changed rows out of a million
             models.Index(fields=["updated_at"], name="household_updated"),
+            # covers the campaign scope (``in_campaign_scope``) per village: the spot-check
+            # ranking and the overview count it without reading the wide rows (SQLite at
+            # 10⁶: 2.1 s → 0.09 s)
+            models.Index(
+                fields=["village", "is_alleviated", "enjoys_policy", "monitoring_type", "groups"],
+                name="household_scope_counts",
+            ),
         ]
 
     def __str__(self) -> str:
