@@ -115,17 +115,20 @@ def keyset(params) -> tuple[int, int]:
     return int(after or 0), int(limit or DEFAULT_LIMIT)
 
 
-def page(qs, request, filters: dict) -> Page:
+def page(qs, request, filters: dict, *, fields: tuple[str, ...] = ()) -> Page:
+    """One keyset page of ``qs`` (rows as dicts of ``fields``, or model instances).
+
+    Two reads: the page's ids alone (scope and filters, ordered by id), then those rows by
+    primary key with what they show. In one query the joins for the units' codes and names
+    made SQLite drive from the village table and sort the whole county (5 s at 10⁶)."""
     after, limit = keyset(request.GET)
-    rows = list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    ids = list(qs.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[: limit + 1])
+    more = len(ids) > limit
+    chosen = qs.filter(pk__in=ids[:limit]).order_by("pk")
+    rows = list(chosen.values(*fields) if fields else chosen)
     nxt = None
     if more:
-        last = rows[-1]
-        query = urlencode(
-            {**filters, "after": last["id"] if isinstance(last, dict) else last.pk, "limit": limit}
-        )
+        query = urlencode({**filters, "after": ids[limit - 1], "limit": limit})
         nxt = f"{request.path}?{query}"
     return Page(rows=rows, next=nxt, limit=limit)
 
@@ -187,7 +190,7 @@ def households(user, params) -> tuple[object, dict]:
     since = _since(f, "updated_since")
     if since:
         qs = qs.filter(updated_at__gte=since)
-    return qs.values(*HOUSEHOLD_VALUES), f
+    return qs, f
 
 
 def household_scope():
@@ -244,7 +247,7 @@ def findings(user, params) -> tuple[object, dict]:
     township = _code(f, "township", TOWNSHIP_CODE, " 9 位乡镇代码")
     if township:
         qs = qs.filter(township__code=township)
-    return qs.values(*FINDING_VALUES), f
+    return qs, f
 
 
 # --- the ledger ------------------------------------------------------------------------

@@ -43,8 +43,8 @@ def _respond(request, payload: dict, *, what: str, filters: dict, rows: int) -> 
     return response
 
 
-def _list(request, qs, filters: dict, *, what: str, serialize) -> JsonResponse:
-    page = selectors.page(qs, request, filters)
+def _list(request, qs, filters: dict, *, what: str, serialize, fields=()) -> JsonResponse:
+    page = selectors.page(qs, request, filters, fields=fields)
     payload = {
         "results": [serialize(row) for row in page.rows],
         "next": page.next,
@@ -56,7 +56,14 @@ def _list(request, qs, filters: dict, *, what: str, serialize) -> JsonResponse:
 @api_view
 def households(request):
     qs, filters = selectors.households(request.user, request.GET)
-    return _list(request, qs, filters, what="registry.household", serialize=serializers.household)
+    return _list(
+        request,
+        qs,
+        filters,
+        what="registry.household",
+        serialize=serializers.household,
+        fields=selectors.HOUSEHOLD_VALUES,
+    )
 
 
 @api_view
@@ -70,7 +77,14 @@ def household_detail(request, pk: int):
 @api_view
 def findings(request):
     qs, filters = selectors.findings(request.user, request.GET)
-    return _list(request, qs, filters, what="screening.finding", serialize=serializers.finding)
+    return _list(
+        request,
+        qs,
+        filters,
+        what="screening.finding",
+        serialize=serializers.finding,
+        fields=selectors.FINDING_VALUES,
+    )
 
 
 @api_view
