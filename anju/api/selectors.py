@@ -44,6 +44,7 @@ VILLAGE_CODE = re.compile(r"^[0-9]{12}$")
 RULE_CODE = re.compile(r"^[A-Z][0-9A-Z]?-[0-9]{2}$")
 
 HOUSEHOLD_FILTERS = ("township", "village", "grade", "updated_since")
+FEW_CHANGED = 10_000  # ?updated_since= reads through the index below this many changed rows
 FINDING_FILTERS = ("rule", "aspect", "status", "township")
 LEDGER_FILTERS = ("township", "state", "nature")
 
@@ -189,7 +190,14 @@ def households(user, params) -> tuple[object, dict]:
         qs = qs.filter(Exists(Assessment.objects.filter(pk=OuterRef("assessment_id"), grade=grade)))
     since = _since(f, "updated_since")
     if since:
-        qs = qs.filter(updated_at__gte=since)
+        changed = Household.objects.filter(updated_at__gte=since)
+        # A sync's poll finds a few changed rows: read them through the updated_at index.
+        # Many (a first sync from long ago): walk by id as without the filter. Each plan is
+        # fast in its own case and reads the county in the other's (SQLite at 10⁶: 270 ms).
+        if changed[: FEW_CHANGED + 1].count() <= FEW_CHANGED:
+            qs = qs.filter(pk__in=changed.values("pk"))
+        else:
+            qs = qs.filter(updated_at__gte=since)
     return qs, f
 
 

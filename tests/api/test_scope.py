@@ -147,3 +147,20 @@ def test_reads_are_audited_as_exports_with_endpoint_filters_and_count(
     assert AuditEvent.objects.filter(event="api_read").count() == 1
     client.get(f"/api/v1/ledger/{world['e_a1'].pk}")
     assert AuditEvent.objects.filter(event="api_read").count() == 2
+
+
+@pytest.mark.parametrize("few", [10_000, 0], ids=["through-the-index", "walk-by-id"])
+def test_updated_since_reads_the_same_rows_either_way_and_stays_in_scope(
+    world, officer_a, monkeypatch, token_for, api, few
+):
+    """Few changed rows are read through the updated_at index, many by walking ids: the
+    same answer, scoped the same (``FEW_CHANGED``)."""
+    from anju.api import selectors
+
+    monkeypatch.setattr(selectors, "FEW_CHANGED", few)
+    client = api(token_for(officer_a))
+    mine = {world["hh_a1"].pk, world["hh_a2"].pk}
+    assert ids(client.get("/api/v1/households?updated_since=2020-01-01")) == mine
+    assert ids(client.get("/api/v1/households?updated_since=2999-01-01")) == set()
+    page = client.get("/api/v1/households?updated_since=2020-01-01&limit=1").json()
+    assert len(page["results"]) == 1 and page["next"]
