@@ -175,17 +175,11 @@ def jsonable(value):
         return [v if type(v) in _SCALAR_TYPES else jsonable(v) for v in value]
     if isinstance(value, bool | int | float | str):  # subclasses (e.g. TextChoices members)
         return value
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, bytes | memoryview):
-        return "<二进制>"
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
-    return str(value)
+    return _json_default(value)
 
 
 SENSITIVE_MARK = "（已加密，不记录明文）"
