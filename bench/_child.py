@@ -13,6 +13,7 @@ The rest is for the child: migrate and build the demo county, time calls and req
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -34,6 +35,24 @@ ENV = {
 
 
 # --- the parent -------------------------------------------------------------------------
+def arguments(
+    prog: str, *, households: int, repeat: int | None = None, data: bool = True
+) -> argparse.ArgumentParser:
+    """The options every bench over a county takes: --households, --seed, and --repeat (how
+    many times each case runs), --data (a folder to keep and reuse) when it has them."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--households", type=int, default=households)
+    if repeat is not None:
+        parser.add_argument(
+            "--repeat", type=int, default=repeat, help=f"runs per case (default {repeat})"
+        )
+    parser.add_argument("--seed", type=int, default=2022)
+    if data:
+        parser.add_argument("--data", help="data folder to keep and reuse (SQLite)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
 def run(module: str, argv: list[str], *, data: str | None = None, **env: str | None) -> None:
     """Run ``python -m module --child *argv`` over a scratch database (see ``scratch``)."""
     label = module.rsplit(".", 1)[-1].removesuffix("_bench")

@@ -17,7 +17,6 @@ document. Prints p50/p95 per case, the SQL queries of each request and the load 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import sys
@@ -31,12 +30,7 @@ TOKEN = re.compile(r'<code class="user-select-all">(anju_[A-Za-z0-9_-]+)</code>'
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="api_bench")
-    parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=20, help="requests per case (default 20)")
-    parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--data", help="data folder to keep and reuse (SQLite)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser = _child.arguments("api_bench", households=100_000, repeat=20)
     return parser.parse_args(argv)
 
 

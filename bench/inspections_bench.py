@@ -17,7 +17,6 @@ of each request and the machine's load average.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -27,12 +26,7 @@ ENV = {"ANJU_TASKS_IMMEDIATE": "1"}
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="inspections_bench")
-    parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=20, help="runs per case (default 20)")
-    parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--data", help="data folder to keep and reuse (SQLite)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser = _child.arguments("inspections_bench", households=100_000, repeat=20)
     return parser.parse_args(argv)
 
 

@@ -15,7 +15,6 @@ The work happens in a child process with its own settings and data folder.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import re
@@ -30,16 +29,8 @@ GIVEN = "建国军强华明德胜富贵松保民振生柱仓春秋福亮涛庆�
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="list_bench")
-    parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=30, help="requests per case (default 30)")
-    parser.add_argument("--seed", type=int, default=2022)
+    parser = _child.arguments("list_bench", households=1_000_000, repeat=30)
     parser.add_argument("--explain", action="store_true", help="print the query plans")
-    parser.add_argument(
-        "--data",
-        help="keep the scratch data folder (SQLite) here and reuse its households next time",
-    )
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 

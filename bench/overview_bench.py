@@ -18,7 +18,6 @@ is created on that server and dropped afterwards (the role needs CREATEDB).
 
 from __future__ import annotations
 
-import argparse
 import io
 import statistics
 import sys
@@ -31,13 +30,8 @@ ENV = {"ANJU_TASKS_IMMEDIATE": "1", "ANJU_EXPORT_RATE_PER_MINUTE": "100000"}
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="overview_bench")
-    parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=20, help="requests per page (default 20)")
+    parser = _child.arguments("overview_bench", households=1_000_000, repeat=20)
     parser.add_argument("--refreshes", type=int, default=3, help="refresh runs (default 3)")
-    parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--data", help="data folder to keep and reuse (SQLite)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 

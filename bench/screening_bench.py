@@ -14,7 +14,6 @@ folder and can run beside a live demo.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import random
@@ -29,10 +28,7 @@ AS_OF = dt.date(2026, 11, 29)
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="screening_bench")
-    parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser = _child.arguments("screening_bench", households=1_000_000, data=False)
     return parser.parse_args(argv)
 
 
