@@ -74,14 +74,13 @@ _COLUMNS = (
     "hash",
 )
 _BATCH = 2000
-_compact = canonical_json
 
 
 def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
     """Append many events at once (bulk imports): each item has ``event`` and optionally
     ``obj`` or ``object_label``/``object_pk``, ``outcome`` and ``detail`` (whose dictionary
-    keys must all be text, see ``canonical_detail``). One lock, one
-    chain, one ``executemany`` per 2,000 rows (``bulk_create`` spent more time preparing
+    keys must all be text, see ``canonical_detail``). One lock, one chain, one
+    ``executemany`` per 2,000 rows (``bulk_create`` spent more time preparing
     each field than the database spent writing)."""
     if not items:
         return 0
@@ -121,8 +120,8 @@ def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
                 # ``canonical()`` because a compact JSON array is its items joined by ",".
                 detail = canonical_detail(item.get("detail") or {})
                 digest = sha256_hex(
-                    f"{head},{_compact([event, kind, pk, text, outcome])[1:-1]},"
-                    f"{detail},{_compact(prev)}]"
+                    f"{head},{canonical_json([event, kind, pk, text, outcome])[1:-1]},"
+                    f"{detail},{canonical_json(prev)}]"
                 )
                 rows.append((ts, *who, event, kind, pk, text, outcome, detail, prev, digest))
                 prev = digest
