@@ -9,7 +9,8 @@ from django.test import RequestFactory
 
 from anju.audit.context import acting_as
 from anju.audit.models import AuditEvent
-from anju.core.exports import ExportRefused, authorize_export, formula_safe, record_export
+from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.workbooks import formula_safe
 
 pytestmark = pytest.mark.django_db
 

@@ -102,7 +102,9 @@ def test_print_setup_a4_landscape_header_repeated(workbook):
 
 def test_sec_18_ledger_text_never_becomes_a_formula_or_link(workbook):
     data, ws = workbook
-    assert ws["D7"].value.startswith("=HYPERLINK")  # kept as text
+    # kept as text, with the apostrophe that keeps it text when the cell is edited in Excel
+    assert ws["D7"].value == '\'=HYPERLINK("http://x")'
+    assert ws["E7"].value == "'+cmd|' /C calc'!A0"
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         names = z.namelist()

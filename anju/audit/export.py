@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import uuid
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from anju.accounts.roles import Role
 from anju.audit.events import Event, Outcome
-from anju.core.exports import formula_safe
+from anju.core.workbooks import csv_writer, safe_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -174,20 +173,9 @@ def _temp_path(suffix: str) -> Path:
 
 
 def write_xlsx(data) -> tuple[bytes, int]:
-    import xlsxwriter
-
     path = _temp_path(".xlsx")
     try:
-        book = xlsxwriter.Workbook(
-            str(path),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "tmpdir": str(path.parent),
-            },
-        )
+        book = safe_workbook(path)
         sheet = book.add_worksheet(SHEET_NAME)
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
@@ -205,7 +193,7 @@ def write_xlsx(data) -> tuple[bytes, int]:
                 elif value:
                     if len(value) > XLSX_CELL_LIMIT:
                         value = value[: XLSX_CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
-                    sheet.write_string(count, i, formula_safe(value))
+                    sheet.write_string(count, i, value)
         sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
         book.close()
         return path.read_bytes(), count
@@ -219,7 +207,7 @@ def write_csv(data) -> tuple[bytes, int]:
     try:
         count = 0
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
+            writer = csv_writer(handle)
             writer.writerow(HEADERS)
             for values in data:
                 writer.writerow([_csv_text(v) for v in values])
@@ -229,12 +217,12 @@ def write_csv(data) -> tuple[bytes, int]:
         path.unlink(missing_ok=True)
 
 
-def _csv_text(value) -> str:
+def _csv_text(value):
     if isinstance(value, dt.datetime):
         return f"{value:%Y-%m-%d %H:%M:%S}"
     if isinstance(value, int):
-        return str(value)
-    return formula_safe(value or "")
+        return value
+    return value or ""
 
 
 def export(queryset, fmt: str) -> tuple[bytes, int]:

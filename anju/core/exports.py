@@ -4,7 +4,7 @@
   export (more than EXPORT_BULK_ROWS rows) needs a stated reason; every user may start at
   most EXPORT_RATE_PER_MINUTE exports a minute (the next answers 429).
 - ``record_export``: the audit record with filter, row count and the file's SHA-256.
-- ``formula_safe``: user text never becomes a formula, link or DDE in a spreadsheet or CSV.
+- Formula safety (row 18) is ``anju.core.workbooks``: every workbook and CSV is written there.
 """
 
 from __future__ import annotations
@@ -20,20 +20,11 @@ from anju.audit.events import Event, Outcome
 from anju.audit.models import AuditEvent
 from anju.audit.services import record
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 class ExportRefused(Exception):
     def __init__(self, message: str, status: int = 403):
         super().__init__(message)
         self.status = status
-
-
-def formula_safe(value):
-    """Prefix text that a spreadsheet would treat as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def authorize_export(request, *, rows: int, unmasked: bool, reason: str = "") -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import xlsxwriter
 from django.utils import timezone
 
+from anju.core.workbooks import safe_workbook
 from anju.documents.gbt9704 import OfficialDocument, chinese_date
 from anju.documents.pi_guard import assert_no_pi
 from anju.overview import keys as K
@@ -167,9 +167,7 @@ WEEK_COLUMNS = [
 
 def xlsx(ov: Overview) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = safe_workbook(buffer)
     base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
     fmt = {
         "title": book.add_format({"font_name": "黑体", "font_size": 14, "bold": True}),

@@ -6,10 +6,9 @@ import datetime as dt
 import hashlib
 import io
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 
-from anju.core.exports import formula_safe
+from anju.core.workbooks import safe_workbook
 from anju.publicity.models import WHITELIST, Publication
 from anju.registry.models import Household
 
@@ -43,9 +42,7 @@ def rows_for(township, village=None) -> list[list]:
 
 def build_xlsx(title: str, rows: list[list]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = safe_workbook(buffer)
     sheet = book.add_worksheet("公示")
     bold = book.add_format({"bold": True, "border": 1, "align": "center"})
     cell = book.add_format({"border": 1})
@@ -64,7 +61,7 @@ def build_xlsx(title: str, rows: list[list]) -> bytes:
             if isinstance(value, int | float):
                 sheet.write_number(r, c, value, cell)
             else:
-                sheet.write_string(r, c, formula_safe(str(value)), cell)
+                sheet.write_string(r, c, str(value), cell)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.repeat_rows(1)

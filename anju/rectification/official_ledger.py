@@ -4,7 +4,8 @@ Title "<县名>脱贫攻坚农村危房改造情况排查整改台账", the line
 the date line, the seven columns in order (序号 问题类型 问题性质 问题表述 整改措施 完成时限
 责任单位), then the 备注 under the table. A4 landscape, thin borders, wrapped text, fitted to
 the page width, the header row repeated on every printed page. Text is always written as
-text (never a formula or link), so user input cannot execute in Excel/WPS (SECURITY.md row 18).
+text (never a formula or link), and text starting with = + - @ gets the apostrophe guard
+(``anju.core.workbooks``), so user input cannot execute in Excel/WPS (SECURITY.md row 18).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import xlsxwriter
+from anju.core.workbooks import safe_workbook
 
 COLUMNS = ("序号", "问题类型", "问题性质", "问题表述", "整改措施", "完成时限", "责任单位")
 WIDTHS = (6, 12, 10, 44, 44, 15, 16)
@@ -63,10 +64,7 @@ def build(
     """The workbook's bytes. ``unit_name`` as on the seal line, e.g. 火龙镇人民政府;
     ``as_of`` None leaves the date line blank to be filled in by hand, as on paper."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
+    book = safe_workbook(buffer)
     book.set_properties(
         {"title": title_for(county_name), "author": unit_name, "comments": "安居系统生成"}
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import xlsxwriter
 from django.db.models import Count, Max, Q
 
+from anju.core.workbooks import safe_workbook
 from anju.rectification import official_ledger, quality, snapshot
 from anju.rectification.models import DUE_SOON_DAYS, LedgerEntry, Light, Nature, State
 
@@ -84,9 +84,7 @@ def official(township, campaign, *, as_of: dt.date) -> tuple[bytes, int]:
 
 def _book():
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = safe_workbook(buffer)
     base = {"font_name": "宋体", "font_size": 10, "valign": "top", "border": 1}
     formats = {
         "title": book.add_format({"font_name": "黑体", "font_size": 14, "bold": True}),

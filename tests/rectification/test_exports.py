@@ -85,7 +85,7 @@ def test_the_official_ledger_of_a_township_cell_by_cell(as_user, officer_a, ledg
         "农村危房改造",
         "共性问题",
         "3户补助发放超过验收后30日",
-        '=HYPERLINK("http://x","点我")',
+        '\'=HYPERLINK("http://x","点我")',  # guarded: editing the cell keeps it text
     ]
     assert ws["E6"].data_type == "s"  # text, never a formula
     assert row6[5].date() == d2
@@ -99,6 +99,39 @@ def test_the_official_ledger_has_no_formula_or_link(as_user, officer_a, ledger):
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
         assert b"<f>" not in xml and b"hyperlink" not in xml.lower()
+
+
+def test_sec_18_every_ledger_export_guards_every_text_field(
+    as_user, officer_a, city_reviewer, make_entry, ledger_campaign
+):
+    """Payloads in every text field of an entry; the official, internal and county
+    workbooks carry them as guarded text: no formula, no link, an apostrophe in front."""
+    payloads = {
+        "description": '=HYPERLINK("http://evil.example","点我")',
+        "measures": "+cmd|' /C calc'!A0",
+        "responsible_leader": "@SUM(A1:A9)",
+        "cause": "-2+3",
+    }
+    entry = make_entry(**payloads)
+    services.add_note(actor=officer_a, entry=entry, text="=1+1 最新进展")
+    books = [
+        as_user(officer_a).post(OFFICIAL).content,
+        as_user(officer_a).post(INTERNAL).content,
+        as_user(city_reviewer).post(COUNTY).content,
+    ]
+    seen = set()
+    for content in books:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            names = z.namelist()
+            xml = b"".join(z.read(n) for n in names if n.startswith("xl/worksheets/"))
+        assert b"<f>" not in xml and b"hyperlink" not in xml.lower()
+        assert not any("externalLink" in n for n in names)
+        for row in openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str) and value.lstrip("'") in payloads.values():
+                    assert value.startswith("'"), value
+                    seen.add(value.lstrip("'"))
+    assert seen == set(payloads.values())
 
 
 def test_each_export_is_audited_with_rows_and_hash(as_user, officer_a, ledger):
@@ -143,7 +176,7 @@ def test_the_internal_ledger_has_every_field(as_user, officer_a, ledger):
     assert one["状态"] == "已整改待核验" and one["来源"] == "乡镇自查"
     assert one["时限提示"] == "正常" and one["最新进展日期"].date() == dt.date.today()
     assert two["涉及户数"] == 3 and two["问题性质"] == "共性问题"
-    assert two["整改措施"] == '=HYPERLINK("http://x","点我")'
+    assert two["整改措施"] == '\'=HYPERLINK("http://x","点我")'
     assert len(rows) == 2
 
 

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from anju.core import crypto
-from anju.core.exports import formula_safe
+from anju.core.workbooks import csv_writer, safe_workbook
 from anju.registry.io.columns import COLUMNS, Column
 from anju.registry.io.parsers import groups_text
 from anju.registry.models import Household
@@ -122,11 +121,11 @@ def write_csv(out: Path, data) -> Exported:
     import io
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer)
     writer.writerow([header_text(c) for c in COLUMNS])
     count = 0
     for values in data:
-        writer.writerow(["" if v is None else formula_safe(_text(v)) for v in values])
+        writer.writerow(["" if v is None else _text(v) for v in values])
         count += 1
         if count % 1000 == 0:
             target.write(buffer.getvalue())
@@ -188,15 +187,11 @@ def write_cells(sheet, formats, row: int, values) -> None:
         elif isinstance(value, int | float | Decimal) and COLUMNS[i].kind not in TEXT_KINDS:
             sheet.write_number(row, i, float(value))
         else:
-            sheet.write_string(row, i, formula_safe(str(value)))
+            sheet.write_string(row, i, str(value))
 
 
 def write_xlsx(out: Path, data) -> Exported:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        str(out), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = safe_workbook(out)
     sheet, formats = start_sheet(book)
     count = 0
     for count, values in enumerate(data, start=1):

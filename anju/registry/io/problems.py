@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import asdict, dataclass
 
-from anju.core.exports import formula_safe
+from anju.core.workbooks import safe_workbook
 
 ERROR = "error"
 WARNING = "warning"
@@ -53,10 +53,8 @@ PROBLEM_HEADERS = ("级别", "工作表", "行号", "列", "表头", "单元格�
 
 def problems_workbook(problems: list[dict], *, title: str = "导入问题清单") -> bytes:
     """The problems as an .xlsx to fix the file by (values already masked; formula-safe)."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = safe_workbook(buffer)
     sheet = book.add_worksheet(title[:31])
     bold = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -66,13 +64,13 @@ def problems_workbook(problems: list[dict], *, title: str = "导入问题清单"
     sheet.freeze_panes(1, 0)
     for n, p in enumerate(problems, start=1):
         sheet.write_string(n, 0, label(p["level"]))
-        sheet.write_string(n, 1, formula_safe(p.get("sheet") or ""))
+        sheet.write_string(n, 1, p.get("sheet") or "")
         if p.get("row"):
             sheet.write_number(n, 2, p["row"])
         sheet.write_string(n, 3, p.get("col") or "")
-        sheet.write_string(n, 4, formula_safe(p.get("header") or ""))
-        sheet.write_string(n, 5, formula_safe(p.get("value") or ""))
-        sheet.write_string(n, 6, formula_safe(p.get("message") or ""))
+        sheet.write_string(n, 4, p.get("header") or "")
+        sheet.write_string(n, 5, p.get("value") or "")
+        sheet.write_string(n, 6, p.get("message") or "")
     sheet.autofilter(0, 0, max(len(problems), 1), len(PROBLEM_HEADERS) - 1)
     book.close()
     return buffer.getvalue()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from anju.core.exports import formula_safe
+from anju.core.workbooks import safe_workbook
 from anju.registry.io import parsers
 from anju.registry.io.columns import COLUMNS, EXAMPLE_ID, MODELS
 from anju.registry.io.exporter import start_sheet, write_cells
@@ -38,10 +38,8 @@ def _choices(column) -> list[str] | None:
 
 
 def build() -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = safe_workbook(buffer)
     sheet, formats = start_sheet(book, "农户住房信息")
     write_cells(sheet, formats, 1, [_example(c) for c in COLUMNS])
     for i, column in enumerate(COLUMNS):
@@ -84,12 +82,10 @@ def _guide(book) -> None:
         sheet.write_string(
             n, 1, "必填" if column.required else "选填", required if column.required else wrap
         )
-        sheet.write_string(n, 2, formula_safe(column.meaning), wrap)
-        sheet.write_string(n, 3, formula_safe(column.values), wrap)
+        sheet.write_string(n, 2, column.meaning, wrap)
+        sheet.write_string(n, 3, column.values, wrap)
         sheet.write_string(n, 4, "、".join(column.aliases), wrap)
-        sheet.write_string(
-            n, 5, formula_safe(str(example)) if example not in ("", None) else "", wrap
-        )
+        sheet.write_string(n, 5, str(example) if example not in ("", None) else "", wrap)
     notes = (
         "1. 每户一行，表头在第一行；列的顺序不限，系统按表头文字识别，模板以外的列会被忽略。",
         "2. 标 * 的列必须有；空白单元格表示“不清楚”，不会清除系统中已有的值。",
