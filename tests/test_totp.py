@@ -47,7 +47,8 @@ def test_sec_05_privileged_roles_are_sent_to_the_second_factor(request, persona)
     for url in ("/", "/units/", "/audit/", "/admin/"):
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"] == "/account/otp/setup/", url
+        expected = "/account/otp/setup/" + ("" if url == "/" else f"?next={url}")
+        assert response["Location"] == expected, url
 
 
 @pytest.mark.parametrize("persona", ["head_a", "worker_a", "inspector"])
@@ -87,3 +88,55 @@ def test_sec_05_a_totp_code_works_only_once(city_admin):
     factors = AuditEvent.objects.filter(event="login", detail__factor="totp").count()
     assert factors == 2
     assert AuditEvent.objects.filter(event="login_failed", detail__factor="totp").count() == 2
+
+
+def test_sec_05_the_password_alone_never_reaches_enrolment_of_an_enrolled_user(
+    city_reviewer, village_a
+):
+    """Issue #13 blocker 1: knowing only the password, open the enrolment page, read a new
+    secret, confirm it and unmask an ID. Every step must be refused, and the victim's own
+    device must keep working."""
+    from tests.factories import make_household
+
+    household = make_household(village_a, head_name="受害户")
+    victim = TOTPDevice.objects.create(
+        user=city_reviewer, name="手机验证器", key="31323334353637383930" * 2, confirmed=True
+    )
+    attacker = password_login(city_reviewer.username)
+    assert attacker.get("/")["Location"] == "/account/otp/"
+    page = attacker.get("/account/otp/setup/")
+    assert page.status_code == 302
+    assert page["Location"] == "/account/otp/"
+    assert not re.search(r"[A-Z2-7]{32}", page.content.decode())
+    # even with a secret of its own choosing in the session, a posted code confirms nothing
+    session = attacker.session
+    session["otp_pending_key"] = "41424344454647484950" * 2
+    session.save()
+    forged = TOTPDevice(user=city_reviewer, key="41424344454647484950" * 2)
+    posted = attacker.post("/account/otp/setup/", {"code": code_for(forged)})
+    assert posted.status_code == 302
+    assert posted["Location"] == "/account/otp/"
+    unmask = attacker.post(f"/households/{household.pk}/unmask/")
+    assert unmask.status_code == 302
+    assert unmask["Location"].startswith("/account/otp/")
+    assert list(TOTPDevice.objects.filter(user=city_reviewer).values_list("pk", flat=True)) == [
+        victim.pk
+    ]
+    assert not AuditEvent.objects.filter(event="unmask").exists()
+    owner = password_login(city_reviewer.username)
+    assert owner.post("/account/otp/", {"code": code_for(victim)}).status_code == 302
+    assert owner.post(f"/households/{household.pk}/unmask/").status_code == 200
+
+
+def test_an_enrolled_and_verified_user_cannot_replace_the_device_either(city_reviewer):
+    """Replacing a device goes through the security administrator, never the user."""
+    device = TOTPDevice.objects.create(
+        user=city_reviewer, name="手机验证器", key="31323334353637383930" * 2, confirmed=True
+    )
+    client = password_login(city_reviewer.username)
+    assert client.post("/account/otp/", {"code": code_for(device)}).status_code == 302
+    page = client.get("/account/otp/setup/")
+    assert page.status_code == 302
+    assert not re.search(r"[A-Z2-7]{32}", page.content.decode())
+    assert client.post("/account/otp/setup/", {"code": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=city_reviewer, confirmed=True).get() == device

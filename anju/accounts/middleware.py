@@ -1,4 +1,5 @@
-"""Session limits and the password policy, enforced before any page (SECURITY.md rows 2, 4)."""
+"""Session limits, then the login steps (second factor, forced password change), enforced
+before any page (SECURITY.md rows 2, 4, 5)."""
 
 from __future__ import annotations
 
@@ -38,46 +39,53 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-class PasswordPolicyMiddleware:
-    """An issued or expired password must be changed before any other page."""
+class LoginStepsMiddleware:
+    """The steps after the password, in one order, before any other page (SECURITY.md rows
+    2 and 5; issue #13):
+
+        second factor — verify the enrolled device, or enrol one when the role requires it
+        → forced password change (an issued or an expired password) → the app
+
+    While a step is pending, its own page, logging out and static files are all the user
+    may reach; every other path — the later steps included — redirects to it, carrying the
+    page asked for as ``next`` (checked by ``core.redirects`` wherever it is followed). Each
+    step's page redirects onward when done, so the next request lands on the next step.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and (user.must_change_password or user.password_expired())
-        ):
-            allowed = (reverse("accounts:password_change"), reverse("accounts:logout"))
-            if not request.path.startswith(allowed + _ALWAYS_ALLOWED_PREFIXES):
-                return redirect("accounts:password_change")
+        step = pending_step(request) if user is not None and user.is_authenticated else None
+        if step is not None:
+            url = reverse(step)
+            if request.path not in (url, reverse("accounts:logout")) and not (
+                request.path.startswith(_ALWAYS_ALLOWED_PREFIXES)
+            ):
+                return redirect(_with_next(url, request))
         return self.get_response(request)
 
 
-class OTPRequiredMiddleware:
-    """Privileged roles must pass the TOTP step before any other page (SECURITY.md row 5)."""
+def pending_step(request) -> str | None:
+    """The URL name of the step this logged-in user must do next, or None."""
+    from anju.accounts import otp
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    user = request.user
+    if not user.is_verified():
+        if otp.has_confirmed_device(user):
+            return "accounts:otp_verify"  # once enrolled, always asked (any role)
+        if otp.required_for(user):
+            return "accounts:otp_setup"
+    if user.must_change_password or user.password_expired():
+        return "accounts:password_change"
+    return None
 
-    def __call__(self, request):
-        from anju.accounts import otp
 
-        user = getattr(request, "user", None)
-        if user is not None and otp.required_for(user) and not user.is_verified():
-            allowed = (
-                reverse("accounts:otp_verify"),
-                reverse("accounts:otp_setup"),
-                reverse("accounts:logout"),
-            )
-            if not request.path.startswith(allowed + _ALWAYS_ALLOWED_PREFIXES):
-                target = (
-                    "accounts:otp_verify"
-                    if otp.has_confirmed_device(user)
-                    else "accounts:otp_setup"
-                )
-                return redirect(target)
-        return self.get_response(request)
+def _with_next(url: str, request) -> str:
+    from urllib.parse import urlencode
+
+    target = request.get_full_path()
+    if request.method != "GET" or target == "/" or request.path.startswith("/account/"):
+        return url
+    return f"{url}?{urlencode({'next': target}, safe='/')}"

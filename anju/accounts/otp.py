@@ -2,7 +2,14 @@
 
 Required, after the password, for the roles in ``TOTP_ROLES`` when ``TOTP_REQUIRED`` is on
 (the default; `make run`'s demo turns it off so the demo logins work without a phone app).
-A code is accepted once: django-otp's TOTPDevice remembers the last time step used.
+Any user may enrol; once a user has a confirmed device it is asked for at every login,
+whatever the role or setting. A code is accepted once: django-otp's TOTPDevice remembers
+the last time step used.
+
+Enrolment is only for a user without a confirmed device: nobody replaces a device by
+themselves (a password alone must never reach a new secret — issue #13). After a lost
+phone the security administrator resets the device, with a reason, audited
+(``security.reset_totp``), and the user enrols at the next login.
 """
 
 from __future__ import annotations
@@ -73,17 +80,22 @@ def secret_base32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
+def may_enrol(user) -> bool:
+    return user.is_authenticated and not has_confirmed_device(user)
+
+
 def verify(request, code: str, *, setup: bool = False) -> bool:
     user = request.user
     code = "".join(ch for ch in code if ch.isdigit())
     if setup:
+        if not may_enrol(user):
+            raise PermissionError("a confirmed device exists: enrolment goes through a reset")
         devices = [_stored_pending_device(request)]
     else:
         devices = list(devices_for_user(user, confirmed=True))
     for device in devices:
         if code and device.verify_token(code):
             if setup:
-                TOTPDevice.objects.filter(user=user, confirmed=True).delete()
                 device.confirmed = True
                 device.save()
                 request.session.pop(PENDING_KEY, None)
