@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.roles import CITY, TOWNSHIP, Role
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
 from anju.overview import charts, selectors, services, summary
 from anju.reporting.selectors import campaign_for
@@ -114,7 +115,7 @@ def _chart_payload(ov, data: dict) -> dict:
 @require_POST
 def refresh(request):
     campaign = campaign_for(request.user)
-    back = request.POST.get("next") or ""
+    back = safe_next(request, "overview:index")
     target = back if back.startswith("/overview/") else "overview:index"
     if campaign is None:
         messages.error(request, "尚无进行中的“回头看”工作，无法统计。")

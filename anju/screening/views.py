@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
 from anju.core.access import allow
+from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
 from anju.screening import forms, rules, selectors, services
 from anju.screening.choices import Aspect, Severity
@@ -41,10 +41,7 @@ def page_context(request, **extra) -> dict:
 
 
 def _next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    return safe_next(request, default)
 
 
 @allow(BUSINESS)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
 from anju.core.access import allow
+from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
 from anju.rectification.models import State
 from anju.registry.models import Household
@@ -85,10 +86,7 @@ def review(request):
 
 
 def _back(request, default: str):
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next(request, default))
 
 
 # --- corrections ------------------------------------------------------------------------------------------

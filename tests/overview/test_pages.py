@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from anju.audit.models import AuditEvent
 from anju.overview import keys as K
 from anju.overview.models import Snapshot
+from tests.test_redirects import EVIL
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +220,10 @@ def test_the_open_entries_number_links_to_exactly_the_open_entries(
         page = client.get(row["links"][K.L_OPEN]).context["page"]
         assert page.paginator.count == row[K.L_OPEN], row["unit"].name
         assert all(entry.state != "closed" for entry in page)
+
+
+@pytest.mark.parametrize("url", [*EVIL[:5], "/overview/\\evil.example", "/overview/%5C%5Cevil"])
+def test_the_refresh_never_sends_the_user_away(as_user, city_admin, url):
+    response = as_user(city_admin).post("/overview/refresh/", {"next": url})
+    assert response.status_code == 302
+    assert response["Location"] == "/overview/"

@@ -10,6 +10,7 @@ from anju.audit.models import AuditEvent
 from anju.screening.models import Finding, FindingEvent, Run, Status
 from tests.factories import make_household
 from tests.screening.helpers import screen
+from tests.test_redirects import EVIL
 
 pytestmark = pytest.mark.django_db
 
@@ -146,10 +147,11 @@ def test_the_officer_dismisses_with_a_reason(as_user, officer_a, found):
     assert finding_a.events.get(kind="dismissed").reason == "该户已于2022年5月重新鉴定"
 
 
-def test_next_never_leaves_the_site(as_user, officer_a, found):
+@pytest.mark.parametrize("url", EVIL)
+def test_next_never_leaves_the_site(as_user, officer_a, found, url):
     finding_a, _ = found
     response = as_user(officer_a).post(
-        f"/screening/findings/{finding_a.pk}/confirm/", {"next": "https://evil.example/"}
+        f"/screening/findings/{finding_a.pk}/confirm/", {"next": url}
     )
     assert response["Location"] == f"/screening/findings/{finding_a.pk}/"
 
