@@ -74,6 +74,10 @@ ADMIN_MATRIX = [
     ("get", "/account/security/", {"security_admin"}),  # only the security admin grants
     ("post", "/account/security/{user}/", {"security_admin"}),
     ("get", "/admin/accounts/user/", {"city_admin"}),  # the system admin keeps accounts
+    # … but issues no password: only the security admin does, with a reason (issue #13)
+    ("post", "/admin/accounts/user/{user}/password/", set()),
+    ("post", "/account/security/{user}/reset_password/", {"security_admin"}),
+    ("post", "/account/security/{user}/reset_totp/", {"security_admin"}),
     ("get", "/admin/audit/auditevent/", set()),  # audit rows are not in the admin site
     ("get", "/households/", {"city_admin"}),  # the admin may read, not edit (below)
     ("post", "/households/new/", set()),
@@ -96,7 +100,13 @@ def test_sec_08_admin_role_by_url_matrix(
     target = make_user("p_target", "", None)
     household = make_household(village_a, head_name="矩阵户")
     url = url.format(user=target.pk, household=household.pk)
-    data = {"role": "township_officer", "unit": township_a.pk} if "security" in url else {}
+    data = (
+        {"role": "township_officer", "unit": township_a.pk, "reason": "矩阵测试"}
+        if "security" in url
+        else {"password1": "Taken#Over2022x", "password2": "Taken#Over2022x"}
+        if url.endswith("/password/")
+        else {}
+    )
     response = getattr(as_user(admin), method)(url, data)
     if persona in allowed:
         assert response.status_code in (200, 302), (persona, url)
@@ -107,10 +117,13 @@ def test_sec_08_admin_role_by_url_matrix(
         if response.status_code == 302:
             assert "/login/" in response["Location"], (persona, url)
     target.refresh_from_db()
-    if persona in allowed and method == "post" and "security" in url:
+    if persona in allowed and method == "post" and url.endswith(f"/security/{target.pk}/"):
         assert (target.role, target.unit) == ("township_officer", township_a)
     else:
         assert (target.role, target.unit) == ("", None)
+    reset = persona in allowed and url.endswith("/reset_password/")
+    assert target.check_password(PASSWORD) is not reset
+    assert not target.check_password("Taken#Over2022x")
     household.refresh_from_db()
     assert household.head_name == "矩阵户"
 
@@ -197,7 +210,14 @@ def event_role_changed(f):
 
 def event_totp_reset(f):
     client = f["as_user"](f["security_admin"])
-    return lambda: client.post(f"/account/security/{f['officer_a'].pk}/reset_totp/")
+    data = {"reason": "手机丢失，本人到场核实"}
+    return lambda: client.post(f"/account/security/{f['officer_a'].pk}/reset_totp/", data)
+
+
+def event_password_reset(f):
+    client = f["as_user"](f["security_admin"])
+    data = {"reason": "本人忘记密码，电话核实"}
+    return lambda: client.post(f"/account/security/{f['officer_a'].pk}/reset_password/", data)
 
 
 def event_create(f):
@@ -286,6 +306,7 @@ EVENT_ACTIONS = {
     "permission_denied": event_permission_denied,
     "role_changed": event_role_changed,
     "totp_reset": event_totp_reset,
+    "password_reset": event_password_reset,
     "create": event_create,
     "update": event_update,
     "delete": event_delete,

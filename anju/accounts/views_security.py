@@ -57,6 +57,10 @@ def account_detail(request, pk: int):
         except ValidationError as exc:
             error = "；".join(exc.messages)
             user.refresh_from_db()
+    return _detail(request, user, error=error)
+
+
+def _detail(request, user: User, **extra):
     units = Unit.objects.filter(is_active=True).select_related("parent").order_by("code")
     return render(
         request,
@@ -65,9 +69,10 @@ def account_detail(request, pk: int):
             "account": user,
             "roles": Role.choices,
             "units": units,
-            "error": error,
             "locked": security.is_locked(user),
             "enrolled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "has_password": user.has_usable_password(),
+            **extra,
         },
     )
 
@@ -76,13 +81,18 @@ def account_detail(request, pk: int):
 @require_POST
 def account_action(request, pk: int, action: str):
     user = get_object_or_404(User, pk=pk)
+    reason = request.POST.get("reason", "")
     try:
         if action == "unlock":
             security.unlock(actor=request.user, user=user)
             messages.success(request, "已解除锁定。")
         elif action == "reset_totp":
-            security.reset_totp(actor=request.user, user=user)
+            security.reset_totp(actor=request.user, user=user, reason=reason)
             messages.success(request, "已重置两步验证，该用户下次登录时需重新绑定。")
+        elif action == "reset_password":
+            issued = security.reset_password(actor=request.user, user=user, reason=reason)
+            # shown once, in this answer only (never in a message kept in the session)
+            return _detail(request, user, issued_password=issued)
         elif action == "disable":
             security.set_active(actor=request.user, user=user, active=False)
             messages.success(request, "已停用账号并结束其会话。")
@@ -96,4 +106,6 @@ def account_action(request, pk: int, action: str):
             messages.error(request, "未知操作。")
     except PermissionDenied as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     return redirect("accounts:security_detail", pk=user.pk)

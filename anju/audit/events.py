@@ -11,6 +11,7 @@ class Event(models.TextChoices):
     ACCOUNT_UNLOCKED = "account_unlocked", "账号解锁"
     SESSION_EXPIRED = "session_expired", "会话超时"
     PASSWORD_CHANGED = "password_changed", "修改密码"
+    PASSWORD_RESET = "password_reset", "重置密码"
     PERMISSION_DENIED = "permission_denied", "越权访问被拒绝"
     ROLE_CHANGED = "role_changed", "授权变更"
     TOTP_RESET = "totp_reset", "重置两步验证"
