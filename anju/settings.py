@@ -251,7 +251,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No full ID number or phone in any log line (anju/core/logmask.py; issue #13).
+    "filters": {"mask_pi": {"()": "anju.core.logmask.MaskPIFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pi"]}},
     "root": {"handlers": ["console"], "level": env_str("ANJU_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -116,4 +116,7 @@ NOT_AUDITED: dict[str, str] = {
     "screening:rule_preview": "只计算参数修改后的命中户数，不保存任何数据",
     "admin:password_change": "只转到统一的修改密码页（那里按密码策略修改并记录审计）",
     "overview:refresh": "重新计算统计快照（由业务数据派生，可随时重算），不改业务数据",
+    "registry:household_list": "查找用 POST 提交（身份证号、电话不进网址和访问日志），只转到结果页",
+    "rectification:ledger_list": "查找用 POST 提交（身份证号、电话不进网址和访问日志），只转到结果页",
+    "visits:worklist": "查找用 POST 提交（身份证号、电话不进网址和访问日志），只转到结果页",
 }

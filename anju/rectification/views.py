@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.core import search
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.rectification import forms, quality, selectors, services, workflow
@@ -38,9 +39,18 @@ def entry_or_404(request, pk: int) -> LedgerEntry:
 # --- the list ------------------------------------------------------------------------------
 @allow(READERS)
 def ledger_list(request):
+    # The keyword box is POSTed: a phone or ID number typed into it continues sealed (qk),
+    # never in the URL or the access log (core.search; issue #13).
+    here = reverse("rectification:ledger_list")
+    if request.method == "POST":
+        return search.search_redirect(request, here)
+    cleaned = search.clean_get(request, here)
+    if cleaned is not None:
+        return cleaned
     user = request.user
     campaign = selectors.campaign_for(user)
-    f = selectors.parse_filters(user, request.GET)
+    f = selectors.parse_filters(user, search.with_text(request.GET))
+    sealed = search.sealed_search(request.GET)
     base = selectors.entries_for(user, campaign, f)
     unlit = selectors.entries_for(user, campaign, dataclasses.replace(f, light=""))
     rows = selectors.page_rows(selectors.with_state(base, f))
@@ -60,6 +70,8 @@ def ledger_list(request):
         {
             "campaign": campaign,
             "filters": f,
+            "q_shown": "" if sealed else f.q,
+            "sealed": sealed,
             "page": page,
             "state_counts": selectors.state_counts(base),
             "total": sum(n for _, _, n in selectors.state_counts(base)),

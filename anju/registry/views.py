@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import UNMASK
+from anju.core import search
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.registry import forms, panels, photos, selectors, services
@@ -50,20 +51,28 @@ def _household(request, pk: int) -> Household:
 
 
 # --- list ------------------------------------------------------------------------------------
+def _id_key(text: str) -> str | None:
+    return selectors.id_search_key(text) if selectors.looks_like_id_number(text) else None
+
+
 @allow(services.READERS)
 def household_list(request):
-    q = request.GET.get("q", "")
-    if q and selectors.looks_like_id_number(q):
-        # A full ID number never stays in a URL, a page or the browser's history: the
-        # search continues by its keyed hash (SECURITY.md row 16).
-        params = request.GET.copy()
-        params.pop("q")
-        for key in ("after", "before"):
-            params.pop(key, None)
-        params["idh"] = selectors.id_search_key(q)
-        return redirect(f"{reverse('registry:household_list')}?{params.urlencode()}")
-    form = forms.FilterForm(request.GET or None, user=request.user)
+    # The search is POSTed and answered with a URL that holds no full ID number or phone:
+    # an ID number continues as its keyed hash (idh), other digits sealed (qk) — neither
+    # reaches a URL, the access log or the browser's history (SECURITY.md row 16; #13).
+    here = reverse("registry:household_list")
+    if request.method == "POST":
+        return search.search_redirect(request, here, id_key=_id_key)
+    cleaned = search.clean_get(request, here, id_key=_id_key)
+    if cleaned is not None:
+        return cleaned
+    data = search.with_text(request.GET)
+    form = forms.FilterForm(data or None, user=request.user)
     filters = form.filters() if form.is_bound else {}
+    sealed = search.sealed_search(request.GET)
+    if sealed:
+        form.data = form.data.copy()
+        form.data["q"] = ""  # not echoed: the note shows it masked
     qs = selectors.households_for(request.user, filters)
     after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
     page = selectors.keyset_page(qs, after=after, before=before)
@@ -88,6 +97,7 @@ def household_list(request):
             "filtered": bool(filters),
             "filters_open": bool(set(filters) - {"q", "idh"}),
             "searched_id": selectors.searched_id_label(filters, page),
+            "sealed": sealed,
             "can_edit": services.can_edit(request.user),
         },
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.core import search
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.registry import photos as photo_checks
@@ -47,6 +48,14 @@ def index(request):
 # --- the worklist: households left to visit first -------------------------------------------------
 @allow(WORKLIST_ROLES)
 def worklist(request):
+    # The name box is POSTed: an ID number or phone typed into it continues sealed (qk),
+    # never in the URL or the access log (core.search; issue #13).
+    here = reverse("visits:worklist")
+    if request.method == "POST":
+        return search.search_redirect(request, here)
+    cleaned = search.clean_get(request, here)
+    if cleaned is not None:
+        return cleaned
     user = request.user
     campaign = services.current_campaign(user.unit)
     households = Household.objects.for_user(user).select_related("village", "assessment")
@@ -56,7 +65,8 @@ def worklist(request):
         village = villages.filter(pk=_int(request.GET.get("village"))).first()
         if village is not None:
             households = households.filter(village=village)
-    q = (request.GET.get("q") or "").strip()[:20]
+    q = search.search_text(request.GET)[0][:20]
+    sealed = search.sealed_search(request.GET)
     if q:
         households = households.filter(head_name__contains=q)
     rows = coverage.worklist(campaign, households)
@@ -71,7 +81,8 @@ def worklist(request):
             "totals": totals,
             "villages": villages if user.role != Role.VILLAGE_WORKER else None,
             "village": village,
-            "q": q,
+            "q": "" if sealed else q,
+            "sealed": sealed,
             "can_record": services.can_record(user),
             "today": timezone.localdate(),
         },

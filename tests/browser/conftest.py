@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DEMO_PASSWORD = "Anju@2022"
+ACCESS_LOG: list[Path] = []  # the live server's gunicorn access log (see ``access_log``)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -91,6 +92,8 @@ def live_app(tmp_path_factory):
         capture_output=True,
     )
     port = _free_port()
+    access_log = data / "access.log"
+    ACCESS_LOG[:] = [access_log]
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -101,6 +104,8 @@ def live_app(tmp_path_factory):
             "1",
             "--threads",
             "4",
+            "--access-logfile",
+            str(access_log),
         ],
         cwd=ROOT,
         env=env,
@@ -123,6 +128,12 @@ def live_app(tmp_path_factory):
     server.wait(timeout=20)
     if drop:
         drop()
+
+
+@pytest.fixture
+def access_log(live_app) -> Path:
+    """The live server's access log file (gunicorn, with the project's gunicorn.conf.py)."""
+    return ACCESS_LOG[0]
 
 
 @pytest.fixture(scope="session")
