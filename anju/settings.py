@@ -195,6 +195,9 @@ CSRF_COOKIE_HTTPONLY = True
 # Exports of personal data (SECURITY.md row 19).
 EXPORT_BULK_ROWS = env_int("ANJU_EXPORT_BULK_ROWS", 500, minimum=1)
 EXPORT_RATE_PER_MINUTE = env_int("ANJU_EXPORT_RATE_PER_MINUTE", 5, minimum=1)
+# A user refused this many ID numbers registered outside their scope within an hour (new
+# household, changed ID, import) may enter no new ID number until the hour has passed.
+ID_REFUSALS_PER_HOUR = env_int("ANJU_ID_REFUSALS_PER_HOUR", 10, minimum=1)
 API_RATE_PER_MINUTE = env_int("ANJU_API_RATE_PER_MINUTE", 120, minimum=1)
 
 # Personal data of closed cases is anonymised this many years after acceptance by

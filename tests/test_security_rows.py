@@ -287,6 +287,23 @@ def event_unmask(f):
     return lambda: client.post(f"/households/{household.pk}/unmask/")
 
 
+def event_id_refused(f):
+    taken = make_household(f["village_b"], head_name="外乡户")
+    client = f["as_user"](f["officer_a"])
+    data = {
+        "village": f["village_a"].pk,
+        "head_name": "重复户",
+        "id_number": taken.id_number,
+        "size": "3",
+        "groups": ["1"],
+        "is_alleviated": "true",
+        "enjoys_policy": "true",
+        "no_house": "false",
+        "plaque_posted": "unknown",
+    }
+    return lambda: client.post("/households/new/", data)
+
+
 def event_settings_changed(f):
     client = f["as_user"](f["city_admin"])
     data = {"enabled": "on", "plan_days": "30", "action": "save"}
@@ -315,6 +332,7 @@ EVENT_ACTIONS = {
     "export": event_export,
     "api_read": event_api_read,
     "unmask": event_unmask,
+    "id_refused": event_id_refused,
     "settings_changed": event_settings_changed,
 }
 # Audit fields every event row must fill (SECURITY.md row 10: time, user, role, unit, IP,
@@ -366,6 +384,7 @@ def test_sec_10_each_event_writes_one_complete_audit_row(
     officer_b,
     township_a,
     village_a,
+    village_b,
     ledger_campaign,  # noqa: F811
     make_entry,  # noqa: F811
     event,
@@ -379,6 +398,7 @@ def test_sec_10_each_event_writes_one_complete_audit_row(
         "officer_b": officer_b,
         "township_a": township_a,
         "village_a": village_a,
+        "village_b": village_b,
         "make_entry": make_entry,
         "tmp_path": tmp_path,
     }

@@ -34,14 +34,14 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "api_pages:revoke": (U,),
         "audit:export": (E.EXPORT,),
         # registry
-        "registry:household_create": (C,),
+        "registry:household_create": (C, E.ID_REFUSED),
         "registry:household_unmask": (E.UNMASK,),
-        "registry:household_edit": (U,),
+        "registry:household_edit": (U, E.ID_REFUSED),
         "registry:assessment_create": (C,),
         "registry:renovation_edit": (C, U),
         "registry:photo_upload": (C,),
-        "registry:import_upload": (E.IMPORT,),
-        "registry:import_confirm": (E.IMPORT,),
+        "registry:import_upload": (E.IMPORT, E.ID_REFUSED),
+        "registry:import_confirm": (E.IMPORT, E.ID_REFUSED),
         "registry:export": (E.EXPORT,),
         # screening
         "screening:confirm": (E.TRANSITION,),

@@ -22,6 +22,7 @@ class Event(models.TextChoices):
     EXPORT = "export", "导出"
     API_READ = "api_read", "接口取数"
     UNMASK = "unmask", "查看完整个人信息"
+    ID_REFUSED = "id_refused", "身份证号不予登记"
     SUBMIT = "submit", "报送"
     RETURN = "return", "退回"
     ACCEPT = "accept", "通过"

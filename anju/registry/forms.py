@@ -18,7 +18,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from anju.registry import bankcard, idcard
+from anju.core import crypto
+from anju.registry import bankcard, id_refusals, idcard
 from anju.registry.choices import AttachmentKind, Grade, KeyGroup
 from anju.registry.models import Assessment, Household, Renovation
 from anju.registry.services import (
@@ -309,6 +310,11 @@ class IdentityForm(SectionForm):
                 f"身份证号“{raw.strip()}”格式不对：应为 18 位，前 17 位是数字，"
                 f"最后一位是数字或 X（现为 {len(value)} 位）。"
             )
+        if crypto.blind_index(value) != self.instance.id_number_hash and (
+            id_refusals.is_limited(self.user)
+        ):
+            # a new ID number while the user is over the hourly limit of refusals
+            raise forms.ValidationError(str(id_refusals.block(self.user, via="form")))
         existing = Household.objects.by_id_number(value).exclude(pk=self.instance.pk).first()
         if existing is not None:
             if Household.objects.for_user(self.user).filter(pk=existing.pk).exists():
@@ -316,9 +322,9 @@ class IdentityForm(SectionForm):
                     f"该身份证号已登记：户主 {existing.head_name}（{existing.village}），"
                     "同一户主不能重复建档。"
                 )
-            raise forms.ValidationError(
-                "该身份证号已在其他乡镇或村登记，同一户主不能重复建档；请与乡镇经办人核实。"
-            )
+            # Outside the user's scope: not where, nor that it is registered (issue #13).
+            id_refusals.refuse(self.user, [value], via="form")
+            raise forms.ValidationError(id_refusals.REFUSED)
         problems = idcard.problems(value)
         if problems:
             self.warnings.append(

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from anju.registry import idcard
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
 FULL_ID = re.compile(r"(?<![0-9*])\d{17}[\dXx](?![0-9])")
 MOBILE = re.compile(r"(?<![0-9*])1[3-9]\d{9}(?!\d)")
@@ -26,12 +26,17 @@ def test_sec_16_searches_leave_no_id_or_phone_in_the_access_log(new_page, access
     page.get_by_label("户主姓名或身份证号").fill(a_phone)
     page.get_by_role("button", name="查找").click()
     page.wait_for_url("**qk=*")
-    assert a_phone not in page.url
+    assert a_phone not in page.url and a_phone not in page.content()
+    assert "按“136****5432”查找" in page.locator("main").inner_text()
+    screenshot(page, "phone-households-sealed-search")
 
     page.goto("/ledger/")
     page.get_by_label("关键词（问题、措施、户主姓名或序号）").fill(a_phone)
     page.get_by_role("button", name="查找").click()
     page.wait_for_url("**qk=*")
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, "ledger-sealed-search")
+    page.set_viewport_size(PHONE)
 
     page.goto("/visits/households/")
     page.get_by_label("户主姓名").fill(an_id)

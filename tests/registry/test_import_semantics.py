@@ -259,7 +259,7 @@ def test_a_township_officer_cannot_take_over_another_township_s_household(
 ):
     make_household(village_b, id_number=an_id(1), size=2)
     batch = run(book(tmp_path, [row(village_a, 家庭人口=6)]), officer_a, mode=Mode.VALID_ONLY)
-    assert "管辖范围以外" in problems(batch)[0]["message"]
+    assert "不能在此登记" in problems(batch)[0]["message"]
     household = Household.objects.get()
     assert (household.village, household.size) == (village_b, 2)
 

@@ -25,6 +25,7 @@ from anju.accounts.roles import TOWNSHIP
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
 from anju.core import dbstats
+from anju.registry import id_refusals
 from anju.registry.io.plan import Plan, make_plan
 from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
 from anju.registry.io.readers import FileRefused, open_sheets
@@ -136,6 +137,11 @@ def _run(batch: ImportBatch, path: Path, *, user=None) -> ImportBatch:
         return _finish(
             batch, Status.BLOCKED, message, sheet.problems, started=started, summary=summary
         )
+    try:  # ID numbers registered outside the user's scope: audited, rate-limited (#13)
+        id_refusals.check_import(scope, sheet.rows, batch=batch.pk)
+    except id_refusals.Refused as exc:
+        problem = Problem(ERROR, sheet.name, None, "", "", "", str(exc))
+        return _finish(batch, Status.BLOCKED, str(exc), [problem], started=started, summary=summary)
     _progress(batch, 70, "正在与系统中的农户比对…")
     if batch.mode == Mode.DRY_RUN or (batch.mode == Mode.ALL and _errors(sheet)):
         plan = make_plan(sheet, scope)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from anju.core import crypto
+from anju.registry.id_refusals import REFUSED
 from anju.registry.io.columns import COLUMNS
 from anju.registry.io.problems import ERROR, WARNING
 from anju.registry.io.scope import ImportScope, NewVillage
@@ -106,7 +107,7 @@ def make_plan(sheet: ParsedSheet, scope: ImportScope) -> Plan:
                 id_col[0],
                 id_col[2],
                 crypto.mask_id_number(row.id_number),
-                "该身份证号已登记在您管辖范围以外的农户中，不能由本次导入修改；如需迁入请联系市住建局",
+                REFUSED,
             )
             row.error = True
             continue
