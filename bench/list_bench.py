@@ -184,6 +184,9 @@ def one_household(i, township, village, rng, now):
         "plaque_grade": grade if plaque else "",
         "assessment_id": i if grade else None,
         "renovation_id": i if renovated else None,
+        "self_funds": 0,
+        "borrowed": False,
+        "other_subsidy": "",
         "import_batch_id": None,
         "created_at": now,
         "updated_at": now,
@@ -215,7 +218,6 @@ def one_household(i, township, village, rng, now):
             "craftsman": "",
             "subsidy_amount": "15000.00" if accepted else None,
             "payment_channel": "一卡通" if accepted else "",
-            "other_subsidy": "",
             "created_at": now,
         }
     return h, a, r

@@ -125,6 +125,10 @@ def fill(n: int, seed: int) -> None:
         "renovation_id",
         "created_at",
         "updated_at",
+        # the household's own burden (ADR 0009): 0 / 否 / empty unless its renovation says
+        "self_funds",
+        "borrowed",
+        "other_subsidy",
     ]
     a_cols = [
         "id",
@@ -157,9 +161,6 @@ def fill(n: int, seed: int) -> None:
         "subsidy_paid_on",
         "payment_channel",
         "payee_agreement",
-        "self_funds",
-        "borrowed",
-        "other_subsidy",
         "file_application",
         "file_assessment",
         "file_agreement",
@@ -276,6 +277,9 @@ def fill(n: int, seed: int) -> None:
                     rid,
                     now,
                     now,
+                    0,
+                    False,
+                    "",
                 ]
             )
             if grade:
@@ -326,35 +330,32 @@ def fill(n: int, seed: int) -> None:
                 if accepted and grade and plaque and not bad(0.01):
                     hs[hs_row_index][20] = post or grade  # plaque renewed after acceptance
                 files = [not bad(0.005) for _ in range(7)]
-                ren.append(
-                    (
-                        hid,
-                        hid,
-                        method,
-                        "结构尚可" if not bad(0.3) else "",
-                        start + dt.timedelta(days=5 if bad(0.005) else -10),  # D-02
-                        start,
-                        done,
-                        accepted,
-                        post,
-                        area,
-                        "" if bad(0.02) else "工匠证2021-001",
-                        start if not bad(0.01) else None,
-                        start + dt.timedelta(days=20),
-                        done if not bad(0.01) else None,
-                        (not bad(0.01)) if accepted else None,
-                        (not bad(0.01)) if accepted else None,
-                        amount,
-                        paid,
-                        ("一卡通" if not bad(0.02) else "其他") if paid else "",
-                        None if paid else None,
-                        amount * (3 if bad(0.02) else 1) if amount else None,
-                        bad(0.01),
-                        "灾后重建" if bad(0.003) else "",
-                        *files,
-                        now,
-                    )
+                works = (
+                    hid,
+                    hid,
+                    method,
+                    "结构尚可" if not bad(0.3) else "",
+                    start + dt.timedelta(days=5 if bad(0.005) else -10),  # D-02
+                    start,
+                    done,
+                    accepted,
+                    post,
+                    area,
+                    "" if bad(0.02) else "工匠证2021-001",
+                    start if not bad(0.01) else None,
+                    start + dt.timedelta(days=20),
+                    done if not bad(0.01) else None,
+                    (not bad(0.01)) if accepted else None,
+                    (not bad(0.01)) if accepted else None,
+                    amount,
+                    paid,
+                    ("一卡通" if not bad(0.02) else "其他") if paid else "",
+                    None if paid else None,
                 )
+                # drawn after the works, in the order the bench has always drawn them
+                own = amount * (3 if bad(0.02) else 1) if amount else 0
+                hs[hs_row_index][-3:] = [own, bad(0.01), "灾后重建" if bad(0.003) else ""]
+                ren.append((*works, *files, now))
             if len(hs) >= batch:
                 flush()
     if hs:

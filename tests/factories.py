@@ -5,7 +5,8 @@
 
 Household fields are passed as keyword arguments; ``grade`` (with ``assessed_on``,
 ``assessor``, ``result_issued``, ``kind``) makes the current assessment; ``renovation`` is a
-dict of Renovation fields. Defaults describe an in-scope 脱贫户 with a valid ID.
+dict of Renovation fields. Defaults describe an in-scope 脱贫户 with a valid ID, shaped like a
+row of a real export: 自筹资金 0 and 是否举债 否 for everyone, renovated or not (ADR 0009).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def make_household(village, *, id_number=None, phone="", grade=None, renovation=
         "size": 3,
         "is_alleviated": True,
         "enjoys_policy": True,
+        "self_funds": 0,
+        "borrowed": False,
     }
     household = Household(township=village.parent, village=village, **{**defaults, **fields})
     household.set_id_number(id_number or fake_id())

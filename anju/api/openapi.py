@@ -106,8 +106,15 @@ HOUSEHOLD_PROPS = {
     "plaque_posted": _b("是否挂牌"),
     "plaque_date": _date("挂牌日期"),
     "plaque_grade": _s("挂牌等级"),
+    "self_funds": _money("自筹资金（元）"),
+    "borrowed": _b("是否举债"),
+    "other_subsidy": _s("其他住房补助（无则为空）"),
     "grade": _s("当前鉴定等级", null=True, enum=[*Grade.values, None]),
-    "renovation_state": _s("当前改造进度：未开工、施工中、已竣工待验收、已验收", null=True),
+    "has_renovation": _t("boolean", "是否已安排危房改造：当前改造记录填有改造方式（RULES.md）"),
+    "renovation_state": _s(
+        "当前改造进度：未开工、施工中、已竣工待验收、已验收；无改造（或未填改造方式）为 null",
+        null=True,
+    ),
     "created_at": _time("建档时间", null=False),
     "updated_at": _time("更新时间", null=False),
 }
@@ -134,8 +141,14 @@ FILE_ITEMS = {
 RENOVATION = obj(
     {
         "id": _i("改造 id"),
-        "state": _s("改造进度：未开工、施工中、已竣工待验收、已验收"),
-        "method": _s("改造方式"),
+        "state": _s(
+            "改造进度：未开工、施工中、已竣工待验收、已验收；未填改造方式时为“未填改造方式”"
+        ),
+        "method": _s(
+            "改造方式；为 null 时该记录只有导入的改造信息（日期、面积等），尚未填改造方式，"
+            "不算已安排改造",
+            null=True,
+        ),
         "method_reason": _s("改造方式说明"),
         "approved_on": _date("批准日期"),
         "started_on": _date("开工日期"),
@@ -155,9 +168,6 @@ RENOVATION = obj(
         "subsidy_paid_on": _date("补助发放日期"),
         "payment_channel": _s("发放方式"),
         "payee_agreement": _b("代发协议"),
-        "self_funds": _money("自筹资金（元）"),
-        "borrowed": _b("是否举债"),
-        "other_subsidy": _s("其他住房补助"),
         "household_file": obj(
             {k: _b(v) for k, v in FILE_ITEMS.items()}, "一户一档：各项材料是否齐全"
         ),

@@ -66,10 +66,13 @@ def _unit_of(row: dict, prefix: str) -> dict:
 
 
 def _renovation_state(row: dict) -> str | None:
-    if not row["renovation_id"]:
+    """None without a renovation: no record, or one without a 改造方式 (RULES.md)."""
+    if not row["renovation_id"] or not row["renovation__method"]:
         return None
-    dates = {k: row[f"renovation__{k}"] for k in ("started_on", "completed_on", "accepted_on")}
-    return Renovation(**dates).state_label  # the model's own words, no database
+    values = {
+        k: row[f"renovation__{k}"] for k in ("method", "started_on", "completed_on", "accepted_on")
+    }
+    return Renovation(**values).state_label  # the model's own words, no database
 
 
 def household(row: dict) -> dict:
@@ -98,7 +101,11 @@ def household(row: dict) -> dict:
         "plaque_posted": row["plaque_posted"],
         "plaque_date": _date(row["plaque_date"]),
         "plaque_grade": row["plaque_grade"],
+        "self_funds": _money(row["self_funds"]),
+        "borrowed": row["borrowed"],
+        "other_subsidy": row["other_subsidy"],
         "grade": row["assessment__grade"],
+        "has_renovation": bool(row["renovation_id"] and row["renovation__method"]),
         "renovation_state": _renovation_state(row),
         "created_at": _time(row["created_at"]),
         "updated_at": _time(row["updated_at"]),
@@ -124,7 +131,7 @@ def renovation(r) -> dict | None:
     return {
         "id": r.pk,
         "state": r.state_label,
-        "method": r.method,
+        "method": r.method or None,
         "method_reason": scrub(r.method_reason),
         "approved_on": _date(r.approved_on),
         "started_on": _date(r.started_on),
@@ -144,9 +151,6 @@ def renovation(r) -> dict | None:
         "subsidy_paid_on": _date(r.subsidy_paid_on),
         "payment_channel": r.payment_channel,
         "payee_agreement": r.payee_agreement,
-        "self_funds": _money(r.self_funds),
-        "borrowed": r.borrowed,
-        "other_subsidy": r.other_subsidy,
         "household_file": {name: getattr(r, name) for name in r.FILE_ITEMS},
     }
 

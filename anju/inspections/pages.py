@@ -211,7 +211,9 @@ def household_facts(household) -> list[tuple[str, str]]:
     facts.append(
         (
             "危房改造",
-            f"{renovation.get_method_display()}，{renovation.state_label}"
+            f"{renovation.method_label}，{renovation.state_label}"
+            if renovation and renovation.has_method
+            else "改造记录未填改造方式"
             if renovation
             else "无改造记录",
         )

@@ -7,7 +7,8 @@ the pages the numbers link to, so a number and the list behind it agree:
 
 - households: in the campaign's scope (脱贫户享受政策 and 监测对象, or all six groups when the
   campaign widens it); *assessed* has a current assessment; *plaqued* 是否挂牌 = 是; *C/D
-  pending* has a current C or D grade and no accepted renovation (none, or not 验收);
+  pending* has a current C or D grade and no accepted renovation (none — no record, or one
+  without a 改造方式 — or not 验收);
 - findings: those whose rule still fires (待确认, 已确认, 已排除), by aspect — the default of
   the findings list;
 - ledger: the campaign's entries on the ledger (drafts excluded); *overdue* is open
@@ -28,7 +29,7 @@ from anju.inspections import verdicts
 from anju.inspections.models import Sample
 from anju.overview import keys as K
 from anju.rectification.models import OPEN_STATES, LedgerEntry, State
-from anju.registry.models import Household
+from anju.registry.models import NO_RENOVATION, Household
 from anju.reporting import board
 from anju.reporting import weeks as cal
 from anju.reporting.models import Schedule
@@ -68,7 +69,8 @@ def households(sink: Sink, campaign, township_ids) -> None:
     qs = Household.objects.filter(township_id__in=township_ids).in_campaign_scope(
         all_groups=campaign.scope_all_groups
     )
-    not_accepted = Q(renovation__isnull=True) | Q(renovation__accepted_on__isnull=True)
+    # no accepted renovation: none (no record, or one without a 改造方式), or not 验收 yet
+    not_accepted = NO_RENOVATION | Q(renovation__accepted_on__isnull=True)
     grouped = (
         qs.values("township_id", "village_id")
         .order_by()

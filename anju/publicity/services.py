@@ -15,7 +15,8 @@ from anju.registry.models import Household
 
 def rows_for(township, village=None) -> list[list]:
     households = (
-        Household.objects.filter(township=township, renovation__isnull=False)
+        Household.objects.filter(township=township)
+        .with_renovation()
         .select_related("village", "assessment", "renovation")
         .order_by("village__code", "id")
     )

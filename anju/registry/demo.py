@@ -262,6 +262,10 @@ class Generator:
             "risk_state": "",
             "no_house": False,
             "dangerous_site": False,
+            # as real exports carry them for every household, renovated or not
+            "self_funds": 0,
+            "borrowed": False,
+            "other_subsidy": "",
         }
 
     def _problems(self, village: Village):
@@ -497,6 +501,8 @@ class Generator:
             final = min(final, REF)
         ratio = rng.uniform(0.2, 1.0) if reinforce else rng.uniform(0.5, 1.9)
         works = started is not None
+        if works:  # the household's own money (ADR 0009: the household's, 0 for everyone else)
+            hh["self_funds"] = int(subsidy * ratio) // 100 * 100
         rebuilt = method in (IN_PLACE, ELSEWHERE)
         return {
             "method": method,
@@ -519,9 +525,6 @@ class Generator:
             "subsidy_paid_on": as_date(paid),
             "payment_channel": "一卡通" if paid is not None else "",
             "payee_agreement": None,
-            "self_funds": int(subsidy * ratio) // 100 * 100 if works else None,
-            "borrowed": False if works else None,
-            "other_subsidy": "",
             # 一户一档; for a 无房户 the 鉴定表 is the village's certificate of having no house
             "file_application": True,
             "file_assessment": True,

@@ -336,8 +336,8 @@ def _set_area(hh, ren, area10):
     ren["_subsidy"] = min(ren["_subsidy"], rebuild_ceiling(hh["size"], area10))
     if ren["subsidy_amount"]:
         ren["subsidy_amount"] = ren["_subsidy"]
-    if ren["self_funds"]:  # a smaller house costs less of the household's own money
-        ren["self_funds"] = min(ren["self_funds"], int(ren["_subsidy"] * 1.9) // 100 * 100)
+    if hh["self_funds"]:  # a smaller house costs less of the household's own money
+        hh["self_funds"] = min(hh["self_funds"], int(ren["_subsidy"] * 1.9) // 100 * 100)
 
 
 def _a4_01(gen, hh, asm, ren):
@@ -379,14 +379,14 @@ def _a4_06(gen, hh, asm, ren):
 
 def _a4_07(gen, hh, asm, ren):
     if gen.rng.random() < 0.5:
-        ren["borrowed"] = True
+        hh["borrowed"] = True
     else:
         ratio = gen.rng.uniform(RULES["self_ratio"] + 0.2, 5)
-        ren["self_funds"] = int(ren["subsidy_amount"] * ratio) // 100 * 100
+        hh["self_funds"] = int(ren["subsidy_amount"] * ratio) // 100 * 100
 
 
 def _a4_08(gen, hh, asm, ren):
-    ren["other_subsidy"] = gen.rng.choice(("灾后重建", "抗震改造", "易地搬迁"))
+    hh["other_subsidy"] = gen.rng.choice(("灾后重建", "抗震改造", "易地搬迁"))
 
 
 def _a5_02(gen, hh, asm, ren):

@@ -25,6 +25,7 @@ from anju.registry.models import Assessment, Household, Renovation
 from anju.registry.services import (
     ASSESSMENT_FIELDS,
     FILE_FIELDS,
+    FINANCE_FIELDS,
     HOUSE_FIELDS,
     IDENTITY_FIELDS,
     SUBSIDY_FIELDS,
@@ -421,7 +422,7 @@ class WorksForm(SectionForm):
 
 
 class SubsidyForm(SectionForm):
-    """补助资金与自筹."""
+    """补助资金 (of the renovation)."""
 
     class Meta:
         model = Renovation
@@ -430,9 +431,21 @@ class SubsidyForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _non_negative(self.fields["subsidy_amount"], "补助金额不能为负数。")
-        _non_negative(self.fields["self_funds"], "自筹资金不能为负数。")
         self.fields["subsidy_amount"].help_text = "元，已发放的合计"
-        self.fields["self_funds"].help_text = "元"
+
+
+class FinancesForm(SectionForm):
+    """自筹与其他住房补助 (the household's, with or without a renovation)."""
+
+    class Meta:
+        model = Household
+        fields = FINANCE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _non_negative(self.fields["self_funds"], "自筹资金不能为负数。")
+        self.fields["self_funds"].help_text = "元；没有自筹填 0"
+        self.fields["other_subsidy"].help_text = "同一年度同一住房享受的其他住房补助；没有选“无”"
 
 
 class FilesForm(SectionForm):

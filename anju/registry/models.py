@@ -70,6 +70,20 @@ class HouseholdQuerySet(ScopedQuerySet):
     def by_id_number(self, raw: str):
         return self.filter(id_number_hash=crypto.blind_index(idcard.normalize(raw)))
 
+    def with_renovation(self):
+        """Households that have a renovation: a current record with a 改造方式 (RULES.md)."""
+        return self.filter(HAS_RENOVATION)
+
+    def without_renovation(self):
+        return self.filter(NO_RENOVATION)
+
+
+# RULES.md: "Renovation = any record with a 改造方式". A current renovation record without a
+# method only keeps facts (dates, areas, checks) imported before the method was known; it is
+# not a renovation (ADR 0009). These two conditions are the one definition every reader uses.
+HAS_RENOVATION = Q(renovation__method__gt="")
+NO_RENOVATION = Q(renovation__isnull=True) | Q(renovation__method="")
+
 
 class Household(AuditedModel):
     township = models.ForeignKey(
@@ -121,6 +135,14 @@ class Household(AuditedModel):
     plaque_posted = _flag(_("是否挂牌"))
     plaque_date = _date(_("挂牌日期"))
     plaque_grade = models.CharField(_("挂牌等级"), max_length=1, choices=Grade.choices, blank=True)
+    # the household's own burden and other housing programmes: every export carries them for
+    # every household, renovated or not, so they are the household's, not a renovation's
+    # (ADR 0009)
+    self_funds = _money(_("自筹资金"))
+    borrowed = _flag(_("是否举债"))
+    other_subsidy = models.CharField(
+        _("其他住房补助"), max_length=4, choices=OtherSubsidy.choices, blank=True
+    )
     # current records
     assessment = models.ForeignKey(
         "registry.Assessment",
@@ -161,6 +183,10 @@ class Household(AuditedModel):
                 name="household_area_positive",
             ),
             models.CheckConstraint(condition=Q(groups__lt=64), name="household_groups_known"),
+            models.CheckConstraint(
+                condition=Q(self_funds__gte=0) | Q(self_funds__isnull=True),
+                name="household_self_funds_nonnegative",
+            ),
         ]
         indexes = [
             models.Index(fields=["township", "village", "id"], name="household_scope"),
@@ -229,6 +255,11 @@ class Household(AuditedModel):
     def in_campaign_scope(self) -> bool:
         return bool((self.is_alleviated and self.enjoys_policy) or self.monitoring_type)
 
+    @property
+    def has_renovation(self) -> bool:
+        """RULES.md: the current renovation record has a 改造方式 (see ``HAS_RENOVATION``)."""
+        return self.renovation_id is not None and self.renovation.has_method
+
 
 class ScopedByHousehold(ScopedQuerySet):
     scope_township = "household__township"
@@ -261,7 +292,12 @@ class Assessment(AuditedModel):
 
 
 class Renovation(AuditedModel):
-    """A renovation (改造) with its checks, acceptance, subsidy and household file."""
+    """A renovation (改造) with its checks, acceptance, subsidy and household file.
+
+    The record is a renovation only with a 改造方式 (``has_method``): the importer keeps a
+    row's renovation facts (dates, areas, checks, post-completion grade, an amount paid)
+    that came without a method on a record whose method is empty, and asks for the method;
+    the forms always require one."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("农户"), on_delete=models.CASCADE, related_name="renovations"
@@ -289,11 +325,6 @@ class Renovation(AuditedModel):
         _("发放方式"), max_length=4, choices=PaymentChannel.choices, blank=True
     )
     payee_agreement = _flag(_("代发协议"))
-    self_funds = _money(_("自筹资金"))
-    borrowed = _flag(_("是否举债"))
-    other_subsidy = models.CharField(
-        _("其他住房补助"), max_length=4, choices=OtherSubsidy.choices, blank=True
-    )
     # the household file (一户一档)
     file_application = _flag(_("申请书"))
     file_assessment = _flag(_("鉴定表"))
@@ -326,10 +357,6 @@ class Renovation(AuditedModel):
                 name="renovation_subsidy_nonnegative",
             ),
             models.CheckConstraint(
-                condition=Q(self_funds__gte=0) | Q(self_funds__isnull=True),
-                name="renovation_self_funds_nonnegative",
-            ),
-            models.CheckConstraint(
                 condition=Q(area_after__gt=0) | Q(area_after__isnull=True),
                 name="renovation_area_positive",
             ),
@@ -337,10 +364,22 @@ class Renovation(AuditedModel):
         indexes = [models.Index(fields=["accepted_on"], name="renovation_accepted")]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()}（{self.accepted_on or '未验收'}）"
+        return f"{self.method_label}（{self.accepted_on or '未验收'}）"
+
+    @property
+    def has_method(self) -> bool:
+        """Only a record with a 改造方式 is a renovation (RULES.md); without one it holds
+        facts imported before the method was known, waiting for it."""
+        return bool(self.method)
+
+    @property
+    def method_label(self) -> str:
+        return self.get_method_display() if self.method else "未填改造方式"
 
     @property
     def state_label(self) -> str:
+        if not self.method:
+            return "未填改造方式"
         if self.accepted_on:
             return "已验收"
         if self.completed_on:

@@ -69,7 +69,7 @@ from django.utils import timezone
 
 from anju.audit.events import Event
 from anju.audit.services import record
-from anju.registry.models import Attachment, Household
+from anju.registry.models import NO_RENOVATION, Attachment, Household
 from anju.registry.signals import households_anonymised
 
 logger = logging.getLogger(__name__)
@@ -109,9 +109,7 @@ def closed_households(cutoff: dt.date):
     open_entry = LedgerEntry.objects.filter(households=OuterRef("pk")).exclude(state=State.CLOSED)
     return (
         Household.objects.filter(anonymised_at__isnull=True)
-        .filter(
-            Q(renovation__accepted_on__lt=cutoff) | Q(renovation__isnull=True, updated_at__lt=start)
-        )
+        .filter(Q(renovation__accepted_on__lt=cutoff) | (NO_RENOVATION & Q(updated_at__lt=start)))
         .exclude(Exists(open_finding))
         .exclude(Exists(open_entry))
     )

@@ -50,16 +50,16 @@ def households_for(user, filters: dict | None = None) -> QuerySet:
         qs = qs.filter(plaque_posted=True)
     elif plaque == "no":
         qs = qs.filter(Q(plaque_posted=False) | Q(plaque_posted__isnull=True))
+    # A renovation is a current record with a 改造方式 (RULES.md; ``HAS_RENOVATION``): a
+    # record without one counts as none, as screening and the overview count it.
     renovation = f.get("renovation")
-    current = Renovation.objects.filter(pk=OuterRef("renovation_id"))
+    current = Renovation.objects.filter(pk=OuterRef("renovation_id")).exclude(method="")
     if renovation == "none":
-        qs = qs.filter(renovation__isnull=True)
+        qs = qs.filter(~Exists(current))
     elif renovation == "ongoing":
         qs = qs.filter(Exists(current.filter(accepted_on__isnull=True)))
     elif renovation == "not_accepted":
-        qs = qs.filter(
-            Q(renovation__isnull=True) | Exists(current.filter(accepted_on__isnull=True))
-        )
+        qs = qs.filter(~Exists(current.filter(accepted_on__isnull=False)))
     elif renovation == "accepted":
         qs = qs.filter(Exists(current.filter(accepted_on__isnull=False)))
     if f.get("campaign"):

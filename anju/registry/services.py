@@ -123,17 +123,16 @@ WORKS_FIELDS = (
     "has_toilet",
     "livestock_separated",
 )
-SUBSIDY_FIELDS = (
-    "subsidy_amount",
-    "subsidy_paid_on",
-    "payment_channel",
-    "payee_agreement",
-    "self_funds",
-    "borrowed",
-    "other_subsidy",
-)
+SUBSIDY_FIELDS = ("subsidy_amount", "subsidy_paid_on", "payment_channel", "payee_agreement")
+# The household's own burden and other housing programmes (ADR 0009): edited with or
+# without a renovation.
+FINANCE_FIELDS = ("self_funds", "borrowed", "other_subsidy")
 FILE_FIELDS = Renovation.FILE_ITEMS
-HOUSEHOLD_SECTIONS = {"identity": IDENTITY_FIELDS, "house": HOUSE_FIELDS}
+HOUSEHOLD_SECTIONS = {
+    "identity": IDENTITY_FIELDS,
+    "house": HOUSE_FIELDS,
+    "finances": FINANCE_FIELDS,
+}
 RENOVATION_SECTIONS = {"works": WORKS_FIELDS, "subsidy": SUBSIDY_FIELDS, "files": FILE_FIELDS}
 # The identity form also changes the village, the ID number, the phone and the account.
 IDENTITY_EXTRA = ("village", "id_number_hash", "phone_enc", "bank_account_enc")
@@ -216,7 +215,7 @@ def update_household(
     phone: str | None = None,
     bank_account: str | None = None,
 ) -> Household:
-    """Save one section ("identity" or "house") of the household page. ``village``,
+    """Save one section ("identity", "house" or "finances") of the household page. ``village``,
     ``id_number``, ``phone`` and ``bank_account`` belong to the identity section;
     ``phone=""`` clears the phone, ``None`` keeps it (the same for ``bank_account``); an
     empty ``id_number`` keeps it. ``version`` is the token the form was opened with (None

@@ -29,10 +29,11 @@ from anju.registry.models import Attachment, Household, Renovation
 HOUSEHOLD_FORMS = {
     "identity": ("身份与对象类别", forms.IdentityForm),
     "house": ("住房与挂牌", forms.HouseForm),
+    "finances": ("自筹与其他住房补助", forms.FinancesForm),
 }
 RENOVATION_FORMS = {
     "works": ("危房改造", forms.WorksForm),
-    "subsidy": ("补助资金与自筹", forms.SubsidyForm),
+    "subsidy": ("补助资金", forms.SubsidyForm),
     "files": ("一户一档", forms.FilesForm),
 }
 
@@ -161,6 +162,7 @@ def household_detail(request, pk: int):
             "house": rows(household, services.HOUSE_FIELDS),
             "works": rows(renovation, services.WORKS_FIELDS),
             "subsidy": rows(renovation, services.SUBSIDY_FIELDS),
+            "finances": rows(household, services.FINANCE_FIELDS),
             "assessments": household.assessments.all(),
             "renovation": renovation,
             "other_renovations": household.renovations.exclude(pk=household.renovation_id),

@@ -96,7 +96,7 @@ QUESTIONS: tuple[Question, ...] = (
         "农户建房是否借了钱（举债）？",
         YES,
         "农户因建房举债，自筹负担偏重",
-        ("renovation", "borrowed"),
+        ("household", "borrowed"),
         needs="renovation",
     ),
     Question(
@@ -158,7 +158,7 @@ def applies(question: Question, household) -> bool:
     if question.needs == "assessment":
         return bool(grade_on_file(household))
     if question.needs == "renovation":
-        return household.renovation is not None
+        return household.has_renovation  # a 改造方式 on file (RULES.md)
     if question.needs == "rebuild":
         return is_rebuild(household)
     return True
@@ -196,8 +196,10 @@ def registry_hint(question: Question, household) -> str:
         return f"档案：当前等级 {show(grade)}" if grade else "档案：未鉴定"
     if renovation is None:
         return "档案：无危房改造记录"
+    if not renovation.has_method:
+        return "档案：改造记录未填改造方式（不算已安排改造）"
     if question.code == "method_fits":
-        return f"档案：{show(grade)} · {renovation.get_method_display()}"
+        return f"档案：{show(grade)} · {renovation.method_label}"
     if question.code == "subsidy_full":
         parts = [f"补助 {show(renovation.subsidy_amount)} 元"]
         if renovation.payment_channel:
@@ -205,7 +207,8 @@ def registry_hint(question: Question, household) -> str:
         parts.append(f"发放日期 {show(renovation.subsidy_paid_on)}")
         return "档案：" + "，".join(parts)
     if question.target:
-        return f"档案：{show(getattr(renovation, question.target[1]))}"
+        target, field = question.target
+        return f"档案：{show(getattr(household if target == 'household' else renovation, field))}"
     return ""
 
 

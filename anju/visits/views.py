@@ -407,7 +407,7 @@ def _sheet(household) -> dict:
         ("家庭人口", f"{household.size} 人"),
         ("鉴定等级", checklist.show(grade) if grade else "未鉴定"),
         ("是否挂牌", checklist.show(household.plaque_posted)),
-        ("改造方式", renovation.get_method_display() if renovation else "无改造记录"),
+        ("改造方式", renovation.method_label if renovation else "无改造记录"),
         ("改造状态", renovation.state_label if renovation else "—"),
     ]
     questions = [

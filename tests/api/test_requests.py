@@ -79,3 +79,21 @@ def test_updated_since_takes_a_time_with_its_offset(village_a, officer_a, token_
             response = client.get("/api/v1/households", {"updated_since": text})
             assert response.status_code == 200, text
             assert [r["id"] for r in response.json()["results"]] == expected, text
+
+
+def test_a_renovation_is_a_record_with_a_method(village_a, officer_a, token_for, api):
+    """RULES.md's definition: a record without 改造方式 keeps its facts but is no renovation."""
+    facts = make_household(
+        village_a, grade="D", renovation={"method": "", "started_on": dt.date(2022, 3, 1)}
+    )
+    real = make_household(village_a, grade="D", renovation={"method": "原址重建"})
+    none = make_household(village_a, grade="A", borrowed=False, self_funds=0)
+    client = api(token_for(officer_a))
+    rows = {r["id"]: r for r in client.get("/api/v1/households").json()["results"]}
+    assert [rows[h.pk]["has_renovation"] for h in (facts, real, none)] == [False, True, False]
+    assert [rows[h.pk]["renovation_state"] for h in (facts, real, none)] == [None, "未开工", None]
+    assert (rows[none.pk]["borrowed"], rows[none.pk]["self_funds"]) == (False, "0.00")
+    detail = client.get(f"/api/v1/households/{facts.pk}").json()
+    assert detail["renovation"]["method"] is None
+    assert detail["renovation"]["started_on"] == "2022-03-01"
+    assert detail["renovation"]["state"] == "未填改造方式"

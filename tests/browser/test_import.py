@@ -124,3 +124,60 @@ def test_the_reviewer_sees_the_import_in_the_history(new_page):
     page = new_page("shi_shenhe")
     page.goto("/households/import/history/")
     assert page.get_by_role("heading", name="导入记录").is_visible()
+
+
+def export_shaped_workbook(path):
+    """Two rows as a national export writes them: debt columns filled for everyone, the
+    system's words for the method, and one row with works dates but no method."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        ["乡镇", "村", "户主", "身份证号", "家庭人口", "对象类别", "是否脱贫户", "是否享受政策"]
+        + ["鉴定日期", "鉴定等级", "改造方式", "开工日期", "是否举债", "自筹资金", "其他住房补助"]
+    )
+    common = ["火龙镇", HUOLONG_VILLAGE]
+    sheet.append(
+        [*common, "周安全", fake_id(11), 2, "建档立卡贫困户", "是", "是"]
+        + ["2021-04-01", "A", "", "", "否", 0, "无"]
+    )
+    sheet.append(
+        [*common, "周待改", fake_id(12), 3, "农村低保户", "是", "是"]
+        + ["2022-01-10", "D", "", "2022-03-01", "否", 0, ""]
+    )
+    book.save(path)
+    return path
+
+
+def test_renovation_facts_without_a_method_ask_for_it_on_the_page(new_page, tmp_path):
+    page = new_page("huolong_jb")
+    page.goto("/households/import/")
+    page.get_by_label("农户住房信息表").set_input_files(
+        str(export_shaped_workbook(tmp_path / "国家系统导出.xlsx"))
+    )
+    page.get_by_label("先检查，不写入").check()
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_url(re.compile(r"/households/import/\d+/$"))
+    text = page.locator("main").inner_text()
+    assert "填写了“开工日期”等改造信息，但未填改造方式" in text
+    assert "是否举债" not in text  # 否 and 0 on every row are no notice
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile("导入")).first.click()
+    page.get_by_text("已导入：新增 2 户").wait_for()
+
+    page.goto("/households/?q=周待改")
+    page.get_by_role("link", name="周待改").first.click()
+    page.get_by_role("link", name="补填改造方式").wait_for()
+    assert "填写改造方式后才算已安排危房改造" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "household-no-method-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "household-no-method-phone")
+    page.get_by_role("link", name="补填改造方式").click()
+    page.locator("#id_method").select_option("原址重建")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(re.compile(r"/households/\d+/#renovation$"))
+    assert "补填改造方式" not in page.locator("main").inner_text()
+    page.locator("#finances").scroll_into_view_if_needed()
+    finances = page.locator("#finances").inner_text()
+    assert "是否举债" in finances and "否" in finances
+    screenshot(page, "household-renovated-phone")

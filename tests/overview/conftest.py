@@ -121,7 +121,13 @@ def planted(
         report_time=dt.time(17, 0),
     )
     hh = {
-        "张三": make_household(village_a, head_name="张三", grade="C"),
+        # accepted on paper, but without a 改造方式 it is no renovation (RULES.md): pending
+        "张三": make_household(
+            village_a,
+            head_name="张三",
+            grade="C",
+            renovation={"method": "", "accepted_on": dt.date(2022, 4, 1), "post_grade": "A"},
+        ),
         "李四": make_household(village_a, head_name="李四", grade="A", plaque_posted=True),
         "王五": make_household(
             village_a2, head_name="王五", grade="D", renovation={"method": "原址重建"}

@@ -23,7 +23,12 @@ pytestmark = pytest.mark.django_db
 def direct(township, campaign) -> dict:
     """The numbers as one would count them by hand, one query each."""
     scope = Household.objects.filter(township=township).in_campaign_scope()
-    pending = Q(renovation__isnull=True) | Q(renovation__accepted_on__isnull=True)
+    # no accepted renovation; a record without 改造方式 is none (RULES.md)
+    pending = (
+        Q(renovation__isnull=True)
+        | Q(renovation__method="")
+        | Q(renovation__accepted_on__isnull=True)
+    )
     entries = LedgerEntry.objects.in_ledger().filter(campaign=campaign, township=township)
     findings = Finding.objects.filter(township=township, status__in=FIRING)
     return {

@@ -178,15 +178,13 @@ RULE_CASES = {
         .exclude(renovation__payee_agreement=True)
     ),
     "A4-07": lambda qs: qs.filter(
-        Q(renovation__borrowed=True)
+        Q(borrowed=True)
         | Q(
             renovation__subsidy_amount__gt=0,
-            renovation__self_funds__gt=RULES["self_ratio"] * F("renovation__subsidy_amount"),
+            self_funds__gt=RULES["self_ratio"] * F("renovation__subsidy_amount"),
         )
     ),
-    "A4-08": lambda qs: qs.filter(renovation__subsidy_amount__gt=0).exclude(
-        renovation__other_subsidy=""
-    ),
+    "A4-08": lambda qs: qs.filter(renovation__subsidy_amount__gt=0).exclude(other_subsidy=""),
     "A5-01": lambda qs: qs.filter(
         renovation__accepted_on__isnull=True,
         renovation__completed_on__lt=days_before(RULES["accept_days"]),

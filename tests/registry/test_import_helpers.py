@@ -23,7 +23,9 @@ def an_id(n: int, born: dt.date = dt.date(1958, 3, 9)) -> str:
 
 
 def row(village, n: int = 1, **cells) -> dict:
-    """A valid row for a household of ``village`` (header → value), with overrides."""
+    """A valid row for a household of ``village`` (header → value), with overrides. Shaped
+    like a row of a real export: the debt columns are filled for everyone (是否举债 否,
+    自筹资金 0), renovated or not; pass ``None`` to leave a column out."""
     values = {
         "乡镇": village.parent.name,
         "行政村": village.name,
@@ -32,9 +34,11 @@ def row(village, n: int = 1, **cells) -> dict:
         "家庭人口": 3,
         "是否脱贫户": "是",
         "是否享受政策": "是",
+        "是否举债": "否",
+        "自筹资金": 0,
     }
     values.update(cells)
-    return values
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def write_xlsx(path: Path, rows: list[dict], *, headers=None, sheet="农户", before=()) -> Path:

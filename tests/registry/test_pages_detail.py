@@ -51,12 +51,12 @@ def full(village_a):
         floor_area="56.5",
         plaque_posted=True,
         plaque_grade="D",
+        self_funds="30000",
         renovation={
             "method": "原址重建",
             "started_on": dt.date(2022, 3, 1),
             "foundation_checked_on": dt.date(2022, 3, 20),
             "subsidy_amount": "22680.00",
-            "self_funds": "30000",
             "file_application": True,
             "file_agreement": False,
         },

@@ -318,7 +318,7 @@ def test_renovation_is_created_then_its_sections_edited(as_user, officer_a, vill
     household.refresh_from_db()
     assert household.renovation.method == "原址重建" and household.renovation.moved_in is False
     data = edit_form(client, subsidy)
-    data.update(subsidy_amount="-1", self_funds="20000")
+    data.update(subsidy_amount="-1")
     assert "补助金额不能为负数" in errors_of(client.post(subsidy, data))["subsidy_amount"]
     data.update(subsidy_amount="15000", payment_channel="一卡通", subsidy_paid_on="2022-07-01")
     assert client.post(subsidy, data).status_code == 302
@@ -361,3 +361,43 @@ def test_edit_form_shows_the_saved_values(as_user, officer_a, village_a):
     house = client.get(f"/households/{household.pk}/edit/house/").content.decode()
     assert '<option value="false" selected>否</option>' in house
     assert '<option value="" selected>未填</option>' in house  # 挂牌等级, nothing chosen
+
+
+def test_own_money_and_debt_are_the_households_edited_without_a_renovation(
+    as_user, officer_a, village_a, changed, django_capture_on_commit_callbacks
+):
+    household = make_household(village_a, grade="A", borrowed=None, self_funds=None)
+    client = as_user(officer_a)
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert "自筹与其他住房补助" in page and f"/households/{household.pk}/edit/finances/" in page
+    url = f"/households/{household.pk}/edit/finances/"
+    data = edit_form(client, url)
+    data.update(self_funds="-1", borrowed="false", other_subsidy="")
+    assert "自筹资金不能为负数" in errors_of(client.post(url, data))["self_funds"]
+    data.update(self_funds="0")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"].endswith("#finances")
+    household.refresh_from_db()
+    assert (household.self_funds, household.borrowed, household.renovation) == (0, False, None)
+    updates = AuditEvent.objects.filter(event=Event.UPDATE, object_id=str(household.pk))
+    event = updates.order_by("id").last()
+    assert event.detail["changes"]["borrowed"] == [None, False]
+    assert changed == [[household.pk]]
+
+
+def test_a_record_without_a_method_asks_for_it_on_the_household_page(as_user, officer_a, village_a):
+    household = make_household(
+        village_a, grade="D", renovation={"method": "", "started_on": dt.date(2022, 3, 1)}
+    )
+    client = as_user(officer_a)
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert "补填改造方式" in page and "填写改造方式后才算已安排危房改造" in page
+    works = f"/households/{household.pk}/renovation/works/"
+    data = edit_form(client, works)
+    assert str(data["started_on"]) == "2022-03-01"
+    assert "请选择改造方式" in errors_of(client.post(works, data))["method"]
+    data["method"] = "原址重建"
+    assert client.post(works, data).status_code == 302
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert "补填改造方式" not in page and "施工中" in page

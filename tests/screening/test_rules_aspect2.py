@@ -156,7 +156,7 @@ def test_a2_03_fires_when_accepted_with_an_empty_post_grade(village_a):
         grade="D",
         renovation={"method": "原址重建", "accepted_on": D(2022, 4, 1), "post_grade": ""},
     )
-    assert fires(h, "A2-03") == "风险状态为“风险消除”，但住房为D级危房，验收后等级为（空）"
+    assert fires(h, "A2-03") == "风险状态为“风险消除”，但住房为D级危房，验收后等级未填"
 
 
 def test_a2_03_fires_on_a_post_grade_a_without_acceptance_date(village_a):

@@ -16,9 +16,13 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
+FINANCES = ("self_funds", "borrowed", "other_subsidy")  # the household's (ADR 0009)
+
+
 def rebuilt(village, size, **renovation):
+    household = {k: renovation.pop(k) for k in FINANCES if k in renovation}
     return make_household(
-        village, size=size, grade="D", renovation={"method": "原址重建", **renovation}
+        village, size=size, grade="D", renovation={"method": "原址重建", **renovation}, **household
     )
 
 

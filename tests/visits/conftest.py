@@ -51,6 +51,7 @@ def household(village_a, campaign):
         longitude=HOUSE[1],
         plaque_posted=True,
         plaque_grade="A",
+        borrowed=False,
         renovation={
             "method": "原址重建",
             "accepted_on": dt.date(2022, 4, 1),
@@ -59,7 +60,6 @@ def household(village_a, campaign):
             "old_demolished": True,
             "has_toilet": True,
             "livestock_separated": True,
-            "borrowed": False,
             "subsidy_amount": Decimal("30000"),
             "payment_channel": "一卡通",
             "subsidy_paid_on": dt.date(2022, 4, 20),

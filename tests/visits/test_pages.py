@@ -38,6 +38,19 @@ def test_questions_that_do_not_apply_start_as_not_applicable(worker_a, village_a
     assert 'name="q_new_damage" id="id_q_new_damage_2" value="不适用" checked' not in body
 
 
+def test_a_record_without_a_method_is_no_renovation_on_the_checklist(worker_a, village_a, as_user):
+    """RULES.md: a renovation is a record with a 改造方式; imported facts alone are not."""
+    household = make_household(
+        village_a, grade="D", renovation={"method": "", "started_on": "2022-03-01"}
+    )
+    assert not checklist.applies(checklist.BY_CODE["moved_in"], household)
+    body = as_user(worker_a).get(reverse("visits:visit_form", args=[household.pk])).content
+    body = body.decode()
+    assert 'name="q_moved_in" id="id_q_moved_in_2" value="不适用" checked' in body
+    assert "档案：改造记录未填改造方式（不算已安排改造）" in body
+    assert "未填改造方式" in body
+
+
 def test_the_printable_form_has_a_page_per_unvisited_household(
     worker_a, household, village_a, post_visit, as_user
 ):

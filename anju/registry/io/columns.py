@@ -39,7 +39,8 @@ EXAMPLE_ID = idcard.make("411081", dt.date(1960, 1, 1), 1)
 
 @dataclass(frozen=True)
 class Column:
-    field: str  # "<model>.<field>": household / assessment / renovation
+    field: str  # "<model>.<field>": household / assessment / renovation (ADR 0009: 自筹资金,
+    # 是否举债 and 其他住房补助 are the household's)
     parse: Callable
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -278,15 +279,15 @@ COLUMNS: tuple[Column, ...] = (
     _enum("renovation.payment_channel", PaymentChannel, "补助发放渠道", example="一卡通"),
     _bool("renovation.payee_agreement", "代领补助时是否签订代发协议", example=""),
     Column(
-        "renovation.self_funds",
+        "household.self_funds",
         MONEY,
         kind="number",
         meaning="农户自筹资金（元）",
         values=MONEY_VALUES,
         example=5000,
     ),
-    _bool("renovation.borrowed", "农户是否因改造举债", example="否"),
-    _enum("renovation.other_subsidy", OtherSubsidy, "同年享受的其他住房补助", example="无"),
+    _bool("household.borrowed", "农户是否因改造举债", example="否"),
+    _enum("household.other_subsidy", OtherSubsidy, "同年享受的其他住房补助", example="无"),
     *(
         _bool(f"renovation.{name}", f"一户一档：{Renovation._meta.get_field(name).verbose_name}")
         for name in Renovation.FILE_ITEMS

@@ -9,12 +9,22 @@ Households are matched by ID number (its keyed hash). For a household already re
   assessment (and makes it current); otherwise the current one is updated in place;
 - 改造: the current renovation is updated in place, or created when there is none.
 
+A household has a renovation only when it has a 改造方式 (RULES.md, ADR 0009). Values every
+row of an export may carry — 否, 0, empty — say nothing happened (``facts``): a row without a
+method whose renovation values are only such values creates no renovation record and raises
+no notice. A row with real renovation facts (a date, an area, a grade, a check, an amount
+paid, 是) but no method keeps them on a record without a method and gets a notice asking for
+the method, whether the record is new or already there. The same holds for the assessment:
+鉴定结果是否出具 = 否 alone is no assessment and asks for no grade. 自筹资金, 是否举债 and
+其他住房补助 are the household's columns and are stored like any of its values.
+
 Rows found to be outside the user's scope here become errors like any cell problem.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from anju.core import crypto
 from anju.registry.id_refusals import REFUSED
@@ -139,23 +149,43 @@ def _values(model, fields, ids) -> dict[int, dict]:
 
 
 NO_GRADE = "填写了{given}等鉴定信息，但未填鉴定等级：鉴定记录须有等级，本行的鉴定信息未导入"
-NO_METHOD = "填写了{given}等改造信息，但未填改造方式：改造信息已导入，请补填改造方式"
+NO_METHOD = "填写了{given}等改造信息，但未填改造方式：改造信息已导入，补填改造方式后才算已安排改造"
 NEW_DATE_NO_GRADE = "鉴定日期与系统中当前的鉴定不同，但未填鉴定等级，未新增鉴定记录"
+
+
+def facts(given: dict) -> list[str]:
+    """The values of a record's columns that say something happened: a date, a grade, an
+    area, a text, 是, an amount above 0. 否, 0 and 无 — which every row of a real export may
+    carry — are not facts: alone they make no record and ask for nothing."""
+    return [
+        name
+        for name, value in given.items()
+        if value is not False and value != "" and not (type(value) is Decimal and value == 0)
+    ]
 
 
 def _check_new(row: ParsedRow, sheet: ParsedSheet) -> None:
     if row.assessment and "grade" not in row.assessment:
-        _warn(row, sheet, "assessment.grade", NO_GRADE)
+        found = facts(row.assessment)
+        if found:
+            _warn(row, sheet, "assessment.grade", NO_GRADE, found)
+        else:
+            row.assessment.clear()
     if row.renovation and "method" not in row.renovation:
-        _warn(row, sheet, "renovation.method", NO_METHOD)
+        found = facts(row.renovation)
+        if found:
+            _warn(row, sheet, "renovation.method", NO_METHOD, found)
+        else:
+            row.renovation.clear()  # 否 / 0 only: no renovation record (ADR 0009)
 
 
-def _warn(row: ParsedRow, sheet: ParsedSheet, field_name: str, message: str) -> None:
+def _warn(
+    row: ParsedRow, sheet: ParsedSheet, field_name: str, message: str, names: list[str]
+) -> None:
     """A warning at the missing column (or the row, when the file has no such column),
-    naming the first cell that carried the record's data."""
+    naming the first cell (in the sheet's order) that carried one of ``names``."""
     model = field_name.split(".")[0]
-    data = getattr(row, model)
-    given = next((h for _, c, h in sheet.columns if c.model == model and c.name in data), "")
+    given = next((h for _, c, h in sheet.columns if c.model == model and c.name in names), "")
     message = message.format(given=f"“{given}”" if given else "")
     for index, column, header in sheet.columns:
         if column.field == field_name:
@@ -211,14 +241,14 @@ def _assessment(change: Change, given: dict, current: dict | None, sheet) -> Non
         if "grade" in given:
             change.new_assessment = given
             change.audit.update({f"assessment.{k}": [None, v] for k, v in given.items()})
-        else:
-            _warn(change.row, sheet, "assessment.grade", NO_GRADE)
+        elif found := facts(given):
+            _warn(change.row, sheet, "assessment.grade", NO_GRADE, found)
         return
     grade = given.get("grade", current["grade"])
     when = given.get("assessed_on", current["assessed_on"])
     if grade != current["grade"] or when != current["assessed_on"]:
         if "grade" not in given:
-            _warn(change.row, sheet, "assessment.grade", NEW_DATE_NO_GRADE)
+            _warn(change.row, sheet, "assessment.grade", NEW_DATE_NO_GRADE, ["assessed_on"])
             return
         change.new_assessment = given
         change.audit.update({f"assessment.{k}": [current.get(k), v] for k, v in given.items()})
@@ -232,9 +262,13 @@ def _assessment(change: Change, given: dict, current: dict | None, sheet) -> Non
 def _renovation(change: Change, given: dict, current: dict | None, sheet) -> None:
     if not given:
         return
+    if "method" not in given and not (current and current["method"]):
+        found = facts(given)
+        if not found and current is None:
+            return  # 否 / 0 only: no renovation record (ADR 0009)
+        if found:
+            _warn(change.row, sheet, "renovation.method", NO_METHOD, found)
     if current is None:
-        if "method" not in given:
-            _warn(change.row, sheet, "renovation.method", NO_METHOD)
         change.new_renovation = given
         change.audit.update({f"renovation.{k}": [None, v] for k, v in given.items()})
         return

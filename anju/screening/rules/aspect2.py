@@ -18,7 +18,8 @@ from anju.screening.rules.base import (
     day,
     days_since,
     grade,
-    lacks,
+    has_renovation,
+    no_renovation,
     older_than,
     register,
     undated,
@@ -40,7 +41,7 @@ class A2_01(Rule):
     fields = {"no_house": "no_house", "grade": A + "grade", "assessed_on": A + "assessed_on"}
 
     def hits(self, households, p, as_of):
-        return households.filter(lacks("renovation")).filter(
+        return households.filter(no_renovation()).filter(
             Q(no_house=True)
             | (
                 Q(assessment__grade__in=DANGEROUS)
@@ -72,10 +73,10 @@ class A2_02(Rule):
 
     def hits(self, households, p, as_of):
         return households.filter(
+            has_renovation(),
             older_than(A + "assessed_on", p.finish_days, as_of),
             undated(R + "accepted_on"),
             assessment__grade__in=DANGEROUS,
-            renovation__isnull=False,
         )
 
     def message(self, v, p, as_of):
@@ -95,12 +96,15 @@ class A2_03(Rule):
     fields = {
         "no_house": "no_house",
         "grade": A + "grade",
+        "renovation_id": "renovation_id",
+        "method": "renovation__method",
         "accepted_on": "renovation__accepted_on",
         "post_grade": "renovation__post_grade",
     }
 
     def hits(self, households, p, as_of):
-        accepted = Q(renovation__accepted_on__isnull=False)
+        # an accepted renovation: a renovation (with a 改造方式) that has a 验收日期
+        accepted = has_renovation() & Q(renovation__accepted_on__isnull=False)
         safe_now = accepted & Q(renovation__post_grade__in=SAFE)
         return households.filter(risk_state=RiskState.CLEARED).filter(
             (Q(assessment__grade__in=DANGEROUS) & ~safe_now) | (Q(no_house=True) & ~accepted)
@@ -108,7 +112,13 @@ class A2_03(Rule):
 
     def message(self, v, p, as_of):
         if v["grade"] in DANGEROUS:
-            accepted = v["accepted_on"]
-            state = f"验收后等级为{grade(v['post_grade'])}" if accepted else "尚未改造验收"
+            if v["renovation_id"] and not v["method"]:
+                state = "改造记录未填改造方式，不算已改造"
+            elif not v["accepted_on"]:
+                state = "尚未改造验收"
+            elif v["post_grade"]:
+                state = f"验收后等级为{grade(v['post_grade'])}"
+            else:
+                state = "验收后等级未填"
             return f"风险状态为“风险消除”，但住房为{grade(v['grade'])}危房，{state}"
         return "风险状态为“风险消除”，但该户为无房户，尚无已验收的改造"

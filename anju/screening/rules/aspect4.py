@@ -232,19 +232,15 @@ class A4_07(Rule):
     basis = "政策要求控制农户自筹负担，防止因建房致贫；国家无“过重”标准，默认举债或自筹超过补助2倍时提示（本系统默认参数）。"
     remedy = "入户核实自筹资金来源和债务情况，评估返贫风险，必要时纳入监测帮扶。"
     params = (Param("self_ratio", "自筹资金与补助之比", Decimal(2), "倍", RATIO),)
-    fields = {
-        "borrowed": R + "borrowed",
-        "amount": R + "subsidy_amount",
-        "self_funds": R + "self_funds",
-    }
+    # 自筹资金 and 是否举债 are the household's (ADR 0009), the subsidy the renovation's
+    fields = {"borrowed": "borrowed", "amount": R + "subsidy_amount", "self_funds": "self_funds"}
 
     def hits(self, households, p, as_of):
         heavy = Q(
             renovation__subsidy_amount__gt=0,
-            renovation__self_funds__gt=F("renovation__subsidy_amount") * Value(p.self_ratio)
-            + HALF_STEP,
+            self_funds__gt=F("renovation__subsidy_amount") * Value(p.self_ratio) + HALF_STEP,
         )
-        return households.filter(Q(renovation__borrowed=True) | heavy)
+        return households.filter(Q(borrowed=True) | heavy)
 
     def message(self, v, p, as_of):
         parts = []
@@ -264,14 +260,10 @@ class A4_08(Rule):
     title = "重复享受住房补助"
     basis = "同一住房同一年度不得同时享受危房改造与灾后重建、抗震改造、易地搬迁等住房补助。"
     remedy = "核实两项补助是否针对同一住房、同一年度；属重复享受的，依规追回危房改造补助。"
-    fields = {"other": R + "other_subsidy", "amount": R + "subsidy_amount"}
+    fields = {"other": "other_subsidy", "amount": R + "subsidy_amount"}
 
     def hits(self, households, p, as_of):
-        return (
-            households.filter(renovation__subsidy_amount__gt=0)
-            .exclude(renovation__other_subsidy="")
-            .exclude(renovation__other_subsidy__isnull=True)
-        )
+        return households.filter(renovation__subsidy_amount__gt=0).exclude(other_subsidy="")
 
     def message(self, v, p, as_of):
         return f"已享受{v['other']}补助，同时享受危房改造补助 {num(v['amount'])}元"

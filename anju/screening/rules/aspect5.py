@@ -18,6 +18,7 @@ from anju.screening.rules.base import (
     day,
     days_since,
     grade,
+    has_renovation,
     is_empty,
     is_not_yes,
     older_than,
@@ -165,7 +166,7 @@ class A5_06(Rule):
     fields = {"method": R + "method"}
 
     def hits(self, households, p, as_of):
-        return households.filter(renovation__isnull=False).filter(is_empty(R + "craftsman"))
+        return households.filter(has_renovation()).filter(is_empty(R + "craftsman"))
 
     def message(self, v, p, as_of):
         return f"改造方式为{v['method']}，施工人员资质为空"

@@ -185,6 +185,20 @@ def lacks(relation: str) -> Q:
     return Q(Exact(Coalesce(F(f"{relation}_id"), models.Value(NO_ID)), NO_ID))
 
 
+def has_renovation() -> Q:
+    """RULES.md "Renovation = any record with a 改造方式": the current renovation record has a
+    method (``anju.registry.models.HAS_RENOVATION``). A record without one only keeps facts
+    imported before the method was known; the rules that read those facts (dates, amounts,
+    grades) read them whether or not there is a method."""
+    return Q(renovation__method__gt="")
+
+
+def no_renovation() -> Q:
+    """The household has no renovation: no current record, or one without a 改造方式
+    (``anju.registry.models.NO_RENOVATION``, spelled with ``lacks`` for SQLite's planner)."""
+    return lacks("renovation") | Q(renovation__method="")
+
+
 def undated(path: str) -> Q:
     """A date that is not filled (``lacks`` explains the spelling)."""
     return Q(Exact(Coalesce(F(path), models.Value(NO_DATE)), NO_DATE))
