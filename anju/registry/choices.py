@@ -14,6 +14,24 @@ class KeyGroup(models.IntegerChoices):
     OTHER_ALLEVIATED = 32, "其他脱贫户"
 
 
+# The national systems' words for the key groups (TEMPLATE.md; the four types used until
+# 2020, SOURCES.md §3), and short forms found in county sheets.
+GROUP_ALIASES = {
+    **dict.fromkeys(("建档立卡贫困户", "脱贫户", "其他脱贫"), KeyGroup.OTHER_ALLEVIATED),
+    **dict.fromkeys(
+        ("农村分散供养特困人员", "特困分散供养", "特困", "特困人员", "分散供养特困"),
+        KeyGroup.TEKUN,
+    ),
+    **dict.fromkeys(("农村低保户", "农村最低生活保障对象", "低保"), KeyGroup.DIBAO),
+    **dict.fromkeys(
+        ("农村低保边缘家庭", "农村最低生活保障边缘家庭成员", "低保边缘", "低保边缘户"),
+        KeyGroup.DIBAO_EDGE,
+    ),
+    "易返贫致贫": KeyGroup.UNSTABLE,
+    "突发严重困难": KeyGroup.SUDDEN,
+}
+
+
 def groups_to_labels(mask: int) -> list[str]:
     return [g.label for g in KeyGroup if mask & g.value]
 
@@ -64,6 +82,21 @@ class Method(models.TextChoices):
 
 
 REBUILD_METHODS = (Method.REBUILD_IN_PLACE, Method.REBUILD_ELSEWHERE, Method.NEW_BUILD)
+
+# The words of the national housing system's exports for the same methods (TEMPLATE.md
+# "Words from the national systems", SOURCES.md §3): current (since 2021) and legacy wording.
+# Read as the canonical value wherever a method is read from text.
+METHOD_ALIASES = {
+    **dict.fromkeys(("维修加固", "修缮加固", "加固"), Method.REINFORCE),
+    **dict.fromkeys(("拆除重建", "原址翻建", "原址新建", "重建"), Method.REBUILD_IN_PLACE),
+    **dict.fromkeys(
+        ("选址新建", "异地新建", "异地非集中新建", "异地相对集中新建"), Method.REBUILD_ELSEWHERE
+    ),
+    **dict.fromkeys(
+        ("统建集体公租房", "集体公租房", "租赁", "置换", "幸福大院", "投亲靠友"),
+        Method.OTHER_ASSURANCE,
+    ),
+}
 
 
 class PaymentChannel(models.TextChoices):

@@ -419,6 +419,10 @@ class WorksForm(SectionForm):
             "method_reason"
         ].help_text = "改造方式与鉴定等级对应的方式不一致时（如 C 级重建、D 级加固），说明原因"
         self.fields["method"].error_messages["required"] = "请选择改造方式。"
+        self.fields["method"].help_text = (
+            "住建部门系统的用词：维修加固、修缮加固即加固维修；拆除重建、原址翻建即原址重建；"
+            "选址新建、异地非集中新建即异地重建；统建集体公租房、租赁、置换等即其他保障"
+        )
 
 
 class SubsidyForm(SectionForm):

@@ -87,7 +87,7 @@ def test_a_reimport_with_the_method_makes_it_a_renovation(tmp_path, village_a):
     facts = {"鉴定等级": "D", "鉴定日期": "2022-01-10", "开工日期": "2022-02-01", **NOTHING}
     import_registry(book(tmp_path, [row(village_a, 4, **facts)]))
     assert "A2-01" in screen_json(AS_OF)[an_id(4)]
-    out, err = import_registry(book(tmp_path, [row(village_a, 4, 改造方式="原址重建", **facts)]))
+    out, err = import_registry(book(tmp_path, [row(village_a, 4, 改造方式="拆除重建", **facts)]))
     assert "更新 1 户" in out and "未填改造方式" not in err
     assert Renovation.objects.get().method == "原址重建"
     found = screen_json(AS_OF)[an_id(4)]

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from anju.registry import idcard
 from anju.registry.choices import (
+    METHOD_ALIASES,
     AssessmentKind,
     Method,
     MonitoringType,
@@ -83,9 +84,9 @@ def _grade(field, meaning, example="", aliases=()):
     return Column(field, p.grade, aliases, meaning=meaning, values=GRADE_VALUES, example=example)
 
 
-def _enum(field, enum, meaning, example="", aliases=(), value_aliases=None):
+def _enum(field, enum, meaning, example="", aliases=(), value_aliases=None, note=""):
     allowed = "、".join(str(v) for v in enum.values if v)
-    values = allowed + ("；不适用填“无”或留空" if "" in enum.values else "")
+    values = allowed + ("；不适用填“无”或留空" if "" in enum.values else "") + note
     return Column(
         field,
         p.choice(enum, aliases=value_aliases),
@@ -166,7 +167,8 @@ COLUMNS: tuple[Column, ...] = (
         ("重点对象类别",),
         kind="groups",
         meaning="六类重点对象中的类别，可填多个",
-        values="易返贫致贫户、低保户、分散供养特困人员、突发严重困难户、低保边缘家庭、其他脱贫户；"
+        values="易返贫致贫户、低保户、分散供养特困人员、突发严重困难户、低保边缘家庭、其他脱贫户"
+        "（也可写 建档立卡贫困户、农村低保户、农村分散供养特困人员 等系统用词）；"
         "多个用顿号（、）、逗号或分号分隔",
         example="低保户、其他脱贫户",
     ),
@@ -232,7 +234,9 @@ COLUMNS: tuple[Column, ...] = (
         Method,
         "改造方式",
         example="加固维修",
-        value_aliases={"维修加固": "加固维修", "加固": "加固维修", "重建": "原址重建"},
+        value_aliases={k: str(v) for k, v in METHOD_ALIASES.items()},
+        note="；也可写住建部门系统的用词（如 维修加固、拆除重建、选址新建、统建集体公租房），"
+        "导入时按对应方式保存",
     ),
     Column(
         "renovation.method_reason",

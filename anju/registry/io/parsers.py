@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from anju.core import crypto
 from anju.registry import idcard
-from anju.registry.choices import KeyGroup
+from anju.registry.choices import GROUP_ALIASES, KeyGroup
 
 
 class CellError(ValueError):
@@ -312,18 +312,6 @@ def grade(raw):
 
 # --- key groups -----------------------------------------------------------------------------
 GROUP_SPLIT = re.compile(r"[、,;/\s]+")
-GROUP_ALIASES = {
-    "易返贫致贫": KeyGroup.UNSTABLE,
-    "低保": KeyGroup.DIBAO,
-    "农村低保户": KeyGroup.DIBAO,
-    "特困": KeyGroup.TEKUN,
-    "特困人员": KeyGroup.TEKUN,
-    "分散供养特困": KeyGroup.TEKUN,
-    "突发严重困难": KeyGroup.SUDDEN,
-    "低保边缘": KeyGroup.DIBAO_EDGE,
-    "低保边缘户": KeyGroup.DIBAO_EDGE,
-    "其他脱贫": KeyGroup.OTHER_ALLEVIATED,
-}
 GROUP_LOOKUP = {g.label: g.value for g in KeyGroup} | {k: v.value for k, v in GROUP_ALIASES.items()}
 
 
