@@ -137,7 +137,7 @@ def test_a4_03_does_not_fire_on_missing_amount_or_area(village_a):
 def test_a4_04_fires_the_day_after_pay_days(village_a, amount):
     late = rebuilt(village_a, 3, accepted_on=days_before(31), subsidy_amount=amount)
     on_time = rebuilt(village_a, 3, accepted_on=days_before(30), subsidy_amount=amount)
-    said = "为空" if amount is None else "为0"
+    said = "未填" if amount is None else "为0"
     assert fires(late, "A4-04") == (
         f"验收日期 2022-05-01，至 2022-06-01 已 31 天，超过 30 天补助金额仍{said}"
     )
@@ -151,7 +151,7 @@ def test_a4_04_follows_the_campaigns_pay_days(village_a):
     late = rebuilt(village_a, 3, accepted_on=days_before(11))
     on_time = rebuilt(village_a, 3, accepted_on=days_before(10))
     assert fires(late, "A4-04") == (
-        "验收日期 2022-05-21，至 2022-06-01 已 11 天，超过 10 天补助金额仍为空"
+        "验收日期 2022-05-21，至 2022-06-01 已 11 天，超过 10 天补助金额仍未填"
     )
     assert fires(on_time, "A4-04") is None
 

@@ -10,10 +10,13 @@ from anju.screening.rules.base import (
     Rule,
     Severity,
     current_grade,
-    day,
+    dated,
+    filled,
     grade,
+    graded,
     is_empty,
     lacks,
+    named,
     register,
 )
 
@@ -67,7 +70,7 @@ class A1_02(Rule):
             gaps.append("鉴定人员为空")
         if v["result_issued"] is False:
             gaps.append("鉴定结果未出具")
-        return "，".join(gaps)
+        return "，".join(gaps) or "鉴定信息不全"
 
 
 @register
@@ -82,7 +85,8 @@ class A1_03(Rule):
         return households.filter(assessment__isnull=False, plaque_posted=False)
 
     def message(self, v, p, as_of):
-        return f"已鉴定为{grade(v['grade'])}（鉴定日期 {day(v['assessed_on'])}），是否挂牌为“否”"
+        head = f"已鉴定为{grade(v['grade'])}" if filled(v["grade"]) else "已鉴定，鉴定等级未填"
+        return f"{head}（{dated('鉴定日期', v['assessed_on'])}），是否挂牌为“否”"
 
 
 @register
@@ -109,7 +113,10 @@ class A1_04(Rule):
 
     def message(self, v, p, as_of):
         source = "验收后等级" if v["accepted_on"] and v["post_grade"] else "鉴定等级"
-        return f"挂牌等级 {grade(v['plaque_grade'])}，与{source} {grade(v['now_grade'])}不一致"
+        plaque = graded("挂牌等级", v["plaque_grade"])
+        if not filled(v["now_grade"]):
+            return f"{plaque}，{source}未填"
+        return f"{plaque}，与{graded(source, v['now_grade'])}不一致"
 
 
 @register
@@ -126,12 +133,10 @@ class A1_05(Rule):
         )
 
     def message(self, v, p, as_of):
-        if v["assessed_on"] is None:
-            return f"疑似危房上报日期 {day(v['reported_on'])}，之后没有鉴定记录"
-        return (
-            f"疑似危房上报日期 {day(v['reported_on'])}，晚于最近一次鉴定日期 "
-            f"{day(v['assessed_on'])}，上报后未重新鉴定"
-        )
+        reported = dated("疑似危房上报日期", v["reported_on"])
+        if not filled(v["assessed_on"]):
+            return f"{reported}，之后没有鉴定记录"
+        return f"{reported}，晚于最近一次{dated('鉴定日期', v['assessed_on'])}，上报后未重新鉴定"
 
 
 @register
@@ -146,4 +151,4 @@ class A1_06(Rule):
         return households.filter(dangerous_site=True, assessment__grade__in=["A", "B", "C"])
 
     def message(self, v, p, as_of):
-        return f"是否危险场地为“是”，鉴定等级为{grade(v['grade'])}，应为D级"
+        return f"是否危险场地为“是”，{named('鉴定等级', v['grade'] and grade(v['grade']))}，应为D级"

@@ -15,15 +15,21 @@ from anju.screening.rules.base import (
     R,
     Rule,
     Severity,
-    day,
-    days_since,
+    filled,
     grade,
     has_renovation,
     no_renovation,
     older_than,
+    overdue,
     register,
     undated,
 )
+
+
+def danger(value) -> str:
+    """ "D级危房", or "危房（等级未填）"."""
+    return f"{grade(value)}危房" if filled(value) else "危房（等级未填）"
+
 
 BASIS_TIMELY = (
     "禹建〔2022〕39号：是否对新出现的危房及时改造修缮到位；“发现一户、及时改造一户”。"
@@ -52,10 +58,8 @@ class A2_01(Rule):
     def message(self, v, p, as_of):
         if v["no_house"]:
             return "无房户，尚未安排改造（新建或其他保障）"
-        return (
-            f"{grade(v['grade'])}危房，鉴定日期 {day(v['assessed_on'])}，至 {day(as_of)} 已"
-            f" {days_since(v['assessed_on'], as_of)} 天，超过 {p.plan_days} 天仍未纳入改造"
-        )
+        late = overdue("鉴定日期", v["assessed_on"], as_of, p.plan_days, "仍未纳入改造")
+        return f"{danger(v['grade'])}，{late}"
 
 
 @register
@@ -80,11 +84,9 @@ class A2_02(Rule):
         )
 
     def message(self, v, p, as_of):
-        return (
-            f"{grade(v['grade'])}危房，鉴定日期 {day(v['assessed_on'])}，至 {day(as_of)} 已"
-            f" {days_since(v['assessed_on'], as_of)} 天，超过 {p.finish_days} 天仍未验收"
-            f"（改造方式 {v['method']}）"
-        )
+        late = overdue("鉴定日期", v["assessed_on"], as_of, p.finish_days, "仍未验收")
+        method = f"改造方式 {v['method']}" if filled(v["method"]) else "改造方式未填"
+        return f"{danger(v['grade'])}，{late}（{method}）"
 
 
 @register
@@ -120,5 +122,5 @@ class A2_03(Rule):
                 state = f"验收后等级为{grade(v['post_grade'])}"
             else:
                 state = "验收后等级未填"
-            return f"风险状态为“风险消除”，但住房为{grade(v['grade'])}危房，{state}"
+            return f"风险状态为“风险消除”，但住房为{danger(v['grade'])}，{state}"
         return "风险状态为“风险消除”，但该户为无房户，尚无已验收的改造"

@@ -11,9 +11,10 @@ from anju.screening.rules.base import (
     R,
     Rule,
     Severity,
-    grade,
+    amount,
+    graded,
     is_empty,
-    num,
+    named,
     register,
 )
 
@@ -37,7 +38,9 @@ class A3_01(Rule):
         )
 
     def message(self, v, p, as_of):
-        return f"鉴定等级 {grade(v['grade'])}，改造方式为{v['method']}，改造方式说明为空"
+        return (
+            f"{graded('鉴定等级', v['grade'])}，{named('改造方式', v['method'])}，改造方式说明为空"
+        )
 
 
 @register
@@ -54,7 +57,9 @@ class A3_02(Rule):
         )
 
     def message(self, v, p, as_of):
-        return f"鉴定等级 {grade(v['grade'])}，改造方式为{v['method']}，改造方式说明为空"
+        return (
+            f"{graded('鉴定等级', v['grade'])}，{named('改造方式', v['method'])}，改造方式说明为空"
+        )
 
 
 @register
@@ -69,7 +74,7 @@ class A3_03(Rule):
         return households.filter(dangerous_site=True, renovation__method=Method.REBUILD_IN_PLACE)
 
     def message(self, v, p, as_of):
-        return f"是否危险场地为“是”，改造方式为{v['method']}"
+        return f"是否危险场地为“是”，{named('改造方式', v['method'])}"
 
 
 @register
@@ -86,4 +91,4 @@ class A3_04(Rule):
         ).exclude(no_house=True)
 
     def message(self, v, p, as_of):
-        return f"鉴定等级 {grade(v['grade'])}（非危房），补助金额 {num(v['amount'])}元"
+        return f"{graded('鉴定等级', v['grade'])}（非危房），{amount('补助金额', v['amount'])}"

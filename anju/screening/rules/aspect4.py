@@ -20,12 +20,13 @@ from anju.screening.rules.base import (
     R,
     Rule,
     Severity,
+    amount,
     by_size,
-    day,
-    days_since,
+    dated,
     is_not_yes,
     num,
     older_than,
+    overdue,
     register,
 )
 
@@ -36,7 +37,13 @@ BASIS_PAYMENT = "许建发〔2022〕21号：补助资金在竣工验收后30日�
 
 
 def _persons(v) -> str:
-    return f"{v['size']}人户"
+    return f"{v['size']}人户" if v["size"] else "该户"
+
+
+def _limit(v, word: str, label: str, key: str) -> str:
+    """ "低于3人户最低标准40㎡" (without a computed limit: "低于该户最低标准")."""
+    limit = v[key]
+    return f"{word}{_persons(v)}{label}" + (f"{num(limit)}㎡" if limit is not None else "")
 
 
 @register
@@ -64,7 +71,9 @@ class A4_01(Rule):
         )
 
     def message(self, v, p, as_of):
-        return f"改造后面积 {num(v['area'])}㎡，低于{_persons(v)}最低标准{num(v['minimum'])}㎡"
+        return (
+            f"{amount('改造后面积', v['area'], '㎡')}，{_limit(v, '低于', '最低标准', 'minimum')}"
+        )
 
 
 @register
@@ -90,7 +99,7 @@ class A4_02(Rule):
         )
 
     def message(self, v, p, as_of):
-        return f"改造后面积 {num(v['area'])}㎡，超过{_persons(v)}控制标准{num(v['guide'])}㎡"
+        return f"{amount('改造后面积', v['area'], '㎡')}，{_limit(v, '超过', '控制标准', 'guide')}"
 
 
 @register
@@ -143,16 +152,19 @@ class A4_03(Rule):
         )
 
     def message(self, v, p, as_of):
-        ceiling = Decimal(str(v["ceiling"])).quantize(Decimal("0.01"))
+        paid = amount("补助金额", v["amount"])
         if v["method"] == Method.REINFORCE:
             why = "加固维修补助上限"
-        elif v["size"] > 3:
+        elif not v["size"] or v["size"] > 3 or v["area"] is None:
             why = f"{_persons(v)}重建补助上限"
         else:
             cap = {1: p.area_1, 2: p.area_2}.get(v["size"], p.area_3)
             area = min(Decimal(str(v["area"])), cap)
             why = f"{_persons(v)}重建补助上限（{num(p.rate)}元/㎡×{num(area)}㎡）"
-        return f"补助金额 {num(v['amount'])}元，超过{why}{num(ceiling)}元"
+        if v["ceiling"] is None:
+            return f"{paid}，超过{why}"
+        ceiling = Decimal(str(v["ceiling"])).quantize(Decimal("0.01"))
+        return f"{paid}，超过{why}{num(ceiling)}元"
 
 
 @register
@@ -173,11 +185,8 @@ class A4_04(Rule):
         )
 
     def message(self, v, p, as_of):
-        amount = "为空" if v["amount"] is None else "为0"
-        return (
-            f"验收日期 {day(v['accepted_on'])}，至 {day(as_of)} 已"
-            f" {days_since(v['accepted_on'], as_of)} 天，超过 {p.pay_days} 天补助金额仍{amount}"
-        )
+        paid = "补助金额仍未填" if v["amount"] is None else "补助金额仍为0"
+        return overdue("验收日期", v["accepted_on"], as_of, p.pay_days, paid)
 
 
 @register
@@ -199,9 +208,13 @@ class A4_05(Rule):
         ).filter(gap__gt=p.pay_days)
 
     def message(self, v, p, as_of):
-        return (
-            f"验收日期 {day(v['accepted_on'])}，补助发放日期 {day(v['paid_on'])}，"
+        gap = (
             f"相隔 {v['gap']} 天，超过 {p.pay_days} 天"
+            if v["gap"] is not None
+            else (f"相隔超过 {p.pay_days} 天")
+        )
+        return (
+            f"{dated('验收日期', v['accepted_on'])}，{dated('补助发放日期', v['paid_on'])}，{gap}"
         )
 
 
@@ -222,7 +235,8 @@ class A4_06(Rule):
         )
 
     def message(self, v, p, as_of):
-        return f"补助金额 {num(v['amount'])}元，发放方式为“{v['channel']}”（非一卡通），无代发协议"
+        channel = f"发放方式为“{v['channel']}”（非一卡通）" if v["channel"] else "发放方式未填"
+        return f"{amount('补助金额', v['amount'])}，{channel}，无代发协议"
 
 
 @register
@@ -246,12 +260,12 @@ class A4_07(Rule):
         parts = []
         if v["borrowed"]:
             parts.append("是否举债为“是”")
-        amount, own = v["amount"], v["self_funds"]
-        if amount and own is not None and Decimal(str(own)) > Decimal(str(amount)) * p.self_ratio:
+        paid, own = v["amount"], v["self_funds"]
+        if paid and own is not None and Decimal(str(own)) > Decimal(str(paid)) * p.self_ratio:
             parts.append(
-                f"自筹资金 {num(own)}元，超过补助金额 {num(amount)}元的{num(p.self_ratio)}倍"
+                f"自筹资金 {num(own)}元，超过补助金额 {num(paid)}元的{num(p.self_ratio)}倍"
             )
-        return "；".join(parts)
+        return "；".join(parts) or "自筹资金或举债情况需核实"
 
 
 @register
@@ -266,4 +280,5 @@ class A4_08(Rule):
         return households.filter(renovation__subsidy_amount__gt=0).exclude(other_subsidy="")
 
     def message(self, v, p, as_of):
-        return f"已享受{v['other']}补助，同时享受危房改造补助 {num(v['amount'])}元"
+        other = f"已享受{v['other']}补助" if v["other"] else "已享受其他住房补助"
+        return f"{other}，同时享受{amount('危房改造补助', v['amount'])}"

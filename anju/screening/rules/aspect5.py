@@ -15,13 +15,14 @@ from anju.screening.rules.base import (
     R,
     Rule,
     Severity,
-    day,
-    days_since,
+    dated,
     grade,
     has_renovation,
     is_empty,
     is_not_yes,
+    named,
     older_than,
+    overdue,
     register,
     undated,
 )
@@ -53,10 +54,7 @@ class A5_01(Rule):
         )
 
     def message(self, v, p, as_of):
-        return (
-            f"竣工日期 {day(v['completed_on'])}，至 {day(as_of)} 已"
-            f" {days_since(v['completed_on'], as_of)} 天，超过 {p.accept_days} 天仍未验收"
-        )
+        return overdue("竣工日期", v["completed_on"], as_of, p.accept_days, "仍未验收")
 
 
 @register
@@ -75,11 +73,10 @@ class A5_02(Rule):
         )
 
     def message(self, v, p, as_of):
+        accepted = dated("验收日期", v["accepted_on"])
         if not v["post_grade"]:
-            return f"验收日期 {day(v['accepted_on'])}，验收后等级为空"
-        return (
-            f"验收日期 {day(v['accepted_on'])}，验收后等级为{grade(v['post_grade'])}，应为A级或B级"
-        )
+            return f"{accepted}，验收后等级为空"
+        return f"{accepted}，验收后等级为{grade(v['post_grade'])}，应为A级或B级"
 
 
 @register
@@ -103,8 +100,8 @@ class A5_03(Rule):
 
     def message(self, v, p, as_of):
         keys = list(CHECKS) if v["method"] in REBUILD else ["final_check"]
-        gaps = [CHECKS[k][1] for k in keys if v[k] is None]
-        return f"改造方式为{v['method']}，已验收，缺少{'、'.join(gaps)}日期"
+        gaps = "、".join(CHECKS[k][1] for k in keys if v[k] is None) or "施工过程检查"
+        return f"{named('改造方式', v['method'])}，已验收，缺少{gaps}日期"
 
 
 @register
@@ -123,7 +120,7 @@ class A5_04(Rule):
 
     def message(self, v, p, as_of):
         gaps = [label for name, label in FILE_ITEMS.items() if v[name] is not True]
-        return f"已验收，一户一档缺少：{'、'.join(gaps)}"
+        return f"已验收，一户一档缺少：{'、'.join(gaps) or '部分资料'}"
 
 
 @register
@@ -154,7 +151,8 @@ class A5_05(Rule):
             gaps.append("是否入住为“否”")
         if v["method"] in REBUILD_IN_OR_ELSEWHERE and v["old_demolished"] is False:
             gaps.append("旧房是否拆除为“否”")
-        return f"{v['method']}已验收，{'，'.join(gaps)}"
+        done = f"{v['method']}已验收" if v["method"] else "已验收（改造方式未填）"
+        return f"{done}，{'，'.join(gaps) or '入住或旧房拆除情况需核实'}"
 
 
 @register
@@ -169,4 +167,4 @@ class A5_06(Rule):
         return households.filter(has_renovation()).filter(is_empty(R + "craftsman"))
 
     def message(self, v, p, as_of):
-        return f"改造方式为{v['method']}，施工人员资质为空"
+        return f"{named('改造方式', v['method'])}，施工人员资质为空"

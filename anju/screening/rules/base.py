@@ -255,28 +255,72 @@ def by_size(small: dict[int, object], per_person, *, output=None):
 
 
 # --- message helpers ----------------------------------------------------------------------
+# A message names the values it used and never renders an empty one ("改造方式为，"): a
+# missing value is written as "…未填". ``tests/screening/test_messages.py`` renders every
+# rule's message with each of its inputs missing.
+UNFILLED = "未填"
+
+
+def filled(value) -> bool:
+    return value is not None and value != ""
+
+
 def num(value) -> str:
     """26.00 → "26", 25.50 → "25.5", 15000 → "15000" (no rounding, no exponent)."""
     if value is None:
-        return "（空）"
+        return UNFILLED
     d = Decimal(str(value))
     text = format(d.normalize(), "f")
     return text
 
 
 def day(value) -> str:
-    if value is None:
-        return "（空）"
+    if value is None or value == "":
+        return UNFILLED
     if isinstance(value, str):
         return value[:10]
     return value.isoformat()
 
 
 def grade(value) -> str:
-    return f"{value}级" if value else "（空）"
+    """ "D级", or "等级未填"."""
+    return f"{value}级" if value else f"等级{UNFILLED}"
 
 
-def days_since(value, as_of: dt.date) -> int:
+def dated(label: str, value) -> str:
+    """ "鉴定日期 2022-01-10", or "鉴定日期未填"."""
+    return f"{label} {day(value)}" if filled(value) else f"{label}{UNFILLED}"
+
+
+def amount(label: str, value, unit: str = "元") -> str:
+    """ "补助金额 15000元", or "补助金额未填"."""
+    return f"{label} {num(value)}{unit}" if value is not None else f"{label}{UNFILLED}"
+
+
+def named(label: str, value) -> str:
+    """ "改造方式为原址重建", or "改造方式未填"."""
+    return f"{label}为{value}" if filled(value) else f"{label}{UNFILLED}"
+
+
+def graded(label: str, value) -> str:
+    """ "鉴定等级 D级", or "鉴定等级未填"."""
+    return f"{label} {value}级" if filled(value) else f"{label}{UNFILLED}"
+
+
+def days_since(value, as_of: dt.date) -> int | None:
+    if not filled(value):
+        return None
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return (as_of - value).days
+
+
+def overdue(label: str, value, as_of: dt.date, limit: int, what: str) -> str:
+    """ "鉴定日期 2022-01-10，至 2022-06-01 已 142 天，超过 90 天仍未纳入改造"; without the
+    date: "鉴定日期未填，超过 90 天仍未纳入改造"."""
+    if not filled(value):
+        return f"{label}{UNFILLED}，超过 {limit} 天{what}"
+    return (
+        f"{label} {day(value)}，至 {day(as_of)} 已 {days_since(value, as_of)} 天，"
+        f"超过 {limit} 天{what}"
+    )

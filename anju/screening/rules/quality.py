@@ -32,7 +32,8 @@ class D_01(Rule):
         return households.filter(id_number_valid=False)
 
     def message(self, v, p, as_of):
-        return f"身份证号 {v['masked']} 校验码错误或出生日期不存在"
+        masked = f"身份证号 {v['masked']} " if v["masked"] else "身份证号"
+        return f"{masked}校验码错误或出生日期不存在"
 
 
 @register
@@ -62,4 +63,4 @@ class D_02(Rule):
         ]
         if v["assessed_on"] and v["started_on"] and v["assessed_on"] > v["started_on"]:
             problems.append(f"鉴定日期 {day(v['assessed_on'])} 晚于开工日期 {day(v['started_on'])}")
-        return "；".join(problems)
+        return "；".join(problems) or "日期先后顺序错误"
