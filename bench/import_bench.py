@@ -148,6 +148,8 @@ def write_workbook(path: Path, rows: int, villages, rng: random.Random) -> None:
         "低保户、其他脱贫户",
         "易返贫致贫户，低保边缘家庭",
         "分散供养特困人员；低保户",
+        "建档立卡贫困户",
+        "农村低保户、建档立卡贫困户",
         "",
     ]
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
@@ -204,13 +206,18 @@ def write_workbook(path: Path, rows: int, villages, rng: random.Random) -> None:
             "是否挂牌": rng.choice(yes),
             "挂牌日期": messy_date(rng, assessed + dt.timedelta(days=5)),
             "挂牌等级": grade,
+            # as national exports write them: the debt columns for everyone
+            "自筹资金": 0,
+            "是否举债": rng.choice(no),
+            "其他住房补助": rng.choice(["", "无"]),
         }
         if grade in "CD":
             values.update(
                 {
-                    "改造方式": "加固维修"
+                    # the national system's words (TEMPLATE.md), canonical ones now and then
+                    "改造方式": rng.choice(["维修加固", "加固维修", "修缮加固"])
                     if grade == "C"
-                    else rng.choice(["原址重建", "异地重建"]),
+                    else rng.choice(["拆除重建", "选址新建", "原址重建", "异地非集中新建"]),
                     "批准日期": messy_date(rng, started - dt.timedelta(days=10)),
                     "开工日期": messy_date(rng, started),
                     "竣工日期": messy_date(rng, accepted - dt.timedelta(days=5)),

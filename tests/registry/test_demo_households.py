@@ -274,6 +274,12 @@ def test_counts_places_and_current_records():
     )
     said = " ".join(ctx.extra["said"])
     assert "演示农户：新增 3000 户" in said
+    # shaped like real exports: own money and debt filled for everyone, renovated or not;
+    # every renovation record has a method (ADR 0009)
+    assert not Household.objects.filter(Q(self_funds__isnull=True) | Q(borrowed__isnull=True))
+    unrenovated = Household.objects.filter(renovation__isnull=True)
+    assert unrenovated.filter(self_funds=0, borrowed=False, other_subsidy="").count() > 2000
+    assert not Renovation.objects.filter(method="").exists()
 
 
 def test_id_numbers_are_valid_unique_and_never_stored_in_plaintext():

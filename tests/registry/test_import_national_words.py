@@ -70,3 +70,26 @@ def test_a_word_no_system_uses_is_still_an_error_naming_the_choices(tmp_path, vi
     [error] = problems(batch)
     assert error["header"] == "改造方式" and error["value"] == "拆了重盖"
     assert error["message"].startswith("应为以下之一：加固维修、原址重建、异地重建、新建、其他保障")
+
+
+def test_the_benchmark_workbook_is_a_real_export_and_imports_cleanly(tmp_path, monkeypatch):
+    """bench/import_bench.py writes what national exports look like: debt columns for
+    everyone, the system's words for methods and groups, messy dates and numbers."""
+    import random
+
+    from bench import import_bench
+
+    monkeypatch.setattr(import_bench, "VILLAGES_PER_TOWNSHIP", 1)
+    path = tmp_path / "bench.xlsx"
+    import_bench.write_workbook(path, 300, import_bench.make_villages(), random.Random(5))
+    batch = run(path)
+    assert (batch.status, batch.created, batch.error_count) == ("done", 300, 0), problems(batch)
+    assert batch.warning_count == 0  # no renovation notice on rows without renovation facts
+    renovated = Household.objects.filter(renovation__isnull=False)
+    assert renovated.count() == Household.objects.filter(assessment__grade__in=["C", "D"]).count()
+    assert set(renovated.values_list("renovation__method", flat=True)) <= {
+        "加固维修",
+        "原址重建",
+        "异地重建",
+    }
+    assert not Household.objects.filter(borrowed__isnull=True).exists()
