@@ -160,8 +160,7 @@ def test_renovation_facts_without_a_method_ask_for_it_on_the_page(new_page, tmp_
     text = page.locator("main").inner_text()
     assert "填写了“开工日期”等改造信息，但未填改造方式" in text
     assert "是否举债" not in text  # 否 and 0 on every row are no notice
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name=re.compile("导入")).first.click()
+    page.get_by_role("button", name="确认导入").click()
     page.get_by_text("已导入：新增 2 户").wait_for()
 
     page.goto("/households/?q=周待改")
