@@ -88,7 +88,7 @@ def refusal_table(refused: list[list]) -> str:
     lines = []
     for (column, said), rows in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         values = sorted({show(v) for _, v in rows})
-        lines.append(f"  refused {len(rows):4} × {column}: {said} — e.g. {'、'.join(values[:8])}")
+        lines.append(f"  refused {len(rows):4} × {column}: {said} — e.g. {'、'.join(values[:20])}")
     return "\n".join(lines)
 
 
