@@ -48,8 +48,11 @@ R12 A2-03 "accepted renovation" = 改造方式 set and 验收日期 set; for C/D
 R13 A5-06 applies to every method, 其他保障 included (a renovation is any 改造方式).
 R14 A5-03: only rebuilds and 加固维修 have required checks; 其他保障 has none.
 R15 D-02 compares every pair of set dates along the chain (not only neighbours); equal dates
-    are in order. 鉴定日期 > 开工日期 fires (the column, whether or not 鉴定等级 is set);
-    鉴定日期 against the rest of the chain does not.
+    are in order. 鉴定日期 > 开工日期 fires only when 鉴定等级 is set: 鉴定日期 is the
+    assessment's date and, by R3, a row without a grade holds no assessment (the importer
+    warns and A1-01 asks for the grade). Decided by the coordinator on the screening
+    helper's dispute (/work/notes/oracle-disputes.md §1, 2026-12-07); first reading was
+    "whether or not 鉴定等级 is set". 鉴定日期 against the rest of the chain does not.
 R16 D-01 "impossible birth date" = digits 7–14 are not a calendar date (e.g. 19810229,
     19801301). Whether a future or pre-1900 birth date is "impossible" is left open (the
     generator never makes one).
@@ -454,6 +457,8 @@ def d_02(h, as_of, p):
         for later in chain[i + 1 :]:
             if earlier is not None and later is not None and earlier > later:
                 return True
+    if not h.get("鉴定等级"):  # R3/R15: no grade, no assessment, no 鉴定日期 to order
+        return False
     assessed, started = h.get("鉴定日期"), h.get("开工日期")
     return assessed is not None and started is not None and assessed > started
 
