@@ -59,6 +59,17 @@ def test_debt_columns_on_every_row_raise_no_notice_and_a_d_house_without_method_
     assert "A5-06" not in found.get(an_id(1), set()) | found[an_id(2)]
 
 
+@pytest.mark.parametrize("nothing", ["无", "否", "未改造", "—", "－", "/", " 无 "])
+def test_a_method_written_as_nothing_reads_as_empty_not_as_an_error(tmp_path, village_a, nothing):
+    """Real exports write 无, 未改造 or a dash in 改造方式 for households never renovated:
+    that is the column's "nothing" value, read as an empty cell (no error, no renovation)."""
+    waiting = row(village_a, 4, 鉴定等级="D", 鉴定日期="2022-01-10", 改造方式=nothing, **NOTHING)
+    out, err = import_registry(book(tmp_path, [waiting]))
+    assert "新增 1 户" in out and "错误 0 个，提示 0 个" in out, out + err
+    assert not Renovation.objects.exists()
+    assert "A2-01" in screen_json(AS_OF)[an_id(4)]
+
+
 def test_renovation_facts_without_a_method_are_kept_asked_for_and_not_a_renovation(
     tmp_path, village_a
 ):

@@ -84,12 +84,14 @@ def _grade(field, meaning, example="", aliases=()):
     return Column(field, p.grade, aliases, meaning=meaning, values=GRADE_VALUES, example=example)
 
 
-def _enum(field, enum, meaning, example="", aliases=(), value_aliases=None, note=""):
+def _enum(
+    field, enum, meaning, example="", aliases=(), value_aliases=None, note="", blank_words=()
+):
     allowed = "、".join(str(v) for v in enum.values if v)
     values = allowed + ("；不适用填“无”或留空" if "" in enum.values else "") + note
     return Column(
         field,
-        p.choice(enum, aliases=value_aliases),
+        p.choice(enum, aliases=value_aliases, blank_words=blank_words),
         aliases,
         meaning=meaning,
         values=values,
@@ -235,8 +237,9 @@ COLUMNS: tuple[Column, ...] = (
         "改造方式",
         example="加固维修",
         value_aliases={k: str(v) for k, v in METHOD_ALIASES.items()},
+        blank_words=p.BLANK_WORDS,
         note="；也可写住建部门系统的用词（如 维修加固、拆除重建、选址新建、统建集体公租房），"
-        "导入时按对应方式保存",
+        "导入时按对应方式保存；未改造的留空或填“无”",
     ),
     Column(
         "renovation.method_reason",

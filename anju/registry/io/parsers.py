@@ -277,10 +277,22 @@ def boolean(raw):
 NONE_WORDS = ("无", "否", "没有", "不是", "非监测对象")
 
 
-def choice(enum: type[models.TextChoices], *, aliases: dict[str, str] | None = None):
+# What real exports write in a value column for "not applicable / not done" (a household
+# never renovated: 改造方式 无, 未改造, —): read as an empty cell, never as an error.
+BLANK_WORDS = (*NONE_WORDS, "未改造", "暂未改造", "不涉及", "-", "—", "－", "/", "／", "\\")
+
+
+def choice(
+    enum: type[models.TextChoices],
+    *,
+    aliases: dict[str, str] | None = None,
+    blank_words: tuple[str, ...] = (),
+):
     """One of the enumeration's values; ``aliases`` maps other spellings; when the
-    enumeration has an empty member, 无/否 set it explicitly (an empty cell stays unknown)."""
+    enumeration has an empty member, 无/否 set it explicitly (an empty cell stays unknown);
+    ``blank_words`` are read as an empty cell."""
     lookup = dict.fromkeys(NONE_WORDS, "") if "" in enum.values else {}
+    lookup.update(dict.fromkeys(blank_words))
     lookup.update({str(v): str(v) for v in enum.values if v})
     lookup.update(aliases or {})
     allowed = "、".join(str(v) for v in enum.values if v)
