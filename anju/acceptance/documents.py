@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from anju.documents.reports import (
     AspectLine,
     OutstandingItem,
@@ -137,7 +139,14 @@ def report_data(
 
 
 def generate(
-    campaign, township, *, situation: str, measures: str, cases: list[str], day: dt.date
+    campaign,
+    township,
+    *,
+    situation: str,
+    measures: str,
+    cases: list[str],
+    day: dt.date,
+    at: dt.datetime | None = None,
 ) -> Generated:
     """Freeze the township's ledger now and build both files from it. Raises
     ``PersonalDataInDocument`` when the text carries an ID, phone or bank number."""
@@ -155,7 +164,9 @@ def generate(
             day=day,
         )
     )
-    xlsx, _rows = ledger.workbook(township=township, entries=entries, as_of=day)
+    xlsx, _rows = ledger.workbook(
+        township=township, entries=entries, as_of=day, at=at or timezone.now()
+    )
     return Generated(
         docx=docx,
         xlsx=xlsx,

@@ -117,6 +117,7 @@ def _prepare(
             measures=measures,
             cases=case_list,
             day=day,
+            at=at,
         )
     except PersonalDataInDocument as exc:
         raise ValidationError({"__all__": str(exc)}) from None

@@ -23,6 +23,7 @@ from django.utils import timezone
 from anju.accounts.roles import Role
 from anju.audit.events import Event, Outcome
 from anju.core.workbooks import csv_writer, safe_workbook
+from anju.documents import sheets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -52,6 +53,7 @@ COLUMNS = [
     ("哈希", 20),
 ]
 HEADERS = [header for header, _ in COLUMNS]
+DETAIL = HEADERS.index("详情")
 _FIELDS = (
     "id",
     "ts",
@@ -178,23 +180,31 @@ def write_xlsx(data) -> tuple[bytes, int]:
         book = safe_workbook(path)
         sheet = book.add_worksheet(SHEET_NAME)
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss", "valign": "top"})
+        top = book.add_format({"valign": "top"})
+        wrap = book.add_format({"valign": "top", "text_wrap": True})
         for i, (header, width) in enumerate(COLUMNS):
             sheet.set_column(i, i, width)
             sheet.write_string(0, i, header, head)
-        sheet.freeze_panes(1, 2)
         count = 0
         for count, values in enumerate(data, start=1):
+            detail = values[DETAIL]
+            if detail:  # the 详情 column wraps, up to eight lines on paper
+                lines = min(sheets.quick_lines(detail, COLUMNS[DETAIL][1]), 8)
+                sheet.set_row(count, sheets.LINE_POINTS * lines + sheets.PADDING_POINTS)
             for i, value in enumerate(values):
                 if isinstance(value, int):
-                    sheet.write_number(count, i, value)
+                    sheet.write_number(count, i, value, top)
                 elif isinstance(value, dt.datetime):
                     sheet.write_datetime(count, i, value, when)
                 elif value:
                     if len(value) > XLSX_CELL_LIMIT:
                         value = value[: XLSX_CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
-                    sheet.write_string(count, i, value)
+                    sheet.write_string(count, i, value, wrap if i == DETAIL else top)
         sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
+        # On paper: A3 landscape without the two hash columns, the header on every page.
+        sheets.print_setup(sheet, header_rows=(0, 0), paper=8, freeze=(1, 2))
+        sheet.print_area(0, 0, max(count, 1), DETAIL)
         book.close()
         return path.read_bytes(), count
     finally:

@@ -3,9 +3,14 @@
 Title "<县名>脱贫攻坚农村危房改造情况排查整改台账", the line "单位（盖章）：<乡镇>人民政府",
 the date line, the seven columns in order (序号 问题类型 问题性质 问题表述 整改措施 完成时限
 责任单位), then the 备注 under the table. A4 landscape, thin borders, wrapped text, fitted to
-the page width, the header row repeated on every printed page. Text is always written as
-text (never a formula or link), and text starting with = + - @ gets the apostrophe guard
-(``anju.core.workbooks``), so user input cannot execute in Excel/WPS (SECURITY.md row 18).
+the page width, the header row repeated on every printed page. Every row is as tall as
+its most wrapped cell (``anju.documents.sheets``: each line of "一是…\n二是…" counted, a CJK
+character two units wide), since Excel, WPS and LibreOffice do not grow rows themselves.
+The annex's 备注 asks that measures "体现整改进度和落实效果": each entry's state and its date
+follow the measures within the 整改措施 column ("整改进度：已销号（12月3日）"). Text is always
+written as text (never a formula or link), and text starting with = + - @ gets the
+apostrophe guard (``anju.core.workbooks``), so user input cannot execute in Excel/WPS
+(SECURITY.md row 18).
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from anju.core.workbooks import safe_workbook
+from anju.documents import sheets
 
 COLUMNS = ("序号", "问题类型", "问题性质", "问题表述", "整改措施", "完成时限", "责任单位")
-WIDTHS = (6, 12, 10, 44, 44, 15, 16)
+WIDTHS = (6, 14, 10, 44, 44, 15, 16)  # 农村危房改造 on one line in Excel too
 NOTE = (
     "备注：“问题类型”指农村危房改造；“问题性质”指共性问题、个性问题；整改措施要有针对性、"
     "操作性，体现整改进度和落实效果；完成时限精准到“日”；责任单位指各乡镇人民政府。"
@@ -34,20 +40,29 @@ class LedgerRow:
     measures: str
     deadline: dt.date | None
     responsible_unit: str
+    progress: str = ""  # e.g. 整改进度：已销号（12月3日）
+
+    @property
+    def measures_cell(self) -> str:
+        """What the 整改措施 column shows: the measures, then the progress line."""
+        return "\n".join(t for t in (self.measures.rstrip(), self.progress) if t)
+
+    def cells(self) -> list[str]:
+        """The texts of the seven columns as printed (序号 and 完成时限 as shown)."""
+        return [
+            "",
+            self.problem_type,
+            self.nature,
+            self.description,
+            self.measures_cell,
+            chinese_date(self.deadline) if self.deadline else "",
+            self.responsible_unit,
+        ]
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def row_height(texts_and_widths: Iterable[tuple[str, int]], line_points: float = 15.0) -> float:
-    """Excel does not grow a row for wrapped text written by a library: size it ourselves."""
-    lines = 1
-    for text, width in texts_and_widths:
-        usable = max(width - 1, 1)
-        for paragraph in (text or "").split("\n"):
-            lines = max(lines, -(-_display_width(paragraph) // usable)) if paragraph else lines
-    return lines * line_points + 4
+def row_height(row: LedgerRow) -> float:
+    """The row's height in points: enough for the most wrapped of its cells."""
+    return sheets.row_height(list(zip(row.cells(), WIDTHS, strict=True)))
 
 
 def title_for(county_name: str) -> str:
@@ -107,37 +122,21 @@ def build(
     row = HEADER_ROW
     for number, item in enumerate(rows, start=1):
         row += 1
-        sheet.set_row(
-            row,
-            row_height(
-                [
-                    (item.description, WIDTHS[3]),
-                    (item.measures, WIDTHS[4]),
-                    (item.responsible_unit, WIDTHS[6]),
-                ]
-            ),
-        )
+        sheet.set_row(row, row_height(item))
         sheet.write_number(row, 0, number, center)
         sheet.write_string(row, 1, item.problem_type, center)
         sheet.write_string(row, 2, item.nature, center)
         sheet.write_string(row, 3, item.description, cell)
-        sheet.write_string(row, 4, item.measures, cell)
+        sheet.write_string(row, 4, item.measures_cell, cell)
         if item.deadline:
             sheet.write_datetime(row, 5, dt.datetime.combine(item.deadline, dt.time()), date)
         else:
             sheet.write_blank(row, 5, None, date)
         sheet.write_string(row, 6, item.responsible_unit, center)
     note_row = row + 2
-    sheet.set_row(note_row, 32)
+    sheet.set_row(note_row, sheets.row_height([(NOTE, sum(WIDTHS))], font_size=10))
     sheet.merge_range(note_row, 0, note_row, last, NOTE, note)
 
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    sheet.center_horizontally()
-    sheet.repeat_rows(HEADER_ROW)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
-    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    sheets.print_setup(sheet, header_rows=(HEADER_ROW, HEADER_ROW), freeze=(HEADER_ROW + 1, 0))
     book.close()
     return buffer.getvalue()

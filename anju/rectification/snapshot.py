@@ -4,6 +4,13 @@
 the ledger; ``content_hash`` is the SHA-256 of its canonical JSON; ``official_rows`` turns a
 snapshot (or live entries) into the rows of the official workbook, so the file a township
 downloads today and the one rebuilt from week 3's submission come from the same code.
+
+``official_rows(snapshot, at=moment)`` also writes each entry's progress as it stood at
+``moment`` (the freeze time of a submission, or now): its state in the snapshot and the day
+it reached that state, from the append-only ``EntryTransition`` rows up to ``moment`` (an
+entry never moved is dated by its creation, a closed one by ``closed_at``), and
+"已超过完成时限" for an open entry whose deadline had passed. The snapshot format and its
+hashes are unchanged, so week 3's copy rebuilt today still shows week 3's progress.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-from anju.rectification.models import LedgerEntry
+from django.utils import timezone
+
+from anju.rectification.models import EntryTransition, LedgerEntry, State
 from anju.rectification.official_ledger import LedgerRow
 
 FIELDS = (
@@ -80,7 +89,10 @@ def content_hash(snapshot: list[dict], *, previous: str = "") -> str:
     return hashlib.sha256((previous + text).encode()).hexdigest()
 
 
-def official_rows(snapshot: list[dict]) -> list[LedgerRow]:
+def official_rows(snapshot: list[dict], *, at: dt.datetime | None = None) -> list[LedgerRow]:
+    """The official workbook's rows; with ``at``, each carries its progress at ``at``."""
+    kept = [row for row in snapshot if row["state"] != "draft"]
+    progress = progress_texts(kept, at=at) if at is not None else {}
     return [
         LedgerRow(
             problem_type=row["problem_type"],
@@ -89,10 +101,57 @@ def official_rows(snapshot: list[dict]) -> list[LedgerRow]:
             measures=row["measures"],
             deadline=dt.date.fromisoformat(row["deadline"]) if row["deadline"] else None,
             responsible_unit=row["responsible_unit"],
+            progress=progress.get(row["id"], ""),
         )
-        for row in snapshot
-        if row["state"] != "draft"
+        for row in kept
     ]
+
+
+def _day(moment: dt.datetime, today: dt.date) -> str:
+    day = timezone.localtime(moment).date()
+    year = f"{day.year}年" if day.year != today.year else ""
+    return f"{year}{day.month}月{day.day}日"
+
+
+def progress_texts(snapshot: list[dict], *, at: dt.datetime) -> dict[int, str]:
+    """{entry id: "整改进度：…"} for the rows of ``snapshot`` as they stood at ``at``."""
+    ids = [row["id"] for row in snapshot if row.get("id")]
+    if not ids:
+        return {}
+    since: dict[int, dict[str, dt.datetime]] = {}
+    for entry_id, state, moment in (
+        EntryTransition.objects.filter(entry_id__in=ids, at__lte=at)
+        .order_by("at", "id")
+        .values_list("entry_id", "to_state", "at")
+    ):
+        since.setdefault(entry_id, {})[state] = moment  # the latest move into each state
+    made = {
+        pk: (created, closed)
+        for pk, created, closed in LedgerEntry.objects.filter(pk__in=ids).values_list(
+            "pk", "created_at", "closed_at"
+        )
+    }
+    today = timezone.localtime(at).date()
+    texts = {}
+    for row in snapshot:
+        pk, state = row.get("id"), row["state"]
+        if pk not in made:
+            continue
+        created, closed = made[pk]
+        moment = since.get(pk, {}).get(state)
+        if state == State.CLOSED:
+            moment = moment or closed
+        moment = moment or created
+        label = str(State(state).label) if state in State.values else state
+        if state == State.CLOSED:
+            text = f"{label}（{_day(moment, today)}）"
+        else:
+            text = f"{label}（{_day(moment, today)}起）"
+            deadline = row.get("deadline")
+            if deadline and dt.date.fromisoformat(deadline) < today:
+                text += "，已超过完成时限"
+        texts[pk] = f"整改进度：{text}"
+    return texts
 
 
 def differences(before: list[dict], after: list[dict]) -> dict[str, list]:

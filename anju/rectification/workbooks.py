@@ -12,12 +12,15 @@ import datetime as dt
 import io
 
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from anju.core.workbooks import safe_workbook
+from anju.documents import sheets
 from anju.rectification import official_ledger, quality, snapshot
 from anju.rectification.models import DUE_SOON_DAYS, LedgerEntry, Light, Nature, State
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+A4, A3 = 9, 8  # Excel paper sizes
 
 INTERNAL_COLUMNS = (
     ("乡镇", 10),
@@ -65,14 +68,15 @@ def county_name_of(township) -> str:
 
 
 def official(township, campaign, *, as_of: dt.date) -> tuple[bytes, int]:
-    """The township's current ledger as the annex, from the same code as a submission."""
+    """The township's current ledger as the annex, from the same code as a submission,
+    each entry's progress as it stands now."""
     entries = (
         LedgerEntry.objects.in_ledger()
         .filter(campaign=campaign, township=township)
         .select_related("village")
         .order_by("number")
     )
-    rows = snapshot.official_rows(snapshot.ledger_snapshot(entries))
+    rows = snapshot.official_rows(snapshot.ledger_snapshot(entries), at=timezone.now())
     data = official_ledger.build(
         county_name=county_name_of(township),
         unit_name=township.government_name,
@@ -105,15 +109,19 @@ def _header(sheet, fmt, row: int, columns) -> None:
     for col, (name, width) in enumerate(columns):
         sheet.set_column(col, col, width)
         sheet.write_string(row, col, name, fmt["head"])
+    sheet.set_row(row, sheets.row_height([(n, w) for n, w in columns], font_size=10))
 
 
-def _finish(sheet, header_row: int, last_row: int, columns) -> None:
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
-    sheet.freeze_panes(header_row + 1, 0)
+def _finish(sheet, header_row: int, last_row: int, columns, *, paper: int = A4) -> None:
+    """Landscape, fitted to the page width, the header row on every page, page numbers."""
+    sheets.print_setup(
+        sheet, header_rows=(header_row, header_row), paper=paper, freeze=(header_row + 1, 0)
+    )
     sheet.autofilter(header_row, 0, max(last_row, header_row), len(columns) - 1)
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 def _cell(sheet, row, col, value, fmt) -> None:
@@ -193,9 +201,12 @@ def internal(entries, *, title: str, today: dt.date) -> tuple[bytes, int]:
     _header(sheet, fmt, header, INTERNAL_COLUMNS)
     rows = internal_rows(entries, today=today)
     for r, values in enumerate(rows, start=header + 1):
+        texts = [(v, w) for v, (_, w) in zip(values, INTERNAL_COLUMNS, strict=True) if _text(v)]
+        sheet.set_row(r, sheets.row_height(texts, font_size=10))
         for c, value in enumerate(values):
             _cell(sheet, r, c, value, fmt)
-    _finish(sheet, header, header + len(rows), INTERNAL_COLUMNS)
+    # 22 columns: A3, where 10 pt text prints at about two thirds of its size
+    _finish(sheet, header, header + len(rows), INTERNAL_COLUMNS, paper=A3)
     book.close()
     return buffer.getvalue(), len(rows)
 

@@ -82,9 +82,12 @@ def compare(before: list[dict], after: list[dict]) -> dict:
     return readable(differences(before, after))
 
 
-def workbook(*, township, entries: list[dict], as_of: dt.date | None) -> tuple[bytes, int]:
-    """The official 整改台账 (.xlsx) of ``entries`` and its number of rows."""
-    rows = official_rows(entries)
+def workbook(
+    *, township, entries: list[dict], as_of: dt.date | None, at: dt.datetime | None = None
+) -> tuple[bytes, int]:
+    """The official 整改台账 (.xlsx) of ``entries`` and its number of rows; with ``at`` (when
+    ``entries`` were frozen) each row shows its progress as it stood then."""
+    rows = official_rows(entries, at=at)
     data = official_ledger.build(
         county_name=township.parent.name if township.parent_id else "",
         unit_name=township.government_name,

@@ -253,6 +253,7 @@ def download(request, pk: int):
         township=submission.township,
         entries=submission.entries,
         as_of=moment.astimezone(cal.local_zone()).date(),
+        at=submission.prepared_at,
     )
     record_export(
         what="reporting.weekly_ledger",

@@ -10,6 +10,7 @@ are skipped here and fail on CI (``.ci/run`` installs it).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -111,9 +112,7 @@ def pages(pdf: Path) -> list[Page]:
     return result
 
 
-def red_rows(pdf: Path, page: int = 1, dpi: int = 100) -> dict[int, tuple[float, float]]:
-    """Rows of red ink on ``page``: {row in tenths of a millimetre from the top: (left mm,
-    right mm)} — the 发文机关标志 and the red separator line of a 版头."""
+def _image(pdf: Path, page: int, dpi: int):
     from PIL import Image
 
     need_tools()
@@ -124,20 +123,37 @@ def red_rows(pdf: Path, page: int = 1, dpi: int = 100) -> dict[int, tuple[float,
             check=True,
             capture_output=True,
         )
-        image = Image.open(next(Path(folder).glob("page*.png"))).convert("RGB")
-        width, height = image.size
-        pixels = image.load()
-        mm = 25.4 / dpi
-        rows = {}
-        for y in range(height):
-            xs = [
-                x
-                for x in range(width)
-                if pixels[x, y][0] > 180 and pixels[x, y][1] < 90 and pixels[x, y][2] < 90
-            ]
-            if xs:
-                rows[round(y * mm * 10)] = (xs[0] * mm, xs[-1] * mm)
-        return rows
+        return Image.open(next(Path(folder).glob("page*.png"))).convert("RGB")
+
+
+def red_rows(pdf: Path, page: int = 1, dpi: int = 100) -> dict[int, tuple[float, float]]:
+    """Rows of red ink on ``page``: {row in tenths of a millimetre from the top: (left mm,
+    right mm)} — the 发文机关标志 and the red separator line of a 版头."""
+    image = _image(pdf, page, dpi)
+    width, height = image.size
+    pixels = image.load()
+    mm = 25.4 / dpi
+    rows = {}
+    for y in range(height):
+        xs = [
+            x
+            for x in range(width)
+            if pixels[x, y][0] > 180 and pixels[x, y][1] < 90 and pixels[x, y][2] < 90
+        ]
+        if xs:
+            rows[round(y * mm * 10)] = (xs[0] * mm, xs[-1] * mm)
+    return rows
+
+
+def horizontal_rules(pdf: Path, page: int, *, share: float = 0.5, dpi: int = 150) -> list[float]:
+    """Heights (mm from the top) of the dark horizontal lines at least ``share`` of the
+    page wide: a table's row borders (text never makes such a run)."""
+    image = _image(pdf, page, dpi).convert("L")
+    width, height = image.size
+    data = image.tobytes()
+    dark_run = re.compile(rb"[\x00-\x7f]{%d,}" % int(share * width))
+    mm = 25.4 / dpi
+    return [y * mm for y in range(height) if dark_run.search(data, y * width, (y + 1) * width)]
 
 
 def rows(page: Page, tolerance: float = 0.8) -> list[Line]:

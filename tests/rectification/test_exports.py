@@ -71,22 +71,16 @@ def test_the_official_ledger_of_a_township_cell_by_cell(as_user, officer_a, ledg
         "责任单位",
     ]
     row5 = [c.value for c in ws[5]]
-    assert row5[:5] == [
-        1,
-        "农村危房改造",
-        "个性问题",
-        "张三户C级危房未挂牌",
-        "由村两委于本周五前完成挂牌并拍照存档",
-    ]
+    assert row5[:4] == [1, "农村危房改造", "个性问题", "张三户C级危房未挂牌"]
+    # the measures, then the entry's progress (#15: "体现整改进度和落实效果")
+    measures, progress = row5[4].split("\n")
+    assert measures == "由村两委于本周五前完成挂牌并拍照存档"
+    assert progress.startswith("整改进度：已整改待核验（") and progress.endswith("日起）")
     assert row5[5].date() == d1 and row5[6] == "火龙镇人民政府"
     row6 = [c.value for c in ws[6]]
-    assert row6[:5] == [
-        2,
-        "农村危房改造",
-        "共性问题",
-        "3户补助发放超过验收后30日",
-        '\'=HYPERLINK("http://x","点我")',  # guarded: editing the cell keeps it text
-    ]
+    assert row6[:4] == [2, "农村危房改造", "共性问题", "3户补助发放超过验收后30日"]
+    # guarded (editing the cell keeps it text), then the entry's progress
+    assert row6[4].startswith('\'=HYPERLINK("http://x","点我")\n整改进度：')
     assert ws["E6"].data_type == "s"  # text, never a formula
     assert row6[5].date() == d2
     assert ws["A7"].value is None  # the draft and township B's entry are not on it

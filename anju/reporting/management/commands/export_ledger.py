@@ -46,7 +46,8 @@ class Command(BaseCommand):
         campaign = Campaign.objects.current(county=unit.parent)
         if week is None:
             entries = ledger.current_entries(campaign, unit)
-            as_of = cal.server_now().astimezone(cal.local_zone()).date()
+            frozen_at = cal.server_now()
+            as_of = frozen_at.astimezone(cal.local_zone()).date()
             what = "当前台账"
         else:
             qs = WeeklySubmission.objects.filter(campaign=campaign, township=unit)
@@ -54,9 +55,10 @@ class Command(BaseCommand):
             if submission is None:
                 self.fail(f"{unit.name}第{week}周没有已报送的周报，无法导出该周的台账。")
             entries = submission.entries
+            frozen_at = submission.prepared_at
             as_of = submission.submitted_at.astimezone(cal.local_zone()).date()
             what = f"第{week}周报送的台账"
-        data, rows = ledger.workbook(township=unit, entries=entries, as_of=as_of)
+        data, rows = ledger.workbook(township=unit, entries=entries, as_of=as_of, at=frozen_at)
         path = Path(out)
         try:
             path.write_bytes(data)
