@@ -204,6 +204,8 @@ API_RATE_PER_MINUTE = env_int("ANJU_API_RATE_PER_MINUTE", 120, minimum=1)
 # `anonymise_closed` (SECURITY.md row 28). 10: the 一户一档 is an archive, and subsidy audits
 # look back years; see docs/SECURITY.md.
 PI_RETENTION_YEARS = env_int("ANJU_PI_RETENTION_YEARS", 10, minimum=1)
+# The office the county's upward reports (the county summary) are addressed to.
+SUPERIOR_OFFICE = env_str("ANJU_SUPERIOR_OFFICE", "许昌市住房和城乡建设局")
 # PostgreSQL: re-screening after a save runs the rule queries as prepared statements (ADR
 # 0007). Turn off behind a pooler that cannot keep them (PgBouncer < 1.21 in transaction mode).
 PG_PREPARED = env_bool("ANJU_PG_PREPARED", True)

@@ -87,8 +87,18 @@ def _weeks(ov: Overview) -> dict:
     }
 
 
+def _started(week: dict) -> bool:
+    """A week that has begun (snapshots before #15 lack the flag: all weeks then)."""
+    return week.get("started", True)
+
+
 def _trend(ov: Overview, *, with_reports: bool = True) -> dict:
+    """Weeks not yet begun are gaps (null), not zeros: nothing happened there yet."""
     links = ov.total.get("links", {})
+
+    def point(week: dict, key: str, link: str) -> dict:
+        return {"value": week[key] if _started(week) else None, "url": link}
+
     chart = {
         "type": "line",
         "title": "分周趋势",
@@ -97,14 +107,12 @@ def _trend(ov: Overview, *, with_reports: bool = True) -> dict:
             {
                 "name": "新列入台账",
                 "color": COLORS["open"],
-                "data": [{"value": w["opened"], "url": links.get(K.L_TOTAL, "")} for w in ov.trend],
+                "data": [point(w, "opened", links.get(K.L_TOTAL, "")) for w in ov.trend],
             },
             {
                 "name": "整改销号",
                 "color": COLORS["closed"],
-                "data": [
-                    {"value": w["closed"], "url": links.get(K.L_CLOSED, "")} for w in ov.trend
-                ],
+                "data": [point(w, "closed", links.get(K.L_CLOSED, "")) for w in ov.trend],
             },
         ],
     }
@@ -113,7 +121,7 @@ def _trend(ov: Overview, *, with_reports: bool = True) -> dict:
             {
                 "name": "按时报送（乡镇数）",
                 "color": COLORS["trend_on_time"],
-                "data": [{"value": w["on_time"], "url": links.get("weeks", "")} for w in ov.trend],
+                "data": [point(w, "on_time", links.get("weeks", "")) for w in ov.trend],
             }
         )
     return chart

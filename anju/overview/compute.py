@@ -247,6 +247,7 @@ def collect(campaign, *, today: dt.date, now: dt.datetime) -> tuple[list[Row], d
                 "span": w.span,
                 "due": cal.due_text(w.due_at),
                 "due_passed": w.due_at < now,
+                "started": w.starts_on <= today,
             }
             for w in all_weeks
         ],

@@ -139,9 +139,11 @@ def test_county_summary_docx(as_user, city_reviewer, refreshed, today):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "关于禹州市农村危房改造“回头看”工作进展情况的报告" in text
     assert "许昌市住房和城乡建设局：" in text
-    assert "纳入排查范围的农户共 7 户" in text
-    assert "整改台账共列入问题 6 个，已整改销号 4 个，整改率 66.7%" in text
-    assert "已超过完成时限 1 个" in text
+    assert "纳入排查范围的农户共7户" in text
+    assert "整改台账共列入问题6个，已整改销号4个，整改率66.7%" in text
+    assert "已超过完成时限1个" in text
+    assert "附件：禹州市农村危房改造“回头看”工作进展汇总表" in text
+    assert any(p.startswith("\t签发人：") for p in text.split("\n"))  # 上行文
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert {"火龙镇", "顺店镇", "33.3%", "100.0%", "不合格", "合格"} <= cells
     assert "张三" not in text and not any("张三" in c for c in cells)
@@ -154,13 +156,16 @@ def test_county_summary_xlsx_cells(as_user, city_reviewer, refreshed, today):
     response = as_user(city_reviewer).post("/overview/summary/xlsx/")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    sheet = book["分乡镇汇总"]
-    assert sheet["A1"].value == "禹州市农村危房改造“回头看”工作进展汇总表"
-    header = [c.value for c in sheet[3]]
-    rows = {
-        r[0]: dict(zip(header, r, strict=True))
-        for r in sheet.iter_rows(min_row=4, values_only=True)
-    }
+    assert book.sheetnames == ["住房安全", "问题与整改", "周报、走访与抽查", "分周趋势"]
+    rows: dict[str, dict] = {}
+    for name in book.sheetnames[:3]:  # one sheet per subject, each on A4 landscape
+        sheet = book[name]
+        assert sheet["A1"].value == f"禹州市农村危房改造“回头看”工作进展汇总表（{name}）"
+        header = [c.value for c in sheet[3]]
+        assert header[0] == "乡镇" and len(header) <= 13
+        for r in sheet.iter_rows(min_row=4, values_only=True):
+            rows.setdefault(r[0], {}).update(zip(header, r, strict=True))
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"
     a = rows["火龙镇"]
     assert (a["范围内农户"], a["已鉴定"], a["已挂牌"], a["C/D级未改造到位"]) == (5, 4, 2, 2)
     assert (a["台账问题"], a["已销号"], a["已逾期"], a["整改率（%）"]) == (3, 1, 1, 33.3)
