@@ -1,10 +1,14 @@
 """The two files of a final submission, generated from data:
 
 - the 整改报告 (.docx, GB/T 9704 layout) through ``anju.documents.reports`` — households in
-  scope and visited (``anju.visits.coverage``), problems by aspect and nature with the
-  rectified (已销号) count from the township's ledger (``in_ledger()``), the items still open
-  with their deadlines, the typical cases and the officer's narrative;
-- the final 整改台账 (.xlsx) through ``anju.reporting.ledger.workbook``.
+  scope, visited and the reasons for those not visited (``anju.visits.coverage``,
+  ``facts``), the screening findings by aspect and state with every dismissal and its
+  reason, the visit problems and what became of them, the ledger by aspect and nature with
+  the rectified (已销号) count (``in_ledger()``), the open entries with the overdue named,
+  what is still unhandled, the typical cases, the officer's narrative (工作开展情况, 长效机制,
+  下一步措施), the 签发人 (the township's head) and the attached ledger;
+- the final 整改台账 (.xlsx) through ``anju.reporting.ledger.workbook``, each entry's
+  progress as it stood at generation.
 
 Both are built from one frozen ledger (``ledger_snapshot``), whose content hash the head's
 signature seals; ``figures`` keeps the numbers the report states, for the pages.
@@ -18,13 +22,19 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from anju.acceptance import facts
+from anju.accounts.roles import Role
+from anju.documents import offices
 from anju.documents.reports import (
     AspectLine,
+    Explained,
+    FindingLine,
     OutstandingItem,
     RectificationReport,
     rectification_report,
 )
 from anju.rectification.models import Nature, State
+from anju.rectification.official_ledger import title_for
 from anju.rectification.selectors import ASPECTS
 from anju.rectification.snapshot import content_hash
 from anju.reporting import ledger
@@ -32,6 +42,7 @@ from anju.visits.coverage import coverage
 
 FIVE_ASPECTS = {"1", "2", "3", "4", "5"}
 STATE_LABELS = {s.value: str(s.label) for s in State}
+OPEN_ORDER = (State.AWAITING, State.IN_PROGRESS, State.PENDING)
 
 
 @dataclass(frozen=True)
@@ -51,8 +62,17 @@ class Generated:
         return hashlib.sha256(self.xlsx).hexdigest()
 
 
-def figures_of(entries: list[dict], visits: dict) -> dict:
-    """The report's numbers from a ledger snapshot and the visits' coverage (JSON-ready)."""
+def signer_of(township) -> str:
+    """The 签发人: the township's head, when it has exactly one active head account (else
+    blank, to be signed by hand)."""
+    from anju.accounts.models import User
+
+    heads = list(User.objects.filter(unit=township, role=Role.TOWNSHIP_HEAD, is_active=True)[:2])
+    return (heads[0].full_name or heads[0].username) if len(heads) == 1 else ""
+
+
+def figures_of(entries: list[dict], visits: dict, *, today: dt.date | None = None) -> dict:
+    """The ledger's and the visits' numbers of the report (JSON-ready)."""
     lines = []
     labels = dict(ASPECTS)
     codes = [code for code, _ in ASPECTS] + ["other"]
@@ -73,16 +93,21 @@ def figures_of(entries: list[dict], visits: dict) -> dict:
                 "rectified": sum(1 for e in rows if e["state"] == State.CLOSED),
             }
         )
-    outstanding = [
-        {
-            "number": e["number"],
-            "description": e["description"],
-            "deadline": e["deadline"],
-            "state": STATE_LABELS.get(e["state"], e["state"]),
-        }
-        for e in entries
-        if e["state"] != State.CLOSED
-    ]
+    outstanding = []
+    for e in entries:
+        if e["state"] == State.CLOSED:
+            continue
+        deadline = dt.date.fromisoformat(e["deadline"]) if e["deadline"] else None
+        late = (today - deadline).days if (today and deadline and deadline < today) else 0
+        outstanding.append(
+            {
+                "number": e["number"],
+                "description": e["description"],
+                "deadline": e["deadline"],
+                "state": STATE_LABELS.get(e["state"], e["state"]),
+                "overdue_days": late,
+            }
+        )
     total = len(entries)
     common = sum(1 for e in entries if e["nature"] == Nature.COMMON)
     rectified = sum(1 for e in entries if e["state"] == State.CLOSED)
@@ -91,19 +116,49 @@ def figures_of(entries: list[dict], visits: dict) -> dict:
         "households_visited": visits.get("visited", 0),
         "unvisited": visits.get("unvisited", 0),
         "explained": visits.get("explained", 0),
+        "unexplained": visits.get("unexplained", 0),
         "aspects": lines,
         "total": total,
         "common": common,
         "individual": total - common,
         "rectified": rectified,
+        "states": {STATE_LABELS[s]: sum(1 for e in entries if e["state"] == s) for s in OPEN_ORDER},
+        "overdue": sum(1 for o in outstanding if o["overdue_days"]),
         "outstanding": outstanding,
     }
 
 
+def collect(campaign, township, entries: list[dict], *, today: dt.date) -> dict:
+    """Everything the report states about the township (stored as ``figures``)."""
+    figures = figures_of(entries, coverage(township, campaign), today=today)
+    figures["findings"] = facts.findings(township)
+    figures["visit_problems"] = facts.visit_problems(township, campaign)
+    figures["unvisited_reasons"] = facts.unvisited_reasons(township, campaign)
+    figures["unhandled"] = facts.unhandled(township, campaign)
+    figures["signer"] = signer_of(township)
+    return figures
+
+
+def _explained(rows) -> list[Explained]:
+    return [Explained(r["village"], r["household"], r["problem"], r["reason"]) for r in rows]
+
+
 def report_data(
-    campaign, township, figures: dict, *, situation: str, measures: str, cases, day
+    campaign,
+    township,
+    figures: dict,
+    *,
+    situation: str,
+    measures: str,
+    cases,
+    day,
+    mechanism: str = "",
+    report_number: str = "",
 ) -> RectificationReport:
-    county = township.parent.name if township.parent_id else ""
+    county = offices.county_name(campaign) or (township.parent.name if township.parent_id else "")
+    found = figures.get("findings") or {"aspects": [], "dismissed": []}
+    visits = figures.get("visit_problems") or {}
+    unhandled = figures.get("unhandled") or {}
     return RectificationReport(
         county=county,
         township=township.name,
@@ -127,14 +182,35 @@ def report_data(
                 description=o["description"],
                 deadline=dt.date.fromisoformat(o["deadline"]) if o["deadline"] else None,
                 state=o["state"],
+                overdue_days=o.get("overdue_days", 0),
             )
             for o in figures["outstanding"]
         ],
         cases=list(cases),
         situation=situation,
         measures=measures,
+        mechanism=mechanism,
         day=day,
-        recipient=f"{county}住房和城乡建设局" if county else "住房和城乡建设局",
+        recipient=offices.bureau(campaign),
+        report_number=report_number,
+        signer=figures.get("signer", ""),
+        unvisited_reasons=[(r["reason"], r["n"]) for r in figures.get("unvisited_reasons", [])],
+        unexplained=figures.get("unexplained", 0),
+        findings=[
+            FindingLine(a["label"], a["confirmed"], a["dismissed"], a["open"], a["resolved"])
+            for a in found["aspects"]
+        ],
+        dismissed=_explained(found["dismissed"]),
+        visit_found=visits.get("found", 0),
+        visit_on_ledger=visits.get("on_ledger", 0),
+        visit_discarded=visits.get("discarded", 0),
+        visit_pending=visits.get("pending", 0),
+        visit_discards=_explained(visits.get("discards", [])),
+        drafts=unhandled.get("drafts", 0),
+        unhandled_findings=unhandled.get("findings", 0),
+        confirmed_off_ledger=unhandled.get("confirmed_off_ledger", 0),
+        states=figures.get("states", {}),
+        attachment=title_for(county),
     )
 
 
@@ -147,11 +223,13 @@ def generate(
     cases: list[str],
     day: dt.date,
     at: dt.datetime | None = None,
+    mechanism: str = "",
+    report_number: str = "",
 ) -> Generated:
     """Freeze the township's ledger now and build both files from it. Raises
     ``PersonalDataInDocument`` when the text carries an ID, phone or bank number."""
     entries = ledger.current_entries(campaign, township)
-    figures = figures_of(entries, coverage(township, campaign))
+    figures = collect(campaign, township, entries, today=day)
     figures["as_of"] = day.isoformat()
     docx = rectification_report(
         report_data(
@@ -162,6 +240,8 @@ def generate(
             measures=measures,
             cases=cases,
             day=day,
+            mechanism=mechanism,
+            report_number=report_number,
         )
     )
     xlsx, _rows = ledger.workbook(

@@ -22,6 +22,14 @@ def _text(label: str, help_text: str, rows: int, *, required: bool = False) -> f
 
 
 class NarrativeForm(forms.Form):
+    document_number = forms.CharField(
+        label="发文字号（可不填）",
+        help_text="本乡镇报告的发文字号，如“火政〔2022〕12号”；不填则打印后手写。",
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "发文字号不能超过 40 个字。"},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     situation = _text(
         "工作开展情况",
         "写入整改报告“一、基本情况”：本乡镇如何组织开展排查整改（组织领导、力量安排、排查方式等）。"
@@ -33,6 +41,13 @@ class NarrativeForm(forms.Form):
         "典型案例（可不填）",
         "写入整改报告“典型案例”：每行一个案例，如“某村张某户……经整改……”。不得填写身份证号、手机号等个人信息。",
         4,
+    )
+    mechanism = _text(
+        "长效机制建设情况",
+        "写入整改报告“长效机制建设情况”：如住房安全动态监测、定期巡查、发现一户改造一户等"
+        "制度的建立和落实情况，每段一行。",
+        4,
+        required=True,
     )
     measures = _text(
         "下一步措施",

@@ -80,6 +80,10 @@ class FinalSubmission(AuditedModel):
     situation = models.TextField(_("工作开展情况"), blank=True)
     measures = models.TextField(_("下一步措施"), blank=True)
     cases = models.TextField(_("典型案例"), blank=True, help_text=_("每段一个案例。"))
+    mechanism = models.TextField(_("长效机制建设情况"), blank=True)
+    document_number = models.CharField(
+        _("发文字号"), max_length=40, blank=True, help_text=_("乡镇报告的发文字号，可留空手写。")
+    )
     # What the documents were generated from: the ledger (``ledger_snapshot``) and figures.
     snapshot = models.JSONField(_("台账快照"), default=list)
     figures = models.JSONField(_("报告数据"), default=dict)

@@ -112,6 +112,21 @@ def _block(township, campaign) -> dict | None:
     return {"count": n, "url": reverse("visits:coverage")}
 
 
+def _handle_block(township, campaign) -> dict | None:
+    """Findings 待确认 and drafts unhandled: the report may not be generated or signed."""
+    from anju.acceptance import facts
+
+    counts = facts.unhandled(township, campaign)
+    if not counts["total"]:
+        return None
+    return {
+        **counts,
+        "findings_url": reverse("screening:findings") + "?status=open",
+        "drafts_url": reverse("rectification:draft_list"),
+        "confirmed_url": reverse("screening:findings") + "?status=confirmed",
+    }
+
+
 def township_context(user, campaign, form=None, scan_form=None) -> dict:
     township = user.unit
     is_officer = user.role == Role.TOWNSHIP_OFFICER
@@ -131,11 +146,8 @@ def township_context(user, campaign, form=None, scan_form=None) -> dict:
         from anju.acceptance.forms import NarrativeForm
 
         source = live or returned
-        initial = (
-            {"situation": source.situation, "measures": source.measures, "cases": source.cases}
-            if source
-            else {}
-        )
+        fields = ("situation", "measures", "cases", "mechanism", "document_number")
+        initial = {f: getattr(source, f) for f in fields} if source else {}
         form = NarrativeForm(initial=initial)
     context.update(
         {
@@ -143,6 +155,7 @@ def township_context(user, campaign, form=None, scan_form=None) -> dict:
             "live": live,
             "returned": returned if live is None else None,
             "visits_block": _block(township, campaign),
+            "handle_block": _handle_block(township, campaign),
             "can_prepare": can_prepare,
             "form": form if can_prepare else None,
             "history": list(mine.order_by("-id")),
@@ -196,6 +209,9 @@ def detail_context(user, s: FinalSubmission) -> dict:
         and user.role == Role.TOWNSHIP_OFFICER,
         "can_review": s.status == Status.AWAITING_REVIEW and user.role == Role.CITY_REVIEWER,
         "sign_block": _block(township, s.campaign)
+        if s.status == Status.AWAITING_SIGNATURE and own
+        else None,
+        "sign_handle_block": _handle_block(township, s.campaign)
         if s.status == Status.AWAITING_SIGNATURE and own
         else None,
         "field_labels": FIELD_LABELS,

@@ -10,8 +10,11 @@ change audited; called alike by the pages, the commands and the demo.
     return_submission (审核员, reason) → 已退回 (Event.RETURN); the township prepares a new one.
 
 Preparing and signing are refused while in-scope households remain neither visited nor
-explained (``anju.visits.coverage.unvisited_unexplained``), and signing is refused when the
-ledger changed since the files were generated (the head signs exactly what the files say).
+explained (``anju.visits.coverage.unvisited_unexplained``), and while screening findings
+are 待确认, ledger drafts (from visits or confirmed findings) are unhandled or confirmed
+findings reached no entry (``facts.unhandled``, ADR 0011); the report says so. Signing is
+refused when the ledger changed since the files were generated (the head signs exactly
+what the files say), and by anyone but the 签发人 the report names.
 State changes are conditional updates (``… WHERE status = expected``): when two people act
 at once exactly one succeeds; the database keeps one live submission per township.
 """
@@ -28,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from anju.acceptance import documents, scan
+from anju.acceptance import documents, facts, scan
 from anju.acceptance.models import FinalSubmission, SealedScan, Status
 from anju.accounts import roles
 from anju.accounts.roles import Role
@@ -72,6 +75,24 @@ def _check_visits(township, campaign, what: str) -> None:
         )
 
 
+def _check_unhandled(township, campaign, what: str) -> None:
+    counts = facts.unhandled(township, campaign)
+    if not counts["total"]:
+        return
+    parts = []
+    if counts["findings"]:
+        parts.append(f"{counts['findings']} 个筛查问题待确认")
+    if counts["drafts"]:
+        parts.append(f"{counts['drafts']} 条台账草稿（入户排查、确认的筛查问题等形成）未处理")
+    if counts["confirmed_off_ledger"]:
+        parts.append(f"{counts['confirmed_off_ledger']} 个已确认的筛查问题未列入台账")
+    raise AcceptanceError(
+        f"{township.name}还有 {'，'.join(parts)}，暂不能{what}。整改报告须如实反映排查发现的全部"
+        "问题：请在“筛查问题”中逐个确认或说明排除理由，在“台账草稿”中补全整改措施和完成时限"
+        "后列入台账，或说明不列入的理由。"
+    )
+
+
 def _already(live: FinalSubmission) -> AcceptanceError:
     return AcceptanceError(
         f"{live.township.name}的总结验收材料当前为“{live.get_status_display()}”，"
@@ -81,17 +102,28 @@ def _already(live: FinalSubmission) -> AcceptanceError:
 
 # --- prepare (待签字) ----------------------------------------------------------------------
 def prepare(
-    *, actor, campaign, township, situation: str, measures: str, cases: str
+    *,
+    actor,
+    campaign,
+    township,
+    situation: str,
+    measures: str,
+    cases: str,
+    mechanism: str = "",
+    document_number: str = "",
 ) -> FinalSubmission:
     """The officer saves the narrative and generates the 整改报告 and 整改台账 (待签字)."""
     _require_township(actor, township, OFFICERS, "生成本乡镇的总结验收材料")
     _check_visits(township, campaign, "生成整改报告和整改台账")
+    _check_unhandled(township, campaign, "生成整改报告和整改台账")
     return _prepare(
         campaign=campaign,
         township=township,
         situation=situation,
         measures=measures,
         cases=cases,
+        mechanism=mechanism,
+        document_number=document_number,
         actor=actor,
         name=_name(actor),
         at=cal.server_now(),
@@ -103,10 +135,21 @@ def _clean_text(text: str) -> str:
 
 
 def _prepare(
-    *, campaign, township, situation, measures, cases, actor, name: str, at: dt.datetime
+    *,
+    campaign,
+    township,
+    situation,
+    measures,
+    cases,
+    actor,
+    name: str,
+    at: dt.datetime,
+    mechanism: str = "",
+    document_number: str = "",
 ) -> FinalSubmission:
     """``at`` is the server clock (the demo passes earlier server times for its history)."""
     situation, measures, cases = _clean_text(situation), _clean_text(measures), _clean_text(cases)
+    mechanism, document_number = _clean_text(mechanism), (document_number or "").strip()
     case_list = [c.strip() for c in cases.splitlines() if c.strip()]
     day = at.astimezone(cal.local_zone()).date()
     try:
@@ -118,6 +161,8 @@ def _prepare(
             cases=case_list,
             day=day,
             at=at,
+            mechanism=mechanism,
+            report_number=document_number,
         )
     except PersonalDataInDocument as exc:
         raise ValidationError({"__all__": str(exc)}) from None
@@ -125,6 +170,8 @@ def _prepare(
         "situation": situation,
         "measures": measures,
         "cases": cases,
+        "mechanism": mechanism,
+        "document_number": document_number,
         "snapshot": made.entries,
         "figures": made.figures,
         "entry_count": len(made.entries),
@@ -218,6 +265,7 @@ def sign(*, actor, submission: FinalSubmission) -> FinalSubmission:
     township = submission.township
     _require_township(actor, township, HEADS, "签字")
     _check_visits(township, submission.campaign, "签字")
+    _check_unhandled(township, submission.campaign, "签字")
     return _sign(submission=submission, actor=actor, name=_name(actor), at=cal.server_now())
 
 
@@ -226,6 +274,12 @@ def _sign(*, submission: FinalSubmission, actor, name: str, at: dt.datetime) -> 
     if submission.status != Status.AWAITING_SIGNATURE:
         raise AcceptanceError(
             f"该总结验收材料当前为“{submission.get_status_display()}”，不能签字。请刷新页面查看最新状态。"
+        )
+    signer = (submission.figures or {}).get("signer") or ""
+    if signer and signer != name:
+        raise AcceptanceError(
+            f"整改报告的签发人是{signer}，须由{signer}本人签字。如主要负责人已变更，"
+            "请经办人重新生成整改报告。"
         )
     current = ledger.current_entries(submission.campaign, submission.township)
     if content_hash(current) != submission.ledger_hash:

@@ -60,6 +60,7 @@ PAGE_NUMBER_GAP = Mm(7)  # 一字线上距版心下边缘 7 mm
 MASTHEAD_DROP = Mm(35)  # 发文机关标志上边缘至版心上边缘 35 mm
 RULE_GAP = Mm(4)  # 发文字号之下 4 mm 处的红色分隔线
 IMPRINT_ROW = Pt(28)  # one line of the 版记
+RULE_PITCH = Pt(1)  # a paragraph that only draws a 版记 line
 __all__ = ["OfficialDocument", "chinese_date", "chinese_number"]
 
 _DIGITS = "零一二三四五六七八九"
@@ -303,7 +304,8 @@ class OfficialDocument:
         names = [n for n in names if n]
         if not names:
             return
-        self.blank()
+        self._keep_previous()  # the 附件 line stays on the page of the text's end
+        self.blank(keep_with_next=True)
         numbered = len(names) > 1
         for number, name in enumerate(names, start=1):
             paragraph = self._paragraph()
@@ -315,17 +317,14 @@ class OfficialDocument:
             hang = display_chars(prefix) + 3
             fmt.left_indent = _chars(2 + hang)
             fmt.first_line_indent = _chars(-hang if number == 1 else -display_chars(prefix))
+            fmt.keep_with_next = True
             _set_font(paragraph.add_run(f"{label}{prefix}{name}"), BODY_FONT, BODY_SIZE)
 
     def signature(self, unit: str, day: dt.date | None) -> None:
         """发文机关署名 centred over the 成文日期, which stands four characters from the
         right edge (§7.3.5.1); two lines are left above it for the seal, and it is kept on
         the page of the text before it (never a page of its own)."""
-        body = self.doc.element.body
-        last = body[-2] if len(body) > 1 else None  # the element before the sectPr
-        if last is not None and last.tag == qn("w:p"):
-            last.get_or_add_pPr()
-            Paragraph(last, self.doc._body).paragraph_format.keep_with_next = True
+        self._keep_previous()
         self.blank(keep_with_next=True)
         self.blank(keep_with_next=True)
         date = chinese_date(day) if day else "    年  月  日"
@@ -339,26 +338,24 @@ class OfficialDocument:
             _set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
 
     # --- 版记 ----------------------------------------------------------------------------
-    def imprint(self, *, printer: str, day: dt.date, copies_to: Sequence[str] = ()) -> None:
+    def imprint(self, *, printer: str, day: dt.date | None, copies_to: Sequence[str] = ()) -> None:
         """版记 at the foot of the last page: 抄送 (if any), then 印发机关 one character from
         the left and "<date>印发" one from the right, between a thick line over the first,
         a thin one between them and a thick one on the 版心's bottom edge. It is a text box
         anchored to the bottom of the 版心 (Word, WPS and LibreOffice all place those;
         LibreOffice 7.4 leaves a floating table or frame where the text ends)."""
         texts = (["抄送：" + "，".join(copies_to) + "。"] if copies_to else []) + [
-            f"{printer}\t{chinese_date(day)}印发"
+            f"{printer}\t{chinese_date(day) if day else '    年  月  日'}印发"
         ]
-        lines = []
+        # The lines are paragraphs of their own: a paragraph's border runs between its
+        # indents, and the texts are indented one character on each side.
+        lines = [self._rule(8)]  # 首条分隔线, 0.35 mm
         for n, text in enumerate(texts):
             paragraph = self.doc.add_paragraph()
             _exact_pitch(paragraph, IMPRINT_ROW)
             no_grid(paragraph)
             fmt = paragraph.paragraph_format
-            if n == 0:
-                paragraph_border(paragraph, "top", eighths=8, color="000000")
-            last = n == len(texts) - 1
-            paragraph_border(paragraph, "bottom", eighths=8 if last else 6, color="000000")
-            if last:  # 印发机关左空一字, 印发日期右空一字
+            if n == len(texts) - 1:  # 印发机关左空一字, 印发日期右空一字
                 fmt.left_indent = SMALL_SIZE
                 fmt.tab_stops.add_tab_stop(Emu(TEXT_WIDTH - SMALL_SIZE), WD_TAB_ALIGNMENT.RIGHT)
             else:  # 抄送: one character in on both sides; wraps under the first name
@@ -367,16 +364,35 @@ class OfficialDocument:
                 fmt.right_indent = SMALL_SIZE
             _set_font(paragraph.add_run(text), BODY_FONT, SMALL_SIZE)
             lines.append(paragraph._p)
+            lines.append(self._rule(8 if n == len(texts) - 1 else 6))  # thin between, 0.25 mm
         anchor = self._paragraph()
         _exact_pitch(anchor, Pt(1))
         no_grid(anchor)
-        height = Emu(int(IMPRINT_ROW * len(texts) + Pt(2)))
+        # rules take their pitch and their line; the box is bottom-aligned, so spare room
+        # stays above the first line
+        height = Emu(int(IMPRINT_ROW * len(texts) + Pt(3) * (len(texts) + 1) + Pt(4)))
         box = parse_xml(_TEXT_BOX.format(width=int(TEXT_WIDTH), height=int(height)))
         content = box.find(".//" + qn("w:txbxContent"))
         for p in lines:
             content.append(p)  # moves the paragraph out of the body into the box
         anchor.add_run()._r.append(box)
         self._first = None
+
+    def _keep_previous(self) -> None:
+        """Keep the last paragraph written with what follows it."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 else None  # the element before the sectPr
+        if last is not None and last.tag == qn("w:p"):
+            last.get_or_add_pPr()
+            Paragraph(last, self.doc._body).paragraph_format.keep_with_next = True
+
+    def _rule(self, eighths: int):
+        """A paragraph that is only a horizontal line across the 版心 (for the 版记)."""
+        paragraph = self.doc.add_paragraph()
+        _exact_pitch(paragraph, RULE_PITCH)
+        no_grid(paragraph)
+        paragraph_border(paragraph, "bottom", eighths=eighths, color="000000")
+        return paragraph._p
 
     def render(self) -> bytes:
         buffer = io.BytesIO()

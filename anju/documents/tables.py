@@ -5,7 +5,9 @@ Word and WPS give every column the same width when a library writes a table with
 a 问题表述 column then wraps after seven characters. ``column_widths`` shares the 版心's
 width out like water: columns whose widest cell needs less than an equal share get what
 they need (序号, dates, numbers), the rest share what is left in proportion to how much
-text they carry, never below four characters.
+text they carry, never below four characters. A column's need is its longest cell, or
+with five rows or more the length four in five of its cells stay within (an outlier wraps
+rather than widening the column for everyone).
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ def _is_wide(ch: str) -> bool:
     return code >= 0x2E80 or 0x2014 <= code <= 0x201D or code == 0x2026
 
 
+def _typical(lengths: list[float]) -> float:
+    """The width a column should give its cells: the longest, unless a few outliers are
+    much longer than most (状态 "待整改" with one "待整改（已逾期12天）"): those wrap."""
+    ordered = sorted(lengths)
+    if len(ordered) < 5:
+        return ordered[-1]
+    return ordered[int(0.8 * (len(ordered) - 1))]
+
+
 def column_widths(
     headers: Sequence[str], rows: Sequence[Sequence[object]], *, total: int, font_size: Pt
 ) -> list[int]:
@@ -56,7 +67,8 @@ def column_widths(
     for i, column in enumerate(texts):
         header = display_chars(column[0])
         body = [display_chars(p) for t in column[1:] for p in t.split("\n")] or [0.0]
-        need.append(max(max(body), min(header, MIN_CHARS), 1.0))
+        # an outlier wraps, but in a column of at least five characters
+        need.append(max(_typical(body), min(max(body), 5.0), min(header, MIN_CHARS), 1.0))
         weight.append(sum(body) / max(len(column) - 1, 1) + 0.01)
         if i == 0 and not rows:
             need[i] = max(need[i], header)

@@ -16,6 +16,7 @@ class NoticeForm(forms.ModelForm):
             "document_number",
             "issuer",
             "recipients",
+            "copies_to",
             "introduction",
             "requirements",
             "day",
@@ -30,6 +31,7 @@ class NoticeForm(forms.ModelForm):
             "document_number": {"max_length": "发文字号不能超过 40 个字。"},
             "issuer": {"required": "请填写发文机关。"},
             "recipients": {"required": "请填写主送机关。"},
+            "copies_to": {"max_length": "抄送机关不能超过 200 个字。"},
             "introduction": {"required": "请填写导语。"},
             "day": {"invalid": "成文日期格式不对，请按“2022-06-20”填写。"},
         }

@@ -74,6 +74,12 @@ class Notice(AuditedModel):
     )
     issuer = models.CharField(_("发文机关"), max_length=60)
     recipients = models.CharField(_("主送机关"), max_length=120)
+    copies_to = models.CharField(
+        _("抄送机关"),
+        max_length=200,
+        blank=True,
+        help_text=_("印在版记中，多个机关用顿号或逗号分开；可不填。"),
+    )
     introduction = models.TextField(_("导语"))
     requirements = models.TextField(
         _("有关要求"), blank=True, help_text=_("每行一条，印发时自动编为（一）（二）……")
@@ -129,6 +135,13 @@ class Notice(AuditedModel):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def copies_to_list(self) -> list[str]:
+        """抄送机关 one by one (written with 、，, or ；)."""
+        import re
+
+        return [p.strip() for p in re.split(r"[、，,；;\n]+", self.copies_to or "") if p.strip()]
 
     @property
     def requirement_lines(self) -> list[str]:

@@ -239,13 +239,13 @@ def _criticism(f: _Facts) -> list[Reason]:
             Reason(
                 "overdue_entries",
                 "逾期未整改",
-                f"整改台账{_numbers_text(f.overdue)}共 {len(f.overdue)} 个问题已超过完成时限仍未整改销号",
+                f"整改台账{_numbers_text(f.overdue)}共{len(f.overdue)}个问题已超过完成时限仍未整改销号",
                 {"entries": f.overdue, "count": len(f.overdue)},
             )
         )
     for s in f.failed:
         found = [
-            f"{label} {s[key]} 个"
+            f"{label}{s[key]}个"
             for key, label in (("missed", "漏报问题"), ("fake", "虚假整改"))
             if s[key]
         ]
@@ -293,7 +293,7 @@ def _praise(f: _Facts) -> list[Reason]:
             Reason(
                 "high_rate",
                 "整改率高",
-                f"整改台账列入问题 {f.total} 个，已整改销号 {f.closed} 个，整改率 {rate}%",
+                f"整改台账列入问题{f.total}个，已整改销号{f.closed}个，整改率{rate}%",
                 {"total": f.total, "closed": f.closed, "rate": rate},
             )
         )

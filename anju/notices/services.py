@@ -14,7 +14,7 @@ from django.utils import timezone
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
-from anju.documents import reports
+from anju.documents import offices, reports
 from anju.documents.pi_guard import PersonalDataInDocument, find_pi
 from anju.notices import proposals as rules
 from anju.notices.models import Kind, Notice, NoticeUnit
@@ -25,7 +25,7 @@ class NoticeError(Exception):
 
 
 CRITICISM_REQUIREMENT = (
-    "被通报批评的乡镇（街道）要深刻剖析原因，立即整改，于 5 个工作日内将整改情况书面报市住建局"
+    "被通报批评的乡镇（街道）要深刻剖析原因，立即整改，于5个工作日内将整改情况书面报市住建局"
     "村镇股办公室。"
 )
 GENERAL_REQUIREMENT = (
@@ -36,14 +36,15 @@ PRAISE_REQUIREMENT = "被通报表扬的乡镇（街道）要总结经验，持�
 
 
 def defaults(campaign, *, praise: bool = True, criticism: bool = True) -> dict:
-    county = campaign.county.name
+    county = offices.county_name(campaign)
     basis = f"《{campaign.name}实施方案》" + (
         f"（{campaign.document_number}）" if campaign.document_number else ""
     )
     return {
         "title": f"关于{county}农村危房改造“回头看”工作进展情况的通报",
-        "issuer": f"{county}住房和城乡建设局",
+        "issuer": offices.bureau(campaign),
         "recipients": "各乡镇人民政府、街道办事处",
+        "copies_to": offices.superior(campaign),
         "introduction": (
             f"按照{basis}要求，市住建局对各乡镇（街道）农村危房改造“回头看”排查整改工作进行了"
             "跟踪督导，对周报告制度落实、整改台账推进和问题整改真实性进行了检查和抽查。"
@@ -194,35 +195,16 @@ def document_data(notice: Notice) -> reports.Notice:
         criticized=items(Kind.CRITICISM),
         requirements=notice.requirement_lines,
         day=notice.day,
+        copies_to=notice.copies_to_list,
     )
 
 
 def preview_sections(data: reports.Notice) -> list[dict]:
     """The document's sections as the builder numbers them, for the HTML preview."""
-    numerals = reports.CHINESE_NUMERALS
-    sections = []
-    for heading, items in (
-        ("工作成效较好的单位", data.praised),
-        ("存在的问题", data.criticized),
-    ):
-        if items:
-            sections.append(
-                {
-                    "heading": f"{numerals[len(sections)]}、{heading}",
-                    "paragraphs": [f"{i.unit}：{'；'.join(i.facts)}。" for i in items],
-                }
-            )
-    if data.requirements:
-        sections.append(
-            {
-                "heading": f"{numerals[len(sections)]}、有关要求",
-                "paragraphs": [
-                    f"（{numerals[n] if n < 10 else n + 1}）{text}"
-                    for n, text in enumerate(data.requirements)
-                ],
-            }
-        )
-    return sections
+    return [
+        {"heading": heading, "paragraphs": paragraphs}
+        for heading, paragraphs in reports.notice_sections(data)
+    ]
 
 
 def render(notice: Notice) -> bytes:
@@ -250,6 +232,7 @@ def problems(notice: Notice) -> list[str]:
         ("标题", notice.title),
         ("导语", notice.introduction),
         ("有关要求", notice.requirements),
+        ("抄送机关", notice.copies_to),
     ]
     texts += [(f"{u.township.name}的通报事实", u.facts) for u in units]
     for label, text in texts:

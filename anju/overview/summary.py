@@ -166,10 +166,7 @@ TOWNSHIP_SHEETS = [
         "问题与整改",
         [
             ("筛查问题", 9, lambda r: r["findings"]),
-            *[
-                (f"其中：{a.label}", 9, lambda r, a=a: r[K.FINDING_ASPECT[a.value]])
-                for a in Aspect
-            ],
+            *[(f"其中：{a.label}", 9, lambda r, a=a: r[K.FINDING_ASPECT[a.value]]) for a in Aspect],
             ("台账问题", 9, lambda r: r[K.L_TOTAL]),
             ("已销号", 8, lambda r: r[K.L_CLOSED]),
             ("未销号", 8, lambda r: r[K.L_OPEN]),

@@ -141,7 +141,7 @@ def progress_texts(snapshot: list[dict], *, at: dt.datetime) -> dict[int, str]:
         moment = since.get(pk, {}).get(state)
         if state == State.CLOSED:
             moment = moment or closed
-        moment = moment or created
+        moment = min(moment or created, at)  # never after the freeze (clock skew, the demo)
         label = str(State(state).label) if state in State.values else state
         if state == State.CLOSED:
             text = f"{label}（{_day(moment, today)}）"

@@ -187,17 +187,26 @@ def test_the_report_and_the_ledger_open_and_state_the_numbers(campaign, ready, h
     with s.docx.open("rb") as handle:
         document = docx.Document(io.BytesIO(handle.read()))
     body = "\n".join(p.text for p in document.paragraphs)
-    assert "火龙镇农村危房改造“回头看”排查整改报告" in body and "火龙镇人民政府" in body
-    assert "共 2 户，已入户排查 1 户，占 50.0%" in body
-    assert "共排查发现问题 3 个，其中共性问题 1 个、个性问题 2 个" in body
-    assert "已整改销号 1 个，整改率 33.3%；尚未完成 2 个" in body
+    assert "关于火龙镇农村危房改造“回头看”排查整改情况的报告" in body and "火龙镇人民政府" in body
+    assert "共2户，已入户排查1户，占50.0%" in body
+    assert "未入户1户，已逐户说明原因并电话核实：外出务工1户" in body
+    assert "整改台账共列入问题3个，其中共性问题1个、个性问题2个" in body
+    assert "已整改销号1个，整改率33.3%；尚未销号2个（整改中0个" not in body
+    assert "已整改销号1个，整改率33.3%；尚未销号2个（待整改2个）" in body
     assert NARRATIVE["situation"] in body and NARRATIVE["cases"] in body
-    assert NARRATIVE["measures"] in body
-    rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
+    assert NARRATIVE["measures"] in body and NARRATIVE["mechanism"] in body
+    assert "签发人：p_head_a" in body  # the township's one head
+    assert "附件：禹州市脱贫攻坚农村危房改造情况排查整改台账" in body
+    tables = {
+        t.rows[0].cells[1].text: [[c.text for c in r.cells] for r in t.rows]
+        for t in document.tables
+    }
+    assert tables["筛查发现"][-1] == ["合计", "0", "0", "0", "0", "0"]  # no findings here
+    rows = tables["共性问题"]
     assert ["住房安全性认定", "0", "1", "1", "0", "1"] in rows
     assert ["改造质量", "1", "0", "1", "1", "0"] in rows
     assert rows[-1] == ["合计", "1", "2", "3", "1", "2"]
-    outstanding = [[c.text for c in r.cells] for r in document.tables[1].rows]
+    outstanding = tables["问题表述"]
     assert outstanding[1][:2] == ["1", "王五户C级危房未挂牌"] and outstanding[1][3] == "待整改"
     with s.xlsx.open("rb") as handle:
         book = openpyxl.load_workbook(io.BytesIO(handle.read()))

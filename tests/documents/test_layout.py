@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from anju.documents.gbt9704 import OfficialDocument, chinese_number
-from tests.documents.pdf import pages, red_rows, rows, to_pdf
+from tests.documents.pdf import horizontal_rules, pages, red_rows, rows, to_pdf
 
 LEFT, TOP, WIDTH, HEIGHT = 28.0, 37.0, 156.0, 225.0
 BOTTOM = TOP + HEIGHT  # 262 mm
@@ -160,6 +160,13 @@ def test_the_imprint_lies_on_the_bottom_edge_of_the_last_page(laid_out):
     assert abs(printed.x0 - (LEFT + FOUR)) < 1.5  # 印发机关左空一字
     assert abs(printed.x1 - (LEFT + WIDTH - FOUR)) < 1.5  # 印发日期右空一字
     assert copied.text == "抄送：上级住房和城乡建设局，市人民政府办公室。"
+
+
+def test_the_imprint_has_three_lines_as_wide_as_the_text(rendered, laid_out):
+    ys = [y for y in horizontal_rules(rendered, len(laid_out), share=0.72) if y > BOTTOM - 25]
+    lines = [y for n, y in enumerate(ys) if n == 0 or y - ys[n - 1] > 0.6]
+    assert len(lines) == 3, lines  # thick over 抄送, thin between, thick under 印发
+    assert abs(lines[-1] - BOTTOM) < 1.5  # 末条分隔线与版心下边缘重合
 
 
 def test_the_signature_is_not_alone_on_its_page(laid_out):

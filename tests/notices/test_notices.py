@@ -65,9 +65,7 @@ def issued(as_user, city_reviewer, planted, today, township_a, township_b) -> No
 def test_the_proposals_page_lists_both_with_evidence(as_user, city_reviewer, planted, today):
     html = as_user(city_reviewer).get("/notices/propose/").content.decode()
     assert "建议通报批评" in html and "建议通报表扬" in html
-    assert (
-        "第2周周报未报送" in html and "整改台账第2号共 1 个问题已超过完成时限仍未整改销号" in html
-    )
+    assert "第2周周报未报送" in html and "整改台账第2号共1个问题已超过完成时限仍未整改销号" in html
     assert "第1周至第3周周报均按时报送" in html
     assert "张三" not in html
 
