@@ -120,8 +120,17 @@ def test_the_reviewer_drafts_previews_and_issues_a_notice(new_page):
     page.set_viewport_size(DESKTOP)
     page.get_by_role("button", name="保存并预览").click()
     page.wait_for_url(re.compile(r".*/notices/\d+/$"))
-    assert "禹建〔2022〕88号" in page.locator(".notice-paper").inner_text()
+    paper = page.locator(".notice-paper")
+    assert "禹建〔2022〕88号" in paper.inner_text()
+    # the 版头 (red 发文机关标志 and the number under it) and the 版记 (抄送, 印发)
+    assert paper.locator(".notice-mark").inner_text() == "禹州市住房和城乡建设局文件"
+    imprint = paper.locator(".notice-imprint").inner_text()
+    assert "抄送：许昌市住房和城乡建设局。" in imprint and "禹州市住房和城乡建设局办公室" in imprint
     screenshot(page, "notices-desktop-preview")
+    page.set_viewport_size(PHONE)
+    assert fits_the_phone(page)
+    screenshot(page, "notices-phone-preview")
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("button", name="印发通报").click()
     page.wait_for_selector(".alert-success")
     assert "通报已印发（禹建〔2022〕88号）" in page.locator(".alert-success").inner_text()
