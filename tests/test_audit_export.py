@@ -98,6 +98,10 @@ def test_sec_08_audit_admin_exports_the_filtered_audit_log_as_xlsx(
     assert json.loads(cells["详情"]) == {"note": "甲"}
     assert cells["前序哈希"] == event.prev_hash
     assert cells["哈希"] == event.hash
+    # printed: A3 landscape, header repeated, the two hash columns left off the paper
+    ws = openpyxl.load_workbook(io.BytesIO(client.post(URL).content)).active
+    assert str(ws.page_setup.paperSize) == "8" and ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$1:$1" and ws.print_area.startswith("'审计日志'!$A$1:$N$")
 
     # The end date is a whole local day: 03-03 00:10 Shanghai is in, though it is 03-02 UTC.
     later = workbook_rows(client.post(URL, {"username": "p_officer_a", "start": "2025-03-03"}))

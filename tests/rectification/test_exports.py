@@ -172,6 +172,12 @@ def test_the_internal_ledger_has_every_field(as_user, officer_a, ledger):
     assert two["涉及户数"] == 3 and two["问题性质"] == "共性问题"
     assert two["整改措施"] == '\'=HYPERLINK("http://x","点我")'
     assert len(rows) == 2
+    # printed: A3 landscape (22 columns), fitted to the width, the header on every page,
+    # every row as tall as its most wrapped cell
+    assert str(ws.page_setup.paperSize) == "8" and ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$3:$3" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.row_dimensions[3].height >= 30  # wrapped labels such as 关联筛查问题数
+    assert all(ws.row_dimensions[r].height for r in (4, 5))
 
 
 def test_the_county_rollup_for_the_city(as_user, city_reviewer, officer_a, ledger, township_a):
