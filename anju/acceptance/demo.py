@@ -10,7 +10,10 @@ report, through the services and as their own users, so the pages show each stat
   accepted (已通过; the returned one stays in its history);
 - 顺店镇: the same up to the upload — signed and awaiting the city's review (待审核), so the
   reviewer can return or accept it;
-- the other townships have not handed in (未提交).
+- the other townships have not handed in (未提交);
+- afterwards 火龙镇 finds one more problem on a follow-up visit, a draft on its ledger (the
+  台账草稿 page has something to show; its accepted report is not touched — drafts are not
+  on the ledger). 顺店镇 has none, so it can generate again after a return.
 
 Deterministic: fixed texts, a drawn PNG as the "scan", past server times derived from now.
 Skipped when the campaign already has final submissions or the demo logins are missing.
@@ -91,6 +94,7 @@ def build(ctx) -> None:
         services._accept(submission=second, actor=reviewer, at=now - dt.timedelta(hours=20))
     officer, head = (users[n] for n in LOGINS[SHUNDIAN])
     _hand_in(campaign, townships[SHUNDIAN], officer, head, now - dt.timedelta(hours=5), CASES)
+    _follow_up(campaign, huolong, users[LOGINS[HUOLONG][0]])
     ctx.say(
         f"演示总结验收：说明未走访农户 {explained} 户，处理筛查问题和台账草稿 {handled} 个；"
         "火龙镇已通过（之前退回 1 次），顺店镇待审核"
@@ -205,6 +209,26 @@ def _handle(campaign, township, officer, rng) -> int:
                 workflow.apply(draft, "accept", actor=officer)
             done += 1
     return done
+
+
+def _follow_up(campaign, township, officer) -> None:
+    """A problem found on a follow-up visit after the hand-in: a draft to complete."""
+    from anju.rectification import services as ledger
+    from anju.rectification.models import Nature, Source
+
+    village = township.children.filter(is_active=True).order_by("code").first()
+    with acting_as(officer):
+        ledger.create_entry(
+            actor=officer,
+            campaign=campaign,
+            township=township,
+            village=village,
+            nature=Nature.INDIVIDUAL,
+            description="总结验收后回访发现：一户厨房墙体新出现裂缝，需请鉴定站复核房屋安全等级",
+            source=Source.SELF,
+            aspect="2",
+            draft=True,
+        )
 
 
 def _hand_in(campaign, township, officer, head, at: dt.datetime, cases: str):
