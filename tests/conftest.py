@@ -6,14 +6,28 @@ villages. Every persona has a logged-in client: ``as_user(persona)``.
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 
 from anju.accounts.models import User
 from anju.accounts.roles import Role
 from anju.units.models import Level, Unit
 
 PASSWORD = "Persona#2022pw"
+_ANCHOR_DIRS = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchors():
+    """Each test its own (not yet created) folder of audit anchors: an anchor written by one
+    test (a backup, ``anchor_audit``) must not be checked against the next test's chain."""
+    folder = Path(settings.AUDIT_ANCHOR_DIR) / f"t{next(_ANCHOR_DIRS)}"
+    with override_settings(AUDIT_ANCHOR_DIR=folder):
+        yield folder
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -55,8 +56,18 @@ def test_sec_06_idle_accounts_are_disabled_and_their_sessions_end(officer_a, off
     assert client.get("/").status_code == 302
 
 
+# Production sets the audit key in the environment: a backup restored on another machine
+# verifies only under the same key (docs/SECURITY.md, "Keys").
+AUDIT_KEY = "q2jJ5sZ2bWcXn0Kx2uGk1mX0m3V2cM8yq2jJ5sZ2bWc="
+
+
 def _env(data_dir: Path, database_url: str | None) -> dict:
-    env = {**os.environ, "ANJU_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "anju.settings"}
+    env = {
+        **os.environ,
+        "ANJU_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "anju.settings",
+        "ANJU_AUDIT_KEY": AUDIT_KEY,
+    }
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -106,6 +117,9 @@ def test_sec_26_backup_restore_drill(tmp_path, scratch_databases):
         p for p in (tmp_path / "backups").glob("anju-*") if p.suffix in (".sqlite3", ".pgdump")
     )
     assert backup_file.name in out
+    # the audit chain's head, signed, beside the backup and in the anchor folder
+    assert backup_file.with_suffix(".anchor.json").exists()
+    assert list((tmp_path / "source" / "backups" / "audit-anchors").glob("audit-anchor-*.json"))
     raw = backup_file.read_bytes()
     assert b"Anju@2022" not in raw  # no plaintext secrets in the dump
     assert plaintext_pi(raw) == []  # SECURITY.md row 15: IDs and phones only encrypted
@@ -115,6 +129,10 @@ def test_sec_26_backup_restore_drill(tmp_path, scratch_databases):
     restored = _manage(target, "restore", str(backup_file), "--yes")
     assert "一致" in restored.stdout
     assert "完整" in restored.stdout
+    # the restored chain reaches the anchor written with the backup (and the target's own)
+    assert re.search(r"与 [12] 个锚点一致", restored.stdout)
+    count = "from anju.audit.models import AuditEvent as A; print(A.objects.filter(event='restored').count())"
+    assert _manage(target, "shell", "-c", count).stdout.split()[-1] == "1"  # the restore is audited
     # the uploaded files came back too: the signed final reports verify on the copy
     assert "哈希链完整" in restored.stdout
     media = sorted(

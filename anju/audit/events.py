@@ -29,6 +29,8 @@ class Event(models.TextChoices):
     SIGN = "sign", "签字"
     TRANSITION = "transition", "状态变更"
     SETTINGS_CHANGED = "settings_changed", "参数变更"
+    AUDIT_REKEYED = "audit_rekeyed", "审计链启用密钥"
+    RESTORED = "restored", "从备份恢复"
 
 
 class Outcome(models.TextChoices):

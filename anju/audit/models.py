@@ -1,5 +1,10 @@
 """The audit trail: append-only, hash-chained records of who did what, when, from where.
 
+Each row's ``hash`` is a keyed MAC (``ANJU_AUDIT_KEY``, ``anju.core.crypto``) of its
+canonical text, which includes the previous row's ``hash``: without the key nobody can
+recompute the chain after changing a row. Rows written before the chain was keyed carry a
+plain SHA-256 (``legacy_hash``) and are sealed by ``rekey_audit`` (``anju/audit/chain.py``).
+
 ``AuditedModel`` is the base of every business model: each create, update and delete
 through the ORM writes one ``AuditEvent`` with old → new values. Bulk writes (imports)
 record one event for the batch through ``anju.audit.services.record``.
@@ -17,6 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.events import Event, Outcome
+from anju.core.crypto import audit_chain_mac
 
 
 class AppendOnlyError(RuntimeError):
@@ -108,7 +114,12 @@ class AuditEvent(models.Model):
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        """The row's keyed MAC (what ``hash`` must be)."""
+        return audit_chain_mac(self.canonical())
+
+    def legacy_hash(self) -> str:
+        """The unkeyed SHA-256 of rows written before the chain was keyed."""
+        return sha256_hex(self.canonical())
 
 
 canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -143,10 +154,6 @@ def canonical(ts: dt.datetime, *fields) -> str:
     username, role, unit code, IP, event, object type, id and text, outcome, detail and
     the previous row's hash — as one JSON array with sorted keys."""
     return canonical_json([ts.astimezone(dt.UTC).isoformat(timespec="microseconds"), *fields])
-
-
-def chain_hash(ts: dt.datetime, *fields) -> str:
-    return sha256_hex(canonical(ts, *fields))
 
 
 def sha256_hex(text: str) -> str:

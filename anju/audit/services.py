@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
+from anju.audit import anchors, chain
 from anju.audit.context import Actor, current_actor
 from anju.audit.events import Event, Outcome
 from anju.audit.models import (
@@ -14,8 +15,8 @@ from anju.audit.models import (
     canonical_json,
     jsonable,
     object_type,
-    sha256_hex,
 )
+from anju.core.crypto import audit_chain_mac
 
 _CHAIN_LOCK = 7_236_100  # PostgreSQL advisory-lock key that serialises chain appends
 
@@ -54,6 +55,7 @@ def record(
         )
         entry.hash = entry.compute_hash()
         entry.save()
+    anchors.schedule_daily()
     return entry
 
 
@@ -119,7 +121,7 @@ def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
                 # both stored and spliced into the hashed array: byte-identical to
                 # ``canonical()`` because a compact JSON array is its items joined by ",".
                 detail = canonical_detail(item.get("detail") or {})
-                digest = sha256_hex(
+                digest = audit_chain_mac(
                     f"{head},{canonical_json([event, kind, pk, text, outcome])[1:-1]},"
                     f"{detail},{canonical_json(prev)}]"
                 )
@@ -130,15 +132,11 @@ def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
                     rows = []
             if rows:
                 cursor.executemany(sql, rows)
+    anchors.schedule_daily()
     return len(items)
 
 
 def verify_chain() -> list[int]:
-    """The ids of audit rows whose hash or link does not match (empty when intact)."""
-    bad: list[int] = []
-    prev = ""
-    for entry in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.prev_hash != prev or entry.compute_hash() != entry.hash:
-            bad.append(entry.pk)
-        prev = entry.hash
-    return bad
+    """The ids of audit rows whose hash or link does not match (empty when intact); the
+    whole check, with the anchors and named problems, is ``anju.audit.chain.verify``."""
+    return chain.verify().bad_ids

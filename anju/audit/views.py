@@ -8,8 +8,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import ALL, CITY, Role
+from anju.audit import anchors as anchor_files
 from anju.audit import export
 from anju.audit.models import AuditEvent
+from anju.core import crypto
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.scoping import get_scoped_or_404
@@ -84,6 +86,31 @@ def export_log(request):
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@allow(Role.AUDIT_ADMIN)
+def anchors(request):
+    """The chain's head now, signed, and the anchors written outside the database: a page
+    for the audit administrator to print and file (SECURITY.md row 11, docs/adr/0010).
+    The whole chain is verified by ``verify_audit`` (daily), not on each page view."""
+    head = anchor_files.current_head()
+    now = timezone.now()
+    signed = anchor_files.sign(head.body(seq=0, at=now, reason="manual"))
+    listed = anchor_files.read_all()
+    return render(
+        request,
+        "audit/anchors.html",
+        {
+            "head": head,
+            "signed": signed,
+            "now": now,
+            "anchors": list(reversed(listed))[:60],
+            "total": len(listed),
+            "folder": anchor_files.directory(),
+            "algorithm": crypto.audit_algorithm()[0],
+            "key_id": crypto.audit_key_id(),
+        },
+    )
 
 
 # 三权分立 (SECURITY.md row 8): the system administrator reads no audit records, not even

@@ -7,6 +7,11 @@ table its row count and a SHA-256 of its ordered primary keys, and each file's S
 restore checks both hashes, puts the database and the files in place, then recomputes the
 manifest on the restored database and compares; the audit chain is verified too. The PI
 encryption key is never part of a backup (it is not in the database).
+
+Each backup first anchors the audit chain's head (``anju/audit/anchors.py``) and keeps a copy
+of that signed anchor beside the backup (``anju-<stamp>.anchor.json``): the restored chain
+must reach it. A restore sets aside the anchors written after that one (their rows are not
+in the backup) and records that it did.
 """
 
 from __future__ import annotations
@@ -88,8 +93,13 @@ def _tool(name: str) -> str:
 
 
 def backup(directory: Path) -> Path:
+    from anju.audit import anchors
+
     directory.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    anchor = anchors.write("backup")  # the head every row of this backup reaches
+    anchor_copy = directory / f"anju-{stamp}.anchor.json"
+    shutil.copyfile(anchor, anchor_copy)
     if connection.vendor == "sqlite":
         target = directory / f"anju-{stamp}.sqlite3"
         connection.ensure_connection()
@@ -112,6 +122,7 @@ def backup(directory: Path) -> Path:
         "file": target.name,
         "file_sha256": _sha256(target),
         "media": media,
+        "audit_anchor": {"file": anchor_copy.name, "sha256": _sha256(anchor_copy)},
         "tables": fingerprint(),
     }
     target.with_suffix(".json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -200,3 +211,41 @@ def compare(expected: dict[str, dict], actual: dict[str, dict]) -> list[str]:
         if got != want:
             problems.append(f"{label}: 备份时 {want}，恢复后 {got}")
     return problems
+
+
+def backup_anchor(path: Path, manifest: dict) -> Path | None:
+    """The copy of the audit anchor written with the backup (None for older backups)."""
+    entry = manifest.get("audit_anchor")
+    if not entry:
+        return None
+    copy = path.parent / entry["file"]
+    if not copy.exists() or _sha256(copy) != entry["sha256"]:
+        raise ValueError(f"审计锚点 {entry['file']} 缺失或哈希与清单不符。")
+    return copy
+
+
+def set_aside_later_anchors(anchor_copy: Path | None) -> list[dict]:
+    """Move the anchors written after the backup's own into ``superseded-<time>/`` (the
+    rows they count are not in the restored database); return what each recorded."""
+    from django.utils import timezone
+
+    from anju.audit import anchors
+
+    if anchor_copy is None:
+        return []
+    mine = anchors.parse(anchor_copy.name, anchor_copy.read_text(encoding="utf-8"))
+    if mine.problem:
+        raise ValueError(mine.problem)
+    folder = anchors.directory()
+    later = [
+        a
+        for a in anchors.read_all(folder)
+        if not a.problem and a.body["created_at"] > mine.body["created_at"]
+    ]
+    if not later:
+        return []
+    aside = folder / f"superseded-{timezone.localtime():%Y%m%dT%H%M%S}"
+    aside.mkdir(parents=True, exist_ok=True)
+    for anchor in later:
+        (folder / anchor.name).rename(aside / anchor.name)
+    return [{"file": f"{aside.name}/{a.name}", "rows": a.rows, "last_id": a.last_id} for a in later]

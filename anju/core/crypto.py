@@ -7,6 +7,12 @@
   (import by ID number) and exact search without decrypting.
 - The key comes from ``ANJU_PI_KEY`` (base64 of 32 bytes) or, for development and the demo,
   a file ``pi_key`` in the data folder — never from the database. Rotation: docs/SECURITY.md.
+
+The audit chain (SECURITY.md row 11, docs/adr/0010) is keyed by a separate secret,
+``ANJU_AUDIT_KEY`` (or the file ``audit_key``): ``audit_chain_mac`` links the rows,
+``audit_anchor_mac`` signs the daily anchors written outside the database. The algorithm is
+``ANJU_AUDIT_ALGORITHM``: ``hmac-sha256`` (default) or ``hmac-sm3`` (GB/T 32905, where the
+OpenSSL build provides SM3); both give 64 hex digits, so the stored rows do not change shape.
 """
 
 from __future__ import annotations
@@ -27,22 +33,26 @@ from anju.env import secret_from_env_or_file
 AES_GCM_V1 = b"\x01"
 
 
-@functools.cache
-def _master_key() -> bytes:
+def _key_from(name: str, filename: str) -> bytes:
     raw = secret_from_env_or_file(
-        "ANJU_PI_KEY",
-        settings.DATA_DIR / "pi_key",
+        name,
+        settings.DATA_DIR / filename,
         generate=lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
     )
     try:
         key = base64.b64decode(raw, validate=True)
     except ValueError:
         raise ImproperlyConfigured(
-            "环境变量 ANJU_PI_KEY 无效：应为 32 字节密钥的 base64 编码。"
+            f"环境变量 {name} 无效：应为 32 字节密钥的 base64 编码。"
         ) from None
     if len(key) != 32:
-        raise ImproperlyConfigured("环境变量 ANJU_PI_KEY 无效：密钥长度应为 32 字节。")
+        raise ImproperlyConfigured(f"环境变量 {name} 无效：密钥长度应为 32 字节。")
     return key
+
+
+@functools.cache
+def _master_key() -> bytes:
+    return _key_from("ANJU_PI_KEY", "pi_key")
 
 
 @functools.cache
@@ -105,3 +115,62 @@ def mask_phone(value: str) -> str:
     if len(value) == 11 and value.isdigit():
         return f"{value[:3]}****{value[-4:]}"
     return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+# --- the audit chain's keys (SECURITY.md row 11) ----------------------------------------------
+AUDIT_ALGORITHMS = {"hmac-sha256": "sha256", "hmac-sm3": "sm3"}
+
+
+@functools.cache
+def audit_algorithm() -> tuple[str, str]:
+    """(name, hashlib digest) of the configured audit MAC; refuses one OpenSSL lacks."""
+    name = settings.AUDIT_ALGORITHM
+    digest = AUDIT_ALGORITHMS.get(name)
+    if digest is None:
+        raise ImproperlyConfigured(
+            f"环境变量 ANJU_AUDIT_ALGORITHM 的值 {name!r} 无效：应为 "
+            + " 或 ".join(AUDIT_ALGORITHMS)
+            + "。"
+        )
+    try:
+        hmac.new(b"k", b"", digest)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ANJU_AUDIT_ALGORITHM={name}：本机的 OpenSSL 不提供 {digest.upper()}。"
+        ) from None
+    return name, digest
+
+
+@functools.cache
+def _audit_keys() -> tuple[bytes, bytes, str]:
+    """(chain key, anchor key, key id), derived once from ``ANJU_AUDIT_KEY``."""
+    master = _key_from("ANJU_AUDIT_KEY", "audit_key")
+    digest = audit_algorithm()[1]
+    chain = hmac.new(master, b"anju-audit-chain-v1", digest).digest()
+    anchor = hmac.new(master, b"anju-audit-anchor-v1", digest).digest()
+    key_id = hmac.new(master, b"anju-audit-key-id-v1", digest).hexdigest()[:8]
+    return chain, anchor, key_id
+
+
+@functools.cache
+def _chain_hmac() -> hmac.HMAC:
+    """The keyed chain HMAC to copy per row (an import chains 100,000 rows): the key
+    schedule is not repeated, and OpenSSL copies the state."""
+    return hmac.new(_audit_keys()[0], digestmod=audit_algorithm()[1])
+
+
+def audit_chain_mac(text: str) -> str:
+    """The MAC of one audit row's canonical text (64 hex digits)."""
+    digest = _chain_hmac().copy()
+    digest.update(text.encode())
+    return digest.hexdigest()
+
+
+def audit_anchor_mac(text: str) -> str:
+    """The signature of an anchor (the chain's head written outside the database)."""
+    return hmac.new(_audit_keys()[1], text.encode(), audit_algorithm()[1]).hexdigest()
+
+
+def audit_key_id() -> str:
+    """Eight hex digits naming the audit key (printed on anchors, never the key itself)."""
+    return _audit_keys()[2]

@@ -8,6 +8,10 @@
       event.preventDefault();
     }
   });
+  // <button data-print> opens the browser's print dialog (paper forms, audit anchors).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
   // <select data-autosubmit> submits its form on change (filters).
   document.addEventListener("change", function (event) {
     var el = event.target.closest("[data-autosubmit]");
