@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from anju.acceptance import scan
+from anju.core.versions import VersionedFormMixin
 
 
 def _text(label: str, help_text: str, rows: int, *, required: bool = False) -> forms.CharField:
@@ -21,7 +22,7 @@ def _text(label: str, help_text: str, rows: int, *, required: bool = False) -> f
     )
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(VersionedFormMixin, forms.Form):
     document_number = forms.CharField(
         label="发文字号（可不填）",
         help_text="本乡镇报告的发文字号，如“火政〔2022〕12号”；不填则打印后手写。",
@@ -68,7 +69,7 @@ class ScanForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(VersionedFormMixin, forms.Form):
     reason = forms.CharField(
         label="退回理由",
         max_length=1000,

@@ -143,6 +143,27 @@ class FinalSubmission(AuditedModel):
 
     objects = FinalSubmissionQuerySet.as_manager()
     audit_exclude = ("updated_at", "snapshot", "figures")
+    # Preparing again, signing and reviewing are done on the materials as shown
+    # (anju/core/versions.py; the snapshot and files go with their hashes).
+    version_fields = (
+        "status",
+        "situation",
+        "measures",
+        "cases",
+        "mechanism",
+        "document_number",
+        "entry_count",
+        "ledger_hash",
+        "docx_sha256",
+        "xlsx_sha256",
+        "prepared_at",
+        "signed_by",
+        "signed_at",
+        "seal",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+    )
 
     class Meta:
         verbose_name = _("总结验收材料")

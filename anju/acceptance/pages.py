@@ -144,11 +144,12 @@ def township_context(user, campaign, form=None, scan_form=None) -> dict:
     can_prepare = is_officer and (live is None or live.status == Status.AWAITING_SIGNATURE)
     if can_prepare and form is None:
         from anju.acceptance.forms import NarrativeForm
+        from anju.core.versions import version_of
 
         source = live or returned
         fields = ("situation", "measures", "cases", "mechanism", "document_number")
         initial = {f: getattr(source, f) for f in fields} if source else {}
-        form = NarrativeForm(initial=initial)
+        form = NarrativeForm(initial=initial, version=version_of(live))
     context.update(
         {
             "schedule": selectors.schedule_for(campaign),

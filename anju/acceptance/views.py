@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from anju.acceptance import forms, pages, services
 from anju.acceptance.models import FinalSubmission, SealedScan
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.reporting import selectors
 
 VIEWERS = CITY | TOWNSHIP
@@ -38,15 +40,16 @@ def _submission(request, pk: int) -> FinalSubmission:
 
 # --- the index: the city's list, or the township's own page -----------------------------
 @allow(VIEWERS)
-def index(request, form=None, scan_form=None):
+def index(request, form=None, scan_form=None, status=200):
     user = request.user
     campaign = selectors.campaign_for(user)
     if selectors.is_city(user):
         return render(request, "acceptance/city.html", pages.city_context(user, campaign))
     context = pages.township_context(user, campaign, form=form, scan_form=scan_form)
-    return render(request, "acceptance/township.html", context)
+    return render(request, "acceptance/township.html", context, status=status)
 
 
+@versioned
 @allow(Role.TOWNSHIP_OFFICER)
 @require_POST
 def prepare(request):
@@ -56,10 +59,18 @@ def prepare(request):
         raise Http404("尚无“回头看”工作")
     form = forms.NarrativeForm(request.POST)
     if form.is_valid():
+        text = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        live = FinalSubmission.objects.filter(campaign=campaign, township=user.unit).live()
         try:
-            submission = services.prepare(
-                actor=user, campaign=campaign, township=user.unit, **form.cleaned_data
-            )
+            with versions.editing_first(
+                live, form.submitted_version(), what="本乡镇的总结验收材料"
+            ):
+                submission = services.prepare(
+                    actor=user, campaign=campaign, township=user.unit, **text
+                )
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc, form)
+            return index.__wrapped__(request, form=form, status=versions.CONFLICT)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -78,15 +89,26 @@ def prepare(request):
 
 # --- one submission -------------------------------------------------------------------------
 @allow(VIEWERS)
-def detail(request, pk: int, return_form=None, scan_form=None):
+def detail(request, pk: int, return_form=None, scan_form=None, status=200):
     s = _submission(request, pk)
     context = pages.detail_context(request.user, s)
     context["versions"] = pages.versions_of(request.user, s)
     if context["can_review"]:
-        context["return_form"] = return_form or forms.ReturnForm()
+        context["return_form"] = return_form or forms.ReturnForm(version=versions.version_of(s))
     if context["can_upload"]:
         context["scan_form"] = scan_form or forms.ScanForm()
-    return render(request, "acceptance/detail.html", context)
+    return render(request, "acceptance/detail.html", context, status=status)
+
+
+def _what(s: FinalSubmission) -> str:
+    return f"{s.township.name}的总结验收材料"
+
+
+def _guard(request, s: FinalSubmission, submitted=None):
+    """Lock the submission and compare the version the page was opened on."""
+    if submitted is None:
+        submitted = versions.submitted(request.POST)
+    return versions.editing(s, submitted, what=_what(s))
 
 
 def _back(request, s: FinalSubmission):
@@ -96,12 +118,16 @@ def _back(request, s: FinalSubmission):
     return redirect("acceptance:detail", pk=s.pk)
 
 
+@versioned
 @allow(Role.TOWNSHIP_HEAD)
 @require_POST
 def sign(request, pk: int):
     s = _submission(request, pk)
     try:
-        services.sign(actor=request.user, submission=s)
+        with _guard(request, s):
+            services.sign(actor=request.user, submission=s)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
     except services.AcceptanceError as exc:
         messages.error(request, str(exc))
     else:
@@ -136,12 +162,16 @@ def upload_scan(request, pk: int):
     return detail.__wrapped__(request, pk, scan_form=form)
 
 
+@versioned
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def accept(request, pk: int):
     s = _submission(request, pk)
     try:
-        services.accept(actor=request.user, submission=s)
+        with _guard(request, s):
+            services.accept(actor=request.user, submission=s)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
     except services.AcceptanceError as exc:
         messages.error(request, str(exc))
     else:
@@ -149,6 +179,7 @@ def accept(request, pk: int):
     return redirect("acceptance:detail", pk=pk)
 
 
+@versioned
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def return_view(request, pk: int):
@@ -156,9 +187,13 @@ def return_view(request, pk: int):
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.return_submission(
-                actor=request.user, submission=s, reason=form.cleaned_data["reason"]
-            )
+            with _guard(request, s, form.submitted_version()):
+                services.return_submission(
+                    actor=request.user, submission=s, reason=form.cleaned_data["reason"]
+                )
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc, form)
+            return detail.__wrapped__(request, pk, return_form=form, status=versions.CONFLICT)
         except ValidationError as exc:
             for message in exc.message_dict.get("reason", exc.messages):
                 form.add_error("reason", message)

@@ -38,6 +38,17 @@ class User(AuditedModel, AbstractUser):
 
     REQUIRED_FIELDS = ["full_name"]
     audit_exclude = ("updated_at", "last_login")
+    # What an edit of the account was opened on (anju/core/versions.py): a login meanwhile
+    # (last_login) is not a conflict, a new password or grant is.
+    version_fields = (
+        "username",
+        "full_name",
+        "is_active",
+        "must_change_password",
+        "password_changed_at",
+        "role",
+        "unit",
+    )
     audit_sensitive = ("password",)
 
     objects = UserManager()

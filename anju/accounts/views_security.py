@@ -11,7 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from anju.accounts import security
 from anju.accounts.models import User
 from anju.accounts.roles import Role
+from anju.core import versions
 from anju.core.access import allow
+from anju.core.versions import versioned
 from anju.units.models import Unit
 
 
@@ -40,27 +42,36 @@ def account_list(request):
     )
 
 
+@versioned
 @allow(Role.SECURITY_ADMIN)
 def account_detail(request, pk: int):
     user = get_object_or_404(User, pk=pk)
     error = None
+    status = 200
     if request.method == "POST":
+        role = request.POST.get("role", "")
         try:
             unit = Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
-            security.grant(
-                actor=request.user, user=user, role=request.POST.get("role", ""), unit=unit
-            )
+            what = f"账号 {user.username} 的授权"
+            with versions.editing(user, versions.submitted(request.POST), what=what):
+                security.grant(actor=request.user, user=user, role=role, unit=unit)
             messages.success(request, f"已将 {user} 授权为 {user.role_label}（{user.unit}）。")
             return redirect("accounts:security_detail", pk=user.pk)
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc)
+            chosen = dict(Role.choices).get(role, "无")
+            messages.info(request, f"您选择的授权（未保存）：{chosen}，{unit or '未选单位'}。")
+            user.refresh_from_db()
+            status = versions.CONFLICT
         except PermissionDenied as exc:
             error = str(exc)
         except ValidationError as exc:
             error = "；".join(exc.messages)
             user.refresh_from_db()
-    return _detail(request, user, error=error)
+    return _detail(request, user, error=error, status=status)
 
 
-def _detail(request, user: User, **extra):
+def _detail(request, user: User, status: int = 200, **extra):
     units = Unit.objects.filter(is_active=True).select_related("parent").order_by("code")
     return render(
         request,
@@ -74,6 +85,7 @@ def _detail(request, user: User, **extra):
             "has_password": user.has_usable_password(),
             **extra,
         },
+        status=status,
     )
 
 

@@ -6,11 +6,13 @@ the audit administrator reads them, on their own page.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from anju.accounts.roles import Role
+from anju.core import versions
 
 
 class AnjuAdminSite(admin.AdminSite):
@@ -51,6 +53,21 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: history must stay whole
+
+    # The change form carries the version it was opened on; saving over a change made
+    # meanwhile is refused (anju/core/versions.py; the admin's change view is one
+    # transaction, so the check and the save commit together).
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            kwargs["form"] = versions.versioned_admin_form(kwargs.get("form", self.form))
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or versions.FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], versions.FIELD)}), *rest]
 
 
 site = AnjuAdminSite(name="admin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from anju.core.versions import VersionedFormMixin
 from anju.inspections import sampling, services
 from anju.rectification.models import State
 from anju.screening.choices import Aspect
@@ -83,7 +84,7 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(item, initial) for item in items if item]
 
 
-class VisitForm(forms.Form):
+class VisitForm(VersionedFormMixin, forms.Form):
     visited_on = forms.DateField(
         label="核查日期",
         error_messages={

@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 from django.urls import reverse
 
+from anju.core import versions
 from anju.inspections import forms, ranking, sampling, services, verdicts
 from anju.inspections.models import (
     DEFECT_KINDS,
@@ -55,6 +56,21 @@ def plan_context(campaign, form) -> dict:
 
 
 # --- a sample ---------------------------------------------------------------------------------
+def assign_version(sample) -> str:
+    """The assignment form is opened on every sampled village's inspector."""
+    return versions.fingerprint(
+        list(sample.villages.order_by("pk").values_list("pk", "inspector_id"))
+    )
+
+
+def record_version(visit) -> str:
+    """The spot-check record with its problems, as the form was opened on them."""
+    if visit is None:
+        return ""
+    problems = [versions.version_of(p) for p in visit.problems.order_by("pk")]
+    return versions.fingerprint(versions.version_of(visit), problems)
+
+
 def sample_context(sample: Sample, *, confirm_form=None, checked=frozenset()) -> dict:
     villages = verdicts.village_results(sample)
     result_of = {r.sample_village.pk: r for r in villages}
@@ -120,6 +136,7 @@ def sample_context(sample: Sample, *, confirm_form=None, checked=frozenset()) ->
         "snapshot_total": len(sample.ranking),
         "townships_snapshot": sample.township_ranking,
         "formula": sampling.FORMULA,
+        "assign_version": assign_version(sample),
     }
 
 

@@ -17,10 +17,12 @@ from anju.accounts.roles import Role
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
 from anju.campaigns.models import Campaign
+from anju.core import versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.inspections import forms, pages, sampling, services
-from anju.inspections.models import Sample, SampleHousehold, VisitPhoto
+from anju.inspections.models import Sample, SampleHousehold, Visit, VisitPhoto
 from anju.registry import photos as photo_checks
 
 REVIEWERS = services.REVIEWERS
@@ -71,6 +73,7 @@ def sample_detail(request, pk: int):
     return render(request, "inspections/sample.html", pages.sample_context(sample))
 
 
+@versioned
 @allow(REVIEWERS)
 @require_POST
 def sample_assign(request, pk: int):
@@ -86,7 +89,17 @@ def sample_assign(request, pk: int):
                 return redirect("inspections:sample", pk=pk)
             assignments[sv.pk] = people.get(value)
     try:
-        changed = services.assign(actor=request.user, sample=sample, assignments=assignments)
+        with versions.editing(
+            sample,
+            versions.submitted(request.POST),
+            what=f"{sample}的抽查人员分配",
+            of=pages.assign_version,
+            parts=lambda s: list(s.villages.all()),
+        ):
+            changed = services.assign(actor=request.user, sample=sample, assignments=assignments)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
+        return redirect(f"{reverse('inspections:sample', args=[pk])}#villages")
     except services.SpotCheckError as exc:
         messages.error(request, str(exc))
     else:
@@ -182,6 +195,7 @@ def _refused(request, exc: Refused):
     return render(request, "inspections/refused.html", {"message": str(exc)}, status=404)
 
 
+@versioned
 @csrf_exempt  # checked below, once the upload handlers are in place
 @allow(REVIEWERS | INSPECTORS)
 def visit(request, pk: int, household_pk: int):
@@ -226,17 +240,30 @@ def _visit(request, sh: SampleHousehold, limiter):
                 except photo_checks.PhotoError as exc:
                     form.add_error("photos", str(exc))
                     valid = False
+        status = 400
         if valid:
+            what = f"{sh.household.head_name}户的抽查记录"
+            mine = Visit.objects.filter(sample_household=sh)
             try:
-                services.record_visit(
-                    actor=request.user,
-                    sample_household=sh,
-                    visited_on=form.cleaned_data["visited_on"],
-                    found_nothing=form.cleaned_data["found_nothing"],
-                    note=form.cleaned_data["note"],
-                    problems=formset.problems(),
-                    new_photos=checked,
-                )
+                with versions.editing_first(
+                    mine,
+                    form.submitted_version(),
+                    what=what,
+                    of=pages.record_version,
+                    parts=lambda v: list(v.problems.all()),
+                ):
+                    services.record_visit(
+                        actor=request.user,
+                        sample_household=sh,
+                        visited_on=form.cleaned_data["visited_on"],
+                        found_nothing=form.cleaned_data["found_nothing"],
+                        note=form.cleaned_data["note"],
+                        problems=formset.problems(),
+                        new_photos=checked,
+                    )
+            except versions.StaleEdit as exc:
+                versions.refuse(request, exc, form, version=pages.record_version(exc.current))
+                status = versions.CONFLICT
             except ValidationError as exc:
                 pages.attach_errors(form, formset, exc)
             except services.SpotCheckError as exc:
@@ -244,9 +271,10 @@ def _visit(request, sh: SampleHousehold, limiter):
             else:
                 messages.success(request, f"已保存{sh.household.head_name}户的抽查记录。")
                 return redirect("inspections:mine")
-        status = 400
     else:
-        form = forms.VisitForm(initial=pages.visit_initial(existing))
+        form = forms.VisitForm(
+            initial=pages.visit_initial(existing), version=pages.record_version(existing)
+        )
         formset = forms.ProblemFormSet(
             prefix="p", entries=entries, initial=pages.problems_initial(existing)
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from anju.core.versions import VersionedFormMixin
 from anju.notices.models import Kind, Notice
 from anju.units.models import Unit
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Notice
         fields = [

@@ -16,9 +16,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.notices import forms, proposals, services
 from anju.notices.models import Kind, Notice
 from anju.reporting.selectors import campaign_for
@@ -113,6 +115,24 @@ def _unit_rows(request, notice):
     return rows
 
 
+def notice_version(notice) -> str:
+    """A draft notice is edited as a whole: its fields and every named township's row."""
+    if notice is None:
+        return ""
+    units = [versions.version_of(u) for u in notice.units.order_by("pk")]
+    return versions.fingerprint(versions.version_of(notice), units)
+
+
+def _guard(request, notice, submitted=None):
+    if submitted is None:
+        submitted = versions.submitted(request.POST)
+    what = f"通报草稿“{notice.title}”"
+    return versions.editing(
+        notice, submitted, what=what, of=notice_version, parts=lambda n: list(n.units.all())
+    )
+
+
+@versioned
 @allow(REVIEWER)
 def edit(request, pk: int):
     notice = _notice(request, pk)
@@ -121,6 +141,7 @@ def edit(request, pk: int):
         return redirect("notices:detail", pk=notice.pk)
     unit_errors: dict[str, str] = {}
     posted: dict[int, dict] = {}
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         form = forms.NoticeForm(request.POST, instance=Notice.objects.get(pk=notice.pk))
         rows = _unit_rows(request, notice)
@@ -128,7 +149,11 @@ def edit(request, pk: int):
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                services.save_draft(actor=request.user, notice=notice, data=data, units=rows)
+                with _guard(request, notice, form.submitted_version()):
+                    services.save_draft(actor=request.user, notice=notice, data=data, units=rows)
+            except versions.StaleEdit as exc:
+                versions.refuse(request, exc, form, version=notice_version(exc.current))
+                status = versions.CONFLICT
             except ValidationError as exc:
                 for name, message_list in exc.message_dict.items():
                     if name.startswith("unit-"):
@@ -143,7 +168,7 @@ def edit(request, pk: int):
                     return redirect("notices:detail", pk=notice.pk)
                 return redirect("notices:edit", pk=notice.pk)
     else:
-        form = forms.NoticeForm(instance=notice)
+        form = forms.NoticeForm(instance=notice, version=notice_version(notice))
     units = []
     for unit in notice.units.select_related("township").order_by("kind", "position"):
         row = posted.get(unit.pk)
@@ -169,7 +194,7 @@ def edit(request, pk: int):
             "add_form": add_form,
             "kinds": Kind.choices,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -218,6 +243,7 @@ def detail(request, pk: int):
             "is_reviewer": request.user.role == Role.CITY_REVIEWER,
             "is_township": request.user.role in TOWNSHIP,
             "problems": services.problems(notice) if notice.is_draft else [],
+            "version": notice_version(notice),
         },
     )
 
@@ -242,12 +268,16 @@ def _docx(data: bytes, name: str) -> HttpResponse:
     return response
 
 
+@versioned
 @allow(REVIEWER)
 @require_POST
 def issue(request, pk: int):
     notice = _notice(request, pk)
     try:
-        notice = services.issue(actor=request.user, notice=notice)
+        with _guard(request, notice):
+            notice = services.issue(actor=request.user, notice=notice)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
     except services.NoticeError as exc:
         messages.error(request, str(exc))
     else:
@@ -280,12 +310,17 @@ def download(request, pk: int):
     return _docx(data, f"{notice.title}（{notice.document_number}，{day:%Y-%m-%d}）.docx")
 
 
+@versioned
 @allow(REVIEWER)
 @require_POST
 def discard(request, pk: int):
     notice = _notice(request, pk)
     try:
-        services.discard(actor=request.user, notice=notice)
+        with _guard(request, notice):
+            services.discard(actor=request.user, notice=notice)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
+        return redirect("notices:edit", pk=notice.pk)
     except services.NoticeError as exc:
         messages.error(request, str(exc))
         return redirect("notices:detail", pk=notice.pk)

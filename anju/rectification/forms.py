@@ -11,6 +11,7 @@ import unicodedata
 
 from django import forms
 
+from anju.core.versions import VersionedFormMixin
 from anju.rectification import selectors, services
 from anju.rectification.models import Nature, State
 from anju.registry.forms import ChineseMessagesMixin
@@ -46,7 +47,7 @@ class DayField(forms.DateField):
         return super().to_python(value)
 
 
-class EntryForm(ChineseMessagesMixin, forms.Form):
+class EntryForm(VersionedFormMixin, ChineseMessagesMixin, forms.Form):
     nature = forms.ChoiceField(
         label="问题性质",
         choices=Nature.choices,

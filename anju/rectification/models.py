@@ -185,6 +185,21 @@ class LedgerEntry(AuditedModel):
 
     objects = LedgerEntryQuerySet.as_manager()
     audit_exclude = ("updated_at", "measures_key")
+    # What an edit form or an action on the entry was opened on (anju/core/versions.py).
+    version_fields = (
+        "nature",
+        "aspect",
+        "description",
+        "measures",
+        "deadline",
+        "responsible_unit",
+        "responsible_leader",
+        "cause",
+        "village",
+        "state",
+        "number",
+        "households",
+    )
 
     class Meta:
         verbose_name = _("整改台账条目")

@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
-from anju.core import search
+from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.rectification import forms, quality, selectors, services, workflow
 from anju.rectification.models import LedgerEntry, Light, Nature, Source, State
 from anju.registry import selectors as registry_selectors
@@ -171,6 +172,7 @@ def entry_create(request):
     return _entry_form(request, township=user.unit, campaign=selectors.campaign_for(user))
 
 
+@versioned
 @allow(services.WRITERS)
 def entry_edit(request, pk: int):
     entry = entry_or_404(request, pk)
@@ -183,8 +185,9 @@ def entry_edit(request, pk: int):
 def _entry_form(request, *, township, campaign, entry=None):
     user = request.user
     kwargs = {"user": user, "township": township, "campaign": campaign, "entry": entry}
-    results, find_q = [], ""
+    results, find_q, differences, status = [], "", [], 200
     if request.method == "POST" and request.POST.get("action") == "find":
+        kwargs["version"] = request.POST.get("version", "")  # still the version first opened
         form = forms.EntryForm(initial=forms.initial_from_post(request.POST), **kwargs)
         find_q = (request.POST.get("find_q") or "").strip()[:40]
         results = _find_households(user, township, find_q, form)
@@ -193,12 +196,17 @@ def _entry_form(request, *, township, campaign, entry=None):
     elif request.method == "POST":
         form = forms.EntryForm(request.POST, **kwargs)
         if form.is_valid():
-            saved = _save(request, form, township, campaign, entry)
+            try:
+                saved = _save(request, form, township, campaign, entry)
+            except versions.StaleEdit as exc:
+                differences = versions.differences(form, exc.current)
+                versions.refuse(request, exc, form)
+                saved, status = None, versions.CONFLICT
             if saved is not None:
                 return redirect("rectification:entry_detail", pk=saved.pk)
     else:
         initial = forms.initial_from(entry) if entry else {}
-        form = forms.EntryForm(initial=initial, **kwargs)
+        form = forms.EntryForm(initial=initial, version=versions.version_of(entry), **kwargs)
     return render(
         request,
         "rectification/entry_form.html",
@@ -213,7 +221,9 @@ def _entry_form(request, *, township, campaign, entry=None):
             "searched": request.POST.get("action") == "find",
             "searched_any": bool((request.POST.get("find_q") or "").strip()),
             "title": f"修改{entry.label}" if entry else "新增台账条目",
+            "differences": differences,
         },
+        status=status,
     )
 
 
@@ -232,9 +242,11 @@ def _save(request, form, township, campaign, entry):
             )
             messages.success(request, f"已写入整改台账{saved.label}。")
         else:
-            saved = services.update_entry(
-                actor=request.user, entry=entry, data=data, households=households
-            )
+            what = f"整改台账{entry.label}"
+            with versions.editing(entry, form.submitted_version(), what=what):
+                saved = services.update_entry(
+                    actor=request.user, entry=entry, data=data, households=households
+                )
             messages.success(request, f"已保存{saved.label}的修改。")
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):

@@ -14,8 +14,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from anju.core import versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.rectification import evidence as evidence_checks
 from anju.rectification import forms, services, workflow
 from anju.rectification.models import Evidence, LedgerEntry, State
@@ -38,20 +40,25 @@ def _detail_url(entry, anchor: str = "") -> str:
 
 
 # --- transitions -----------------------------------------------------------------------------
+@versioned
 @allow(ACTORS)
 @require_POST
 def entry_transition(request, pk: int, name: str):
     entry = entry_or_404(request, pk)
     if name not in workflow.TRANSITIONS:
         raise Http404
+    reason = request.POST.get("reason", "")[:500]
     try:
-        entry = workflow.apply(
-            entry,
-            name,
-            actor=request.user,
-            reason=request.POST.get("reason", "")[:500],
-            expected=request.POST.get("state") or None,
-        )
+        with versions.editing(entry, versions.submitted(request.POST), what=_what(entry)):
+            entry = workflow.apply(
+                entry,
+                name,
+                actor=request.user,
+                reason=reason,
+                expected=request.POST.get("state") or None,
+            )
+    except versions.StaleEdit as exc:
+        return _refused(request, entry, exc, kept={"name": name, "reason": reason})
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -59,6 +66,20 @@ def entry_transition(request, pk: int, name: str):
         if name == "accept" and request.POST.get("next") == "drafts":
             return redirect("rectification:draft_list")
     return redirect(_detail_url(entry))
+
+
+def _what(entry: LedgerEntry) -> str:
+    return f"整改台账{entry.label}"
+
+
+def _refused(request, entry, exc, kept=None):
+    """The entry page as it is now, with the conflict message and what the user typed."""
+    versions.refuse(request, exc)
+    if exc.current is None:
+        return redirect("rectification:ledger_list")
+    entry = entry_or_404(request, entry.pk)
+    context = detail_context(request, entry, kept=kept or {})
+    return render(request, "rectification/entry_detail.html", context, status=versions.CONFLICT)
 
 
 # --- progress notes --------------------------------------------------------------------------
@@ -179,12 +200,17 @@ def evidence_file(request, pk: int, evidence_pk: int):
 
 
 # --- drafts ----------------------------------------------------------------------------------
+@versioned
 @allow(services.WRITERS)
 @require_POST
 def draft_discard(request, pk: int):
     draft = entry_or_404(request, pk)
     try:
-        services.discard_draft(actor=request.user, entry=draft)
+        with versions.editing(draft, versions.submitted(request.POST), what=_what(draft)):
+            services.discard_draft(actor=request.user, entry=draft)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
+        return redirect("rectification:draft_list")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -192,6 +218,7 @@ def draft_discard(request, pk: int):
     return redirect("rectification:draft_list")
 
 
+@versioned
 @allow(services.WRITERS)
 @require_POST
 def draft_join(request, pk: int):
@@ -204,7 +231,11 @@ def draft_join(request, pk: int):
         messages.error(request, "请选择要并入的台账条目。")
         return redirect("rectification:draft_list")
     try:
-        services.join_draft(actor=request.user, draft=draft, into=into)
+        with versions.editing(draft, versions.submitted(request.POST), what=_what(draft)):
+            services.join_draft(actor=request.user, draft=draft, into=into)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
+        return redirect("rectification:draft_list")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("rectification:draft_list")

@@ -19,8 +19,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from anju.core import crypto
+from anju.core.versions import VersionedFormMixin
 from anju.registry import bankcard, id_refusals, idcard
-from anju.registry.choices import AttachmentKind, Grade, KeyGroup
+from anju.registry.choices import AttachmentKind, Grade, KeyGroup, groups_to_labels
 from anju.registry.models import Assessment, Household, Renovation
 from anju.registry.services import (
     ASSESSMENT_FIELDS,
@@ -178,14 +179,16 @@ def _numeric_inputs(form: forms.BaseForm) -> None:
             field.widget.attrs.update({"inputmode": "numeric"})
 
 
-class SectionForm(ChineseMessagesMixin, forms.ModelForm):
-    """A section of a record with a version token to detect a stale form."""
+def _groups_shown(mask) -> str:
+    """对象类别 (a bit mask) as the conflict table shows it."""
+    return "、".join(groups_to_labels(mask or 0)) or "无"
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, version: str = "", **kwargs):
+class SectionForm(VersionedFormMixin, ChineseMessagesMixin, forms.ModelForm):
+    """A section of a record with the version it was opened on (``anju.core.versions``)."""
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version
         model_fields = {f.name: f for f in self._meta.model._meta.get_fields()}
         for name, field in list(self.fields.items()):
             model_field = model_fields.get(name) if name in self._meta.fields else None
@@ -264,6 +267,7 @@ class IdentityForm(SectionForm):
         elif len(villages) == 1:
             self.fields["village"].initial = villages[0].pk
         self.initial["groups"] = [g.value for g in KeyGroup if self.instance.groups & g]
+        self.fields["groups"].display_value = _groups_shown
         _range(self.fields["size"], 1, 20, "家庭人口应在 1 到 20 人之间。")
         self.fields["size"].widget.attrs.update({"min": 1, "max": 20})
         id_field, phone_field = self.fields["id_number"], self.fields["phone"]

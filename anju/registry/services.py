@@ -19,8 +19,6 @@ commits, so screening re-checks the household.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -30,8 +28,8 @@ from django.db import IntegrityError, transaction
 
 from anju.accounts.roles import BUSINESS, UNMASK, Role
 from anju.audit.events import Event
-from anju.audit.models import AuditEvent, jsonable
 from anju.audit.services import record
+from anju.core import versions
 from anju.registry import photos
 from anju.registry.models import Assessment, Attachment, Household, Renovation
 from anju.registry.signals import households_changed
@@ -41,14 +39,7 @@ EDITORS = frozenset({Role.CITY_REVIEWER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_WOR
 READERS = BUSINESS
 
 
-class StaleEdit(Exception):
-    """The record changed after the form was opened; nothing was saved."""
-
-    def __init__(self, *, current, who: str = "", when=None):
-        super().__init__("stale form")
-        self.current = current
-        self.who = who
-        self.when = when
+StaleEdit = versions.StaleEdit  # the record changed after the form was opened (core)
 
 
 class DuplicateIdNumber(Exception):
@@ -65,19 +56,6 @@ def can_edit(user) -> bool:
 
 def can_unmask(user) -> bool:
     return getattr(user, "role", None) in UNMASK
-
-
-def version_token(instance, fields) -> str:
-    """A short fingerprint of the given fields' stored values (the form's hidden version)."""
-    values = []
-    for name in fields:
-        attname = instance._meta.get_field(name).attname
-        value = getattr(instance, attname)
-        if isinstance(value, bytes | memoryview):
-            value = hashlib.sha256(bytes(value)).hexdigest()
-        values.append(jsonable(value))
-    raw = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
 # The sections of the household page that are edited as one form each.
@@ -140,11 +118,13 @@ IDENTITY_EXTRA = ("village", "id_number_hash", "phone_enc", "bank_account_enc")
 
 def household_version(household: Household, section: str) -> str:
     fields = HOUSEHOLD_SECTIONS[section]
-    return version_token(household, fields + (IDENTITY_EXTRA if section == "identity" else ()))
+    return versions.version_of(
+        household, fields + (IDENTITY_EXTRA if section == "identity" else ())
+    )
 
 
 def renovation_version(renovation: Renovation | None, section: str) -> str:
-    return version_token(renovation, RENOVATION_SECTIONS[section]) if renovation else ""
+    return versions.version_of(renovation, RENOVATION_SECTIONS[section])
 
 
 def _locked_household(user, household: Household) -> Household:
@@ -160,9 +140,8 @@ def _locked_household(user, household: Household) -> Household:
 
 
 def _stale(obj) -> StaleEdit:
-    last = AuditEvent.objects.for_object(obj).filter(event=Event.UPDATE).order_by("-id")
-    last = last.values("username", "ts").first() or {}
-    return StaleEdit(current=obj, who=last.get("username", ""), when=last.get("ts"))
+    """The view names the section (``what``) in the message."""
+    return versions.stale(obj, what=str(obj))
 
 
 def _announce(*household_ids: int) -> None:

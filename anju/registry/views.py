@@ -19,11 +19,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import UNMASK
-from anju.core import search
+from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.registry import forms, panels, photos, selectors, services
-from anju.registry.choices import groups_to_labels
 from anju.registry.models import Attachment, Household, Renovation
 
 HOUSEHOLD_FORMS = {
@@ -197,44 +196,6 @@ def household_unmask(request, pk: int):
 
 
 # --- edit forms ------------------------------------------------------------------------------------
-def _stale_message(exc: services.StaleEdit, what: str) -> str:
-    when = timezone.localtime(exc.when).strftime("%Y-%m-%d %H:%M") if exc.when else ""
-    who = f"{exc.who} 于 {when} " if exc.who else ""
-    return (
-        f"未保存：您打开表单之后，“{what}”已被{who}修改。"
-        "下方列出了已保存的内容与您填写的不同之处；请核对后再次保存（将以您填写的为准）。"
-    )
-
-
-def _differences(form, current, fields) -> list[tuple[str, str, str]]:
-    """(label, saved value, the user's value) for each field that differs."""
-    rows = []
-    for name in fields:
-        if name not in form.fields or name not in form.cleaned_data:
-            continue
-        saved = getattr(current, name)
-        mine = form.cleaned_data[name]
-        if saved != mine:
-            field = form.fields[name]
-            rows.append((field.label, _display(field, saved), _display(field, mine)))
-    return rows
-
-
-def _display(field, value) -> str:
-    if isinstance(field, forms.forms.TypedMultipleChoiceField):  # 对象类别, a bit mask
-        return "、".join(groups_to_labels(value or 0)) or "无"
-    if value is None or value == "":
-        return "（空）"
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    choices = dict(getattr(field, "choices", []) or [])
-    if name := choices.get(value):
-        return str(name)
-    return str(value)
-
-
 @allow(services.EDITORS)
 def household_create(request):
     form = forms.NewHouseholdForm(request.POST or None, user=request.user)
@@ -280,6 +241,7 @@ def _new_sections(form) -> list[tuple[str, list]]:
     ]
 
 
+@versions.versioned
 @allow(services.EDITORS)
 def household_edit(request, pk: int, section: str):
     if section not in HOUSEHOLD_FORMS:
@@ -289,7 +251,7 @@ def household_edit(request, pk: int, section: str):
     extra = {"user": request.user} if section == "identity" else {}
     version = services.household_version(household, section)
     form = form_class(request.POST or None, instance=copy.copy(household), version=version, **extra)
-    differences = []
+    differences, status = [], 200
     if request.method == "POST" and form.is_valid():
         kwargs = {}
         if section == "identity":
@@ -311,13 +273,17 @@ def household_edit(request, pk: int, section: str):
                 household=household,
                 section=section,
                 data=form.section_data(),
-                version=form.cleaned_data.get("version") or "",
+                version=form.submitted_version(),
                 **kwargs,
             )
-        except services.StaleEdit as exc:
-            messages.error(request, _stale_message(exc, title))
-            differences = _differences(form, exc.current, services.HOUSEHOLD_SECTIONS[section])
-            form = _refreshed(form, services.household_version(exc.current, section))
+        except versions.StaleEdit as exc:
+            exc.what = title
+            fields = services.HOUSEHOLD_SECTIONS[section]
+            differences = versions.differences(form, exc.current, fields)
+            versions.refuse(
+                request, exc, form, version=services.household_version(exc.current, section)
+            )
+            status = versions.CONFLICT
         except services.DuplicateIdNumber:
             form.add_error("id_number", "该身份证号已登记，同一户主不能重复建档。")
         except PermissionDenied as exc:
@@ -327,23 +293,10 @@ def household_edit(request, pk: int, section: str):
             for warning in form.warnings:
                 messages.warning(request, warning)
             return redirect(f"{reverse('registry:household_detail', args=[pk])}#{section}")
-    return _form_page(request, form, household, title, differences)
+    return _form_page(request, form, household, title, differences, status=status)
 
 
-def _refreshed(form, version: str):
-    """The same bound form, now carrying the current version (the user saw the differences)."""
-    data = form.data.copy()
-    data["version"] = version
-    fresh = type(form)(data, instance=form.instance, version=version, **_form_kwargs(form))
-    fresh.is_valid()
-    return fresh
-
-
-def _form_kwargs(form) -> dict:
-    return {"user": form.user} if hasattr(form, "user") else {}
-
-
-def _form_page(request, form, household, title, differences=(), renovation=None):
+def _form_page(request, form, household, title, differences=(), renovation=None, status=200):
     return render(
         request,
         "registry/household_form.html",
@@ -355,6 +308,7 @@ def _form_page(request, form, household, title, differences=(), renovation=None)
             "renovation": renovation,
             "sections": [(None, [form[name] for name in form.fields if name != "version"])],
         },
+        status=status,
     )
 
 
@@ -373,6 +327,7 @@ def assessment_create(request, pk: int):
     return _form_page(request, form, household, "新增安全鉴定")
 
 
+@versions.versioned
 @allow(services.EDITORS)
 def renovation_edit(request, pk: int, section: str):
     if section not in RENOVATION_FORMS:
@@ -386,7 +341,7 @@ def renovation_edit(request, pk: int, section: str):
     version = services.renovation_version(renovation, section)
     instance = copy.copy(renovation) if renovation else None
     form = form_class(request.POST or None, instance=instance, version=version)
-    differences = []
+    differences, status = [], 200
     if request.method == "POST" and form.is_valid():
         try:
             services.save_renovation(
@@ -394,15 +349,17 @@ def renovation_edit(request, pk: int, section: str):
                 household=household,
                 section=section,
                 data=form.section_data(),
-                version=form.cleaned_data.get("version") or "",
+                version=form.submitted_version(),
             )
-        except services.StaleEdit as exc:
-            messages.error(request, _stale_message(exc, title))
+        except versions.StaleEdit as exc:
+            exc.what = title
             fields = services.RENOVATION_SECTIONS[section]
-            current = exc.current if hasattr(exc.current, "method") else None
-            if current is not None:
-                differences = _differences(form, current, fields)
-            form = _refreshed(form, services.renovation_version(current, section))
+            current = exc.current if isinstance(exc.current, Renovation) else None
+            differences = versions.differences(form, current, fields)
+            versions.refuse(
+                request, exc, form, version=services.renovation_version(current, section)
+            )
+            status = versions.CONFLICT
         except services.NoRenovation:
             return redirect("registry:renovation_edit", pk=pk, section="works")
         else:
@@ -410,7 +367,7 @@ def renovation_edit(request, pk: int, section: str):
             return redirect(f"{reverse('registry:household_detail', args=[pk])}#renovation")
     if renovation is None:
         title = "登记危房改造"
-    return _form_page(request, form, household, title, differences, renovation)
+    return _form_page(request, form, household, title, differences, renovation, status=status)
 
 
 # --- photos -----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from anju.core.versions import VersionedFormMixin
 from anju.reporting import services, workplan
 from anju.reporting.models import Weekday
 
@@ -21,7 +22,7 @@ def _date(label: str, help_text: str = "") -> forms.DateField:
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(VersionedFormMixin, forms.Form):
     mobilise_ends_on = _date(
         "动员部署阶段截止日期", "方案要求：5 月底前。各乡镇在此前上传工作方案。"
     )
@@ -53,10 +54,14 @@ class ScheduleForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        errors = services.validate_schedule(campaign=self.campaign, **data)
+        errors = services.validate_schedule(campaign=self.campaign, **self.schedule_data())
         for name, message in errors.items():
             self.add_error(None if name == "__all__" else name, message)
         return data
+
+    def schedule_data(self) -> dict:
+        """The schedule's values (without the hidden version)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class WorkPlanForm(forms.Form):
@@ -71,7 +76,7 @@ class WorkPlanForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(VersionedFormMixin, forms.Form):
     reason = forms.CharField(
         label="退回理由",
         max_length=1000,

@@ -244,6 +244,20 @@ class WeeklySubmission(AuditedModel):
     objects = SubmissionQuerySet.as_manager()
     # The snapshot is hashed and kept whole; the audit trail records its hash, not a copy.
     audit_exclude = ("updated_at", "snapshot", "differences")
+    # Approving, accepting or returning is done on the report as shown: its state and the
+    # moment it was (re)generated (anju/core/versions.py; the snapshot goes with prepared_at).
+    version_fields = (
+        "status",
+        "due_at",
+        "entry_count",
+        "prepared_at",
+        "approved_by",
+        "submitted_at",
+        "content_hash",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+    )
 
     class Meta:
         verbose_name = _("周报")

@@ -14,13 +14,15 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.rectification.snapshot import official_rows
 from anju.reporting import forms, ledger, pages, selectors, services
 from anju.reporting import weeks as cal
-from anju.reporting.models import WeeklySubmission, WorkPlan
+from anju.reporting.models import Schedule, WeeklySubmission, WorkPlan
 
 VIEWERS = CITY | TOWNSHIP
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,17 +63,26 @@ def schedule(request):
     )
 
 
+@versioned
 @allow(Role.CITY_ADMIN)
 def schedule_edit(request):
     campaign = selectors.campaign_for(request.user)
     if campaign is None:
         raise Http404("尚无“回头看”工作")
     current = selectors.schedule_for(campaign)
+    status = 200
     if request.method == "POST":
         form = forms.ScheduleForm(request.POST, campaign=campaign)
         if form.is_valid():
+            data = form.schedule_data()
+            mine = Schedule.objects.filter(campaign=campaign)
             try:
-                services.save_schedule(actor=request.user, campaign=campaign, **form.cleaned_data)
+                with versions.editing_first(mine, form.submitted_version(), what="报送安排"):
+                    services.save_schedule(actor=request.user, campaign=campaign, **data)
+            except versions.StaleEdit as exc:
+                current = exc.current
+                versions.refuse(request, exc, form, version=versions.version_of(current))
+                status = versions.CONFLICT
             except ValidationError as exc:
                 for name, message_list in exc.message_dict.items():
                     for message in message_list:
@@ -85,12 +96,15 @@ def schedule_edit(request):
                 return redirect("reporting:schedule")
     else:
         form = forms.ScheduleForm(
-            campaign=campaign, initial=pages.schedule_initial(campaign, current)
+            campaign=campaign,
+            initial=pages.schedule_initial(campaign, current),
+            version=versions.version_of(current),
         )
     return render(
         request,
         "reporting/schedule_form.html",
         {"form": form, "campaign": campaign, "schedule": current},
+        status=status,
     )
 
 
@@ -171,20 +185,28 @@ def prepare(request):
 
 
 @allow(VIEWERS)
-def submission_detail(request, pk: int, return_form=None):
+def submission_detail(request, pk: int, return_form=None, status=200):
     submission = _submission(request, pk)
     context = pages.submission_context(request.user, submission, cal.server_now())
     if context["can_review"]:
         context["return_form"] = return_form or forms.ReturnForm(
-            initial={"new_due_at": pages.suggested_new_due(submission, cal.server_now())}
+            initial={"new_due_at": pages.suggested_new_due(submission, cal.server_now())},
+            version=versions.version_of(submission),
         )
-    return render(request, "reporting/submission.html", context)
+    return render(request, "reporting/submission.html", context, status=status)
+
+
+def _what(submission) -> str:
+    return f"{submission.township.name}第{submission.week}周周报"
 
 
 def _act(request, pk: int, action, success: str):
     submission = _submission(request, pk)
     try:
-        action(actor=request.user, submission=submission)
+        with versions.editing(submission, versions.submitted(request.POST), what=_what(submission)):
+            action(actor=request.user, submission=submission)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
     except services.ReportingError as exc:
         messages.error(request, str(exc))
     else:
@@ -198,18 +220,21 @@ def refresh(request, pk: int):
     return _act(request, pk, services.refresh, "已按当前台账重新生成第{s.week}周周报，等待审批。")
 
 
+@versioned
 @allow(Role.TOWNSHIP_HEAD)
 @require_POST
 def approve(request, pk: int):
     return _act(request, pk, services.approve, "已审批，第{s.week}周周报已报送市住建局。")
 
 
+@versioned
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def accept(request, pk: int):
     return _act(request, pk, services.accept, "已审核通过{s.township.name}第{s.week}周周报。")
 
 
+@versioned
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def return_view(request, pk: int):
@@ -217,11 +242,17 @@ def return_view(request, pk: int):
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.return_submission(
-                actor=request.user,
-                submission=submission,
-                reason=form.cleaned_data["reason"],
-                new_due_at=form.cleaned_data["new_due_at"],
+            with versions.editing(submission, form.submitted_version(), what=_what(submission)):
+                services.return_submission(
+                    actor=request.user,
+                    submission=submission,
+                    reason=form.cleaned_data["reason"],
+                    new_due_at=form.cleaned_data["new_due_at"],
+                )
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc, form)
+            return submission_detail.__wrapped__(
+                request, pk, return_form=form, status=versions.CONFLICT
             )
         except ValidationError as exc:
             form.apply_errors({k: " ".join(v) for k, v in exc.message_dict.items()})

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from anju.accounts.roles import COUNTY_WIDE
+from anju.core.versions import VersionedFormMixin
 from anju.screening.rules.base import DAYS, Rule
 from anju.units.models import Unit
 
@@ -91,7 +92,7 @@ class RunForm(forms.Form):
         return value
 
 
-class RuleSettingsForm(forms.Form):
+class RuleSettingsForm(VersionedFormMixin, forms.Form):
     """A rule's switch and parameters; each parameter is checked by its Param (Chinese
     messages that name it: 不能为负数, 不能为空, 须大于0)."""
 

@@ -207,6 +207,17 @@ class Finding(AuditedModel):
 
     objects = FindingQuerySet.as_manager()
     audit_exclude = ("updated_at",)
+    # A decision is taken on what the user saw: the status and the decisions so far (a
+    # re-screen that refreshes the message or facts is not a conflict; anju/core/versions.py).
+    version_fields = (
+        "status",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "reviewed_by",
+        "reviewed_at",
+        "review_reason",
+    )
 
     class Meta:
         verbose_name = _("筛查问题")

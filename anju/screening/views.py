@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
+from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.screening import forms, rules, selectors, services
 from anju.screening.choices import Aspect, Severity
 from anju.screening.models import Finding, Status
@@ -95,9 +97,26 @@ def _detail(request, finding, *, status=200, **forms_in):
             can_review=request.user.role == Role.CITY_REVIEWER
             and finding.status == Status.DISMISSED,
             next=_next(request, ""),
+            kept_reason=forms_in.get("kept_reason", ""),
         ),
         status=status,
     )
+
+
+def _what(finding) -> str:
+    return f"{finding.household.head_name}户的筛查问题 {finding.rule_code}"
+
+
+def _decision(request, finding):
+    """Lock the finding and compare the version the page was opened on."""
+    return versions.editing(finding, versions.submitted(request.POST), what=_what(finding))
+
+
+def _refused(request, finding, exc, *, kept: str = ""):
+    """The finding as it is now, the conflict message, and the reason the user wrote."""
+    versions.refuse(request, exc)
+    fresh = _scoped(request, finding.pk)
+    return _detail(request, fresh, status=versions.CONFLICT, kept_reason=kept)
 
 
 def _scoped(request, pk):
@@ -110,12 +129,16 @@ def finding_detail(request, pk: int):
     return _detail(request, _scoped(request, pk))
 
 
+@versioned
 @allow(Role.TOWNSHIP_OFFICER)
 @require_POST
 def finding_confirm(request, pk: int):
     finding = _scoped(request, pk)
     try:
-        services.confirm(finding=finding, user=request.user)
+        with _decision(request, finding):
+            services.confirm(finding=finding, user=request.user)
+    except versions.StaleEdit as exc:
+        return _refused(request, finding, exc)
     except services.ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -125,6 +148,7 @@ def finding_confirm(request, pk: int):
     return redirect(_next(request, reverse("screening:finding", args=[finding.pk])))
 
 
+@versioned
 @allow(Role.TOWNSHIP_OFFICER)
 @require_POST
 def finding_dismiss(request, pk: int):
@@ -133,7 +157,10 @@ def finding_dismiss(request, pk: int):
     if not form.is_valid():
         return _detail(request, finding, dismiss_form=form)
     try:
-        services.dismiss(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+        with _decision(request, finding):
+            services.dismiss(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+    except versions.StaleEdit as exc:
+        return _refused(request, finding, exc, kept=form.cleaned_data["reason"])
     except services.ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -143,6 +170,7 @@ def finding_dismiss(request, pk: int):
     return redirect(_next(request, reverse("screening:finding", args=[finding.pk])))
 
 
+@versioned
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def finding_overturn(request, pk: int):
@@ -151,7 +179,12 @@ def finding_overturn(request, pk: int):
     if not form.is_valid():
         return _detail(request, finding, overturn_form=form)
     try:
-        services.overturn(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+        with _decision(request, finding):
+            services.overturn(
+                finding=finding, user=request.user, reason=form.cleaned_data["reason"]
+            )
+    except versions.StaleEdit as exc:
+        return _refused(request, finding, exc, kept=form.cleaned_data["reason"])
     except services.ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -159,6 +192,7 @@ def finding_overturn(request, pk: int):
     return redirect(_next(request, reverse("screening:dismissals")))
 
 
+@versioned
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def finding_uphold(request, pk: int):
@@ -167,7 +201,10 @@ def finding_uphold(request, pk: int):
     if not form.is_valid():
         return _detail(request, finding, uphold_form=form)
     try:
-        services.uphold(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+        with _decision(request, finding):
+            services.uphold(finding=finding, user=request.user, reason=form.cleaned_data["reason"])
+    except versions.StaleEdit as exc:
+        return _refused(request, finding, exc, kept=form.cleaned_data["reason"])
     except services.ActionError as exc:
         messages.error(request, str(exc))
     else:

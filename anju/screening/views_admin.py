@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
+from anju.core import versions
 from anju.core.access import allow
+from anju.core.versions import versioned
 from anju.screening import forms, params, rules, selectors, services
 from anju.screening.choices import Aspect
 from anju.screening.views import page_context
@@ -62,9 +64,22 @@ def _settings_form(request, rule, campaign, data=None):
         rule=rule,
         values=params.effective(campaign, rule),
         enabled=campaign.is_rule_enabled(rule.code),
+        version=rule_version(campaign, rule),
     )
 
 
+def rule_version(campaign, rule) -> str:
+    """What the settings form of one rule was opened on: its switch and parameters in the
+    campaign (other rules' settings changing meanwhile is no conflict)."""
+    values = params.effective(campaign, rule)
+    return versions.fingerprint(
+        rule.code,
+        campaign.is_rule_enabled(rule.code),
+        {p.name: p.to_json(values[p.name]) for p in rule.params},
+    )
+
+
+@versioned
 @allow(Role.CITY_ADMIN)
 def rule_edit(request, code: str):
     rule = _rule_or_404(code)
@@ -76,13 +91,28 @@ def rule_edit(request, code: str):
         if request.POST.get("action") == "preview":
             preview = services.preview(campaign=campaign, rule=rule, values=values)
         else:
-            changes = services.update_rule_settings(
-                campaign=campaign,
-                rule=rule,
-                enabled=form.cleaned_data["enabled"],
-                values=values,
-                user=request.user,
-            )
+            try:
+                with versions.editing(
+                    campaign,
+                    form.submitted_version(),
+                    what=f"规则 {rule.code} 的设置",
+                    of=lambda current: rule_version(current, rule),
+                ):
+                    changes = services.update_rule_settings(
+                        campaign=campaign,
+                        rule=rule,
+                        enabled=form.cleaned_data["enabled"],
+                        values=values,
+                        user=request.user,
+                    )
+            except versions.StaleEdit as exc:
+                versions.refuse(request, exc, form, version=rule_version(exc.current, rule))
+                return render(
+                    request,
+                    "screening/rule_edit.html",
+                    page_context(request, rule=rule, form=form, campaign=exc.current),
+                    status=versions.CONFLICT,
+                )
             if changes:
                 messages.success(request, f"已保存 {rule.code} 的设置，下次筛查起生效。")
             else:

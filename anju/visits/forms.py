@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from anju.core.versions import VersionedFormMixin
 from anju.registry.choices import Grade
 from anju.visits import checklist
 from anju.visits.models import EntryMode, PhotoKind, Reason, VisitorRole
@@ -63,7 +64,7 @@ class StyledForm(forms.Form):
                 attrs["aria-describedby"] = f"id_{name}_error"
 
 
-class VisitForm(forms.Form):
+class VisitForm(VersionedFormMixin, forms.Form):
     """The checklist with who, when and where. Photos travel beside it in request.FILES."""
 
     visitor_name = forms.CharField(
@@ -224,7 +225,7 @@ class CheckFlagsForm(StyledForm):
     )
 
 
-class ExplainForm(StyledForm):
+class ExplainForm(VersionedFormMixin, StyledForm):
     reason = forms.ChoiceField(
         label="未走访原因",
         choices=[("", "请选择"), *Reason.choices],

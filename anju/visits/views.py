@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
-from anju.core import search
+from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.registry import photos as photo_checks
 from anju.registry.models import Household
 from anju.units.models import Unit
@@ -113,6 +114,7 @@ def _int(value) -> int | None:
 
 
 # --- the visit form -------------------------------------------------------------------------------
+@versioned
 @csrf_exempt  # checked in _visit_form, once the upload limit is in place
 @allow(services.RECORDERS)
 def visit_form(request, pk: int):
@@ -154,15 +156,27 @@ def _visit_form(request, household, limiter):
         form = forms.VisitForm(request.POST, household=household)
         uploads, other_errors = _read_photos(request, limiter)
         if form.is_valid() and not other_errors:
+            data = _visit_data(form)
             try:
-                outcome = services.record_visit(
-                    user=user,
-                    household=household,
-                    data=_visit_data(form),
-                    uploads=uploads,
+                # the visit this save merges into, as the form was opened on it
+                mine = Visit.objects.filter(
                     campaign=campaign,
-                    today=today,
+                    household=household,
+                    visitor=user,
+                    visited_on=data.visited_on,
                 )
+                what = _what(household, data)
+                with versions.editing_first(mine, form.submitted_version(), what=what):
+                    outcome = services.record_visit(
+                        user=user,
+                        household=household,
+                        data=data,
+                        uploads=uploads,
+                        campaign=campaign,
+                        today=today,
+                    )
+            except versions.StaleEdit as exc:
+                return _conflict(request, form, exc, wants_json, household, campaign, today)
             except services.VisitRefused as exc:
                 for name, message in exc.errors.items():
                     if name in form.fields or name == "__all__":
@@ -190,7 +204,36 @@ def _visit_form(request, household, limiter):
                 status=400,
             )
     else:
-        form = forms.VisitForm(initial=_initial(user, todays, today), household=household)
+        form = forms.VisitForm(
+            initial=_initial(user, todays, today),
+            household=household,
+            version=versions.version_of(todays),
+        )
+    return _form_page(request, form, household, campaign, todays, today, other_errors, status)
+
+
+def _what(household, data) -> str:
+    return f"{household.head_name}户 {data.visited_on:%Y-%m-%d} 的走访记录"
+
+
+def _conflict(request, form, exc, wants_json, household, campaign, today):
+    """Nothing saved: the visit was changed (on another phone, say) after this form was
+    opened. The phone keeps what was typed (its draft); the form now carries the current
+    version, so submitting again — after looking — saves over it."""
+    fresh = versions.version_of(exc.current)
+    if wants_json:
+        text = versions.message(exc, form=True)
+        body = {"ok": False, "errors": {"__all__": [text]}, "message": text, "version": fresh}
+        return JsonResponse(body, status=versions.CONFLICT)
+    versions.refuse(request, exc, form, version=fresh)
+    todays = Visit.objects.filter(
+        campaign=campaign, household=household, visitor=request.user, visited_on=today
+    ).first()
+    return _form_page(request, form, household, campaign, todays, today, {}, versions.CONFLICT)
+
+
+def _form_page(request, form, household, campaign, todays, today, other_errors, status):
+    user = request.user
     return render(
         request,
         "visits/visit_form.html",

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
 from anju.rectification.models import State
 from anju.registry.models import Household
 from anju.units.models import Unit
@@ -131,6 +133,13 @@ def correction(request, pk: int):
 
 
 # --- problems ------------------------------------------------------------------------------------------------
+def problem_version(item) -> str:
+    """A decision on a problem is taken on the problem and its draft entry as shown."""
+    entry = item.entry if item is not None else None
+    return versions.fingerprint(versions.version_of(item), versions.version_of(entry))
+
+
+@versioned
 @allow(REVIEW_READERS)
 def problem(request, pk: int):
     qs = VisitProblem.objects.select_related("visit", "household__village", "entry", "decided_by")
@@ -140,41 +149,37 @@ def problem(request, pk: int):
         initial={"description": entry.description if entry else item.description}
     )
     discard_form = forms.DiscardProblemForm()
+    status = 200
     if request.method == "POST":
         if not services.can_review(request.user):
             messages.error(request, "只有乡镇经办人可以将问题纳入台账。")
             return redirect("visits:problem", pk=pk)
         action = request.POST.get("action")
-        try:
-            if action == "accept":
-                accept_form = forms.AcceptProblemForm(request.POST)
-                if accept_form.is_valid():
-                    data = accept_form.cleaned_data
-                    entry = services.accept_problem(
-                        user=request.user,
-                        problem=item,
-                        description=data["description"],
-                        measures=data["measures"],
-                        deadline=data["deadline"],
-                        leader=data.get("leader") or "",
-                    )
-                    messages.success(
-                        request,
-                        f"已纳入整改台账（序号 {entry.number}，{entry.get_state_display()}）。",
-                    )
-                    return _back(request, reverse("visits:review"))
-            elif action == "discard":
-                discard_form = forms.DiscardProblemForm(request.POST)
-                if discard_form.is_valid():
-                    services.discard_problem(
-                        user=request.user, problem=item, reason=discard_form.cleaned_data["reason"]
-                    )
-                    messages.success(request, "已确定不纳入台账，理由已记录。")
-                    return _back(request, reverse("visits:review"))
-        except services.DecisionError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _add_errors(accept_form if action == "accept" else discard_form, exc)
+        if action == "accept":
+            accept_form = forms.AcceptProblemForm(request.POST)
+            form = accept_form
+        elif action == "discard":
+            discard_form = forms.DiscardProblemForm(request.POST)
+            form = discard_form
+        else:
+            form = None
+        if form is not None and form.is_valid():
+            what = f"{item.household.head_name}户排查发现的问题"
+            submitted = versions.submitted(request.POST)
+            try:
+                with versions.editing(
+                    item, submitted, what=what, of=problem_version, parts=lambda p: [p.entry]
+                ):
+                    done = _decide(request, item, action, form.cleaned_data)
+                messages.success(request, done)
+                return _back(request, reverse("visits:review"))
+            except versions.StaleEdit as exc:
+                versions.refuse(request, exc)
+                status = versions.CONFLICT
+            except services.DecisionError as exc:
+                messages.error(request, str(exc))
+            except ValidationError as exc:
+                _add_errors(form, exc)
     item.refresh_from_db()
     return render(
         request,
@@ -184,25 +189,50 @@ def problem(request, pk: int):
             "entry": item.entry,
             "accept_form": accept_form,
             "discard_form": discard_form,
+            "version": problem_version(item),
             "can_review": services.can_review(request.user),
             "pending": item.status == ProblemStatus.OPEN
             and item.entry is not None
             and item.entry.state == State.DRAFT,
         },
+        status=status,
     )
 
 
+def _decide(request, item, action: str, data: dict) -> str:
+    """Accept the problem onto the ledger or discard it; the success message."""
+    if action == "accept":
+        entry = services.accept_problem(
+            user=request.user,
+            problem=item,
+            description=data["description"],
+            measures=data["measures"],
+            deadline=data["deadline"],
+            leader=data.get("leader") or "",
+        )
+        return f"已纳入整改台账（序号 {entry.number}，{entry.get_state_display()}）。"
+    services.discard_problem(user=request.user, problem=item, reason=data["reason"])
+    return "已确定不纳入台账，理由已记录。"
+
+
 # --- flagged visits ---------------------------------------------------------------------------------------------
+@versioned
 @allow(services.REVIEWERS)
 @require_POST
 def check_flags(request, pk: int):
-    visit = get_scoped_or_404(request, Visit.objects.all(), pk=pk)
+    visit = get_scoped_or_404(request, Visit.objects.select_related("household"), pk=pk)
     form = forms.CheckFlagsForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写核实情况后再标记为已核实。")
     else:
+        note = form.cleaned_data["note"]
+        what = f"{visit.household.head_name}户 {visit.visited_on:%Y-%m-%d} 的走访记录"
         try:
-            services.check_flags(user=request.user, visit=visit, note=form.cleaned_data["note"])
+            with versions.editing(visit, versions.submitted(request.POST), what=what):
+                services.check_flags(user=request.user, visit=visit, note=note)
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc)
+            messages.info(request, f"您填写的核实情况（未保存）：{note}")
         except services.DecisionError as exc:
             messages.error(request, str(exc))
         else:
@@ -271,6 +301,7 @@ def _int(value) -> int | None:
 
 
 # --- explaining an unvisited household -------------------------------------------------------------------------------
+@versioned
 @allow(services.REVIEWERS)
 def explain(request, pk: int):
     qs = Household.objects.select_related("village", "township")
@@ -285,19 +316,29 @@ def explain(request, pk: int):
             "phone_checked_on": found.phone_checked_on,
             "phone_check_result": found.phone_check_result,
         }
-    form = forms.ExplainForm(request.POST or None, initial=initial)
+    form = forms.ExplainForm(
+        request.POST or None, initial=initial, version=versions.version_of(found)
+    )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        mine = UnvisitedReason.objects.filter(campaign=campaign, household=household)
+        what = f"{household.head_name}户未走访的原因"
         try:
-            services.explain_unvisited(
-                user=request.user,
-                household=household,
-                campaign=campaign,
-                reason=data["reason"],
-                detail=data.get("detail") or "",
-                phone_checked_on=data["phone_checked_on"],
-                phone_check_result=data["phone_check_result"],
-            )
+            with versions.editing_first(mine, form.submitted_version(), what=what):
+                services.explain_unvisited(
+                    user=request.user,
+                    household=household,
+                    campaign=campaign,
+                    reason=data["reason"],
+                    detail=data.get("detail") or "",
+                    phone_checked_on=data["phone_checked_on"],
+                    phone_check_result=data["phone_check_result"],
+                )
+        except versions.StaleEdit as exc:
+            found = exc.current
+            versions.refuse(request, exc, form, version=versions.version_of(found))
+            status = versions.CONFLICT
         except ValidationError as exc:
             _add_errors(form, exc)
         except services.DecisionError as exc:
@@ -309,4 +350,5 @@ def explain(request, pk: int):
         request,
         "visits/explain.html",
         {"household": household, "campaign": campaign, "form": form, "found": found},
+        status=status,
     )

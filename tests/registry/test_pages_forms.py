@@ -242,9 +242,9 @@ def test_stale_form_is_detected_and_not_overwritten(
     assert worker.post(url, worker_form).status_code == 302
     officer_form.update(head_name="镇里改的")
     response = officer.post(url, officer_form)
-    assert response.status_code == 200
+    assert response.status_code == 409
     html = response.content.decode()
-    assert "未保存：您打开表单之后" in html and worker_a.username in html
+    assert "未保存：您打开页面之后" in html and worker_a.username in html
     assert "村里改的" in html and "镇里改的" in html  # the differences table
     household.refresh_from_db()
     assert household.head_name == "村里改的" and household.size == 6
@@ -340,7 +340,7 @@ def test_renovation_created_meanwhile_is_a_conflict(as_user, officer_a, worker_a
     blank_version = officer.get(works).context["form"]["version"].value() or ""
     assert worker.post(works, {"method": "加固维修", "version": ""}).status_code == 302
     response = officer.post(works, {"method": "原址重建", "version": blank_version})
-    assert response.status_code == 200 and "未保存" in response.content.decode()
+    assert response.status_code == 409 and "未保存" in response.content.decode()
     household.refresh_from_db()
     assert household.renovation.method == "加固维修"
 

@@ -389,6 +389,11 @@
         }
         if (body && body.errors) {
           busy(false);
+          // 409: the visit changed since this form was opened; submitting again saves over it
+          if (body.version !== undefined && form.elements.version) {
+            form.elements.version.value = body.version;
+            saveDraft();
+          }
           say(body.message || "未提交成功，请按红色提示修改。", "danger");
           showErrors(body.errors);
           return;
