@@ -6,6 +6,11 @@ previous=prev_hash)``. ``verify()`` walks every township's chain in order and na
 report whose document no longer gives its hash, whose link does not match the report
 before it (that one was changed or deleted), or whose columns disagree with what was sealed
 (server time, week, township, place in the chain).
+
+The chain alone is public arithmetic: whoever can write to the database can edit the newest
+report, or every report of a township, and recompute the hashes. So each report's content
+hash is also compared with the one its ``submit`` audit record holds — a record of the audit
+chain, which is keyed (``ANJU_AUDIT_KEY``) and anchored outside the database (docs/adr/0010).
 """
 
 from __future__ import annotations
@@ -58,8 +63,24 @@ def _sealed_mismatch(s: WeeklySubmission) -> str | None:
     return None
 
 
+def _audited_hashes() -> dict[int, str]:
+    """Each sent report's content hash as its ``submit`` audit record has it."""
+    from anju.audit.events import Event
+    from anju.audit.models import AuditEvent
+
+    rows = AuditEvent.objects.filter(
+        event=Event.SUBMIT, object_type=WeeklySubmission._meta.label_lower
+    ).order_by("id")
+    found = {}
+    for object_id, detail in rows.values_list("object_id", "detail").iterator(chunk_size=2000):
+        if object_id.isdigit() and isinstance(detail, dict):
+            found[int(object_id)] = str(detail.get("content_hash", ""))
+    return found
+
+
 def verify() -> list[Problem]:
     problems: list[Problem] = []
+    audited = _audited_hashes()
     chains = (
         WeeklySubmission.objects.filter(seq__isnull=False)
         .select_related("township")
@@ -88,6 +109,13 @@ def verify() -> list[Problem]:
             mismatch = _sealed_mismatch(s)
             if mismatch:
                 problems.append(Problem(s.pk, label, mismatch))
+        if audited.get(s.pk) != s.content_hash:
+            reason = (
+                "没有对应的报送审计记录（报送记录被伪造，或其审计记录被删除）"
+                if s.pk not in audited
+                else "内容哈希与报送时的审计记录不符（报送后被改写并重算了哈希）"
+            )
+            problems.append(Problem(s.pk, label, reason))
         previous_hash = s.content_hash
         expected_seq = (s.seq or 0) + 1
     orphans = WeeklySubmission.objects.filter(seq__isnull=True, submitted_at__isnull=False)

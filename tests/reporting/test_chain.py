@@ -142,3 +142,23 @@ def test_live_ledger_edits_do_not_touch_sent_reports(three_weeks):
     first.refresh_from_db()
     assert first.entries[0]["description"] == "张三户C级危房未挂牌"
     call_command("verify_reports")
+
+
+def test_sec_24_a_report_rewritten_with_its_hash_recomputed_is_named(three_weeks, capsys):
+    """The last week edited and its hash recomputed with the public algorithm: the chain
+    still links (nothing follows it), but the keyed audit record of its submission holds
+    the hash it was sent with."""
+    third = three_weeks[2]
+    doc = WeeklySubmission.objects.get(pk=third.pk).snapshot
+    doc["entries"][0]["measures"] = "加强管理"
+    forged = content_hash(doc, previous=third.prev_hash)
+    raw_update(
+        "UPDATE reporting_weeklysubmission SET snapshot = CAST(%s AS jsonb), content_hash = %s WHERE id = %s",
+        "UPDATE reporting_weeklysubmission SET snapshot = %s, content_hash = %s WHERE id = %s",
+        [json.dumps(doc, ensure_ascii=False), forged, third.pk],
+    )
+    with pytest.raises(SystemExit):
+        call_command("verify_reports")
+    err = capsys.readouterr().err
+    assert f"周报 #{third.pk}" in err
+    assert "内容哈希与报送时的审计记录不符（报送后被改写并重算了哈希）" in err
