@@ -136,7 +136,7 @@ def editing(obj, submitted: str | None, *, what: str = "", fields=None, of=None,
     as stored now."""
     what = what or str(obj)
     with transaction.atomic():
-        current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+        current = type(obj)._base_manager.select_for_update(of=("self",)).filter(pk=obj.pk).first()
         if current is None:
             if submitted is not None:
                 raise StaleEdit(current=None, what=what, who="", when=None)
@@ -150,7 +150,7 @@ def editing_first(queryset, submitted: str | None, *, what: str, fields=None, of
     """``editing`` for a record that may not exist yet (an explanation, today's visit):
     the form opened on none carries "", and one created meanwhile is a conflict."""
     with transaction.atomic():
-        current = queryset.select_for_update().first()
+        current = queryset.select_for_update(of=("self",)).first()
         check(current, submitted, what=what, fields=fields, of=of, parts=parts)
         yield current
 
@@ -285,7 +285,9 @@ class VersionedAdminForm(forms.ModelForm):
         if self.instance.pk is None:
             return data
         model = type(self.instance)
-        current = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+        current = (
+            model._base_manager.select_for_update(of=("self",)).filter(pk=self.instance.pk).first()
+        )
         try:
             check(current, submitted(self.data), what=str(current or self.instance))
         except StaleEdit as exc:
