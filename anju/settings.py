@@ -229,7 +229,7 @@ X_FRAME_OPTIONS = "DENY"
 AUDIT_DB_TRIGGERS = True
 # The audit chain is keyed (ANJU_AUDIT_KEY, anju/core/crypto.py) with this MAC, and its head
 # is anchored outside the database: signed files in this folder, beside the backups — one on
-# the first audit event of each day, one per backup, one per `anchor_audit` (docs/adr/0010).
+# the first audit event of each day, one per backup, one per `anchor_audit` (docs/adr/0012).
 AUDIT_ALGORITHM = env_str("ANJU_AUDIT_ALGORITHM", "hmac-sha256")
 AUDIT_ANCHOR_DIR = env_path("ANJU_AUDIT_ANCHOR_DIR", DATA_DIR / "backups" / "audit-anchors")
 AUDIT_ANCHOR_DAILY = env_bool("ANJU_AUDIT_ANCHOR_DAILY", True)

@@ -1,4 +1,4 @@
-"""The keyed, anchored audit chain (SECURITY.md row 11; docs/adr/0010).
+"""The keyed, anchored audit chain (SECURITY.md row 11; docs/adr/0012).
 
 Each attack of issue #13 is made the way someone with the database but without
 ``ANJU_AUDIT_KEY`` would make it — raw SQL (the append-only triggers are off in the test

@@ -11,7 +11,7 @@ An anchor is written on the first audit event of each day (``schedule_daily``), 
 so a missing one shows; each is signed with a key derived from the audit key, so an edited
 one shows. What cannot show: rows removed after the newest anchor and before the next one,
 and anchors removed together with those rows by someone who holds the host — hence the
-off-site copy and the printed page (docs/adr/0010).
+off-site copy and the printed page (docs/adr/0012).
 """
 
 from __future__ import annotations

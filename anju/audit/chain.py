@@ -14,7 +14,7 @@
 Rows written before this version (plain SHA-256) verify as such only as the chain's
 beginning, and only once ``rekey_audit`` has appended the keyed ``audit_rekeyed`` event
 recording their count and last hash: from then on the key covers them too, because the
-first keyed row's MAC includes the last one's hash (docs/adr/0010).
+first keyed row's MAC includes the last one's hash (docs/adr/0012).
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ def export_log(request):
 @allow(Role.AUDIT_ADMIN)
 def anchors(request):
     """The chain's head now, signed, and the anchors written outside the database: a page
-    for the audit administrator to print and file (SECURITY.md row 11, docs/adr/0010).
+    for the audit administrator to print and file (SECURITY.md row 11, docs/adr/0012).
     The whole chain is verified by ``verify_audit`` (daily), not on each page view."""
     head = anchor_files.current_head()
     now = timezone.now()

@@ -8,7 +8,7 @@
 - The key comes from ``ANJU_PI_KEY`` (base64 of 32 bytes) or, for development and the demo,
   a file ``pi_key`` in the data folder — never from the database. Rotation: docs/SECURITY.md.
 
-The audit chain (SECURITY.md row 11, docs/adr/0010) is keyed by a separate secret,
+The audit chain (SECURITY.md row 11, docs/adr/0012) is keyed by a separate secret,
 ``ANJU_AUDIT_KEY`` (or the file ``audit_key``): ``audit_chain_mac`` links the rows,
 ``audit_anchor_mac`` signs the daily anchors written outside the database. The algorithm is
 ``ANJU_AUDIT_ALGORITHM``: ``hmac-sha256`` (default) or ``hmac-sm3`` (GB/T 32905, where the

@@ -10,7 +10,7 @@ before it (that one was changed or deleted), or whose columns disagree with what
 The chain alone is public arithmetic: whoever can write to the database can edit the newest
 report, or every report of a township, and recompute the hashes. So each report's content
 hash is also compared with the one its ``submit`` audit record holds — a record of the audit
-chain, which is keyed (``ANJU_AUDIT_KEY``) and anchored outside the database (docs/adr/0010).
+chain, which is keyed (``ANJU_AUDIT_KEY``) and anchored outside the database (docs/adr/0012).
 """
 
 from __future__ import annotations
