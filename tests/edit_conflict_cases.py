@@ -1,6 +1,9 @@
 """The scenario of each edit form for ``tests/test_edit_conflicts.py``: who A and B are
 (B saves in between, usually a second person of A's role), which page and form, what each
-types, and how to read the record back. Built on the demo county (``manage.py demo``)."""
+types, and how to read the record back. Built on the demo county (``manage.py demo``): its
+people, campaign, schedule, weekly reports, spot-check sample, draft notice and 顺店镇's
+final materials; ledger entries, findings, visits and households the cases make themselves
+in one township (``World.t``), so other changes to the demo do not move them."""
 
 from __future__ import annotations
 
@@ -37,11 +40,57 @@ class Case:
 
 
 class World:
-    """The demo county, its people, and a second person for each role (B)."""
+    """The demo county, its people, a second person for each role (B), and one township
+    (``t``, without final materials) whose ledger entries, findings and visit problems the
+    cases make themselves — so that what the demo happens to leave does not matter."""
 
     def __init__(self):
+        from anju.acceptance.models import FinalSubmission
+        from anju.units.models import Unit
+
         self.campaign = Campaign.objects.current()
         self.today = timezone.localdate()
+        taken = FinalSubmission.objects.values_list("township_id", flat=True)
+        self.t = Unit.objects.townships().exclude(pk__in=list(taken)).order_by("code").first()
+        self.village = self.t.children.order_by("code").first()
+        self.officer = self.person(Role.TOWNSHIP_OFFICER, self.t)
+
+    def household(self, name: str = "冲突测试户"):
+        from tests.factories import make_household
+
+        return make_household(self.village, head_name=name)
+
+    def entry(self, *, start: bool = False, draft: bool = False):
+        """A ledger entry of ``t`` (待整改, 整改中 with ``start``, or a draft)."""
+        from anju.rectification import services, workflow
+
+        with acting_as(self.officer):
+            entry = services.create_entry(
+                actor=self.officer,
+                campaign=self.campaign,
+                township=self.t,
+                village=self.village,
+                nature="个性问题",
+                description=f"{self.village.name}冲突测试户C级危房未挂牌",
+                measures="" if draft else "由村两委于本周五前完成挂牌并拍照存档",
+                deadline=None if draft else self.today + dt.timedelta(days=7),
+                households=[self.household()],
+                draft=draft,
+            )
+            if start:
+                entry = workflow.apply(entry, "start", actor=self.officer)
+        return entry
+
+    def finding(self, *, dismissed: bool = False):
+        """An open finding of ``t`` (dismissed by its officer with ``dismissed``)."""
+        from anju.screening import services
+        from tests.api.conftest import make_finding
+
+        finding = make_finding(self.household(), rule="A1-01", aspect="1")
+        if dismissed:
+            with acting_as(self.officer):
+                finding = services.dismiss(finding=finding, user=self.officer, reason="已复核")
+        return finding
 
     def user(self, username: str) -> User:
         return User.objects.get(username=username)
@@ -69,23 +118,22 @@ def _set(**values):
 
 
 # ledger ---------------------------------------------------------------------------------------------
-def _entry(w: World, state: str):
+def _entry_state(pk):
     from anju.rectification.models import LedgerEntry
 
-    entry = LedgerEntry.objects.filter(township=w.township("顺店镇"), state=state).order_by("pk")
-    return entry[0] if state != "draft" else entry
+    return lambda: LedgerEntry.objects.filter(pk=pk).values_list("state", "cause").first()
 
 
 def case_entry_edit(w: World) -> Case:
     """The issue's own reproduction: B saves new 整改措施, A (stale) a new 完成时限."""
     from anju.rectification.models import LedgerEntry
 
-    entry = _entry(w, "in_progress")
+    entry = w.entry(start=True)
     url = reverse("rectification:entry_edit", args=[entry.pk])
     later = (w.campaign.ends_on - dt.timedelta(days=1)).isoformat()
     return Case(
-        a=w.user("shundian_jb"),
-        b=w.second("shundian_jb"),
+        a=w.officer,
+        b=w.second(w.officer.username),
         page=url,
         action=url,
         edit_b=_set(measures="B：由村两委本周内完成挂牌并拍照存档"),
@@ -94,63 +142,53 @@ def case_entry_edit(w: World) -> Case:
     )
 
 
-def _entry_edited_by_b(w: World, entry) -> dict:
+def _edited_by_b(entry) -> dict:
     url = reverse("rectification:entry_edit", args=[entry.pk])
     return {"b_page": url, "b_action": url, "edit_b": _set(cause="B 补充的原因分析")}
 
 
 def case_entry_transition(w: World) -> Case:
-    from anju.rectification.models import LedgerEntry
-
-    entry = _entry(w, "pending")
+    entry = w.entry()
     return Case(
-        a=w.user("shundian_jb"),
-        b=w.second("shundian_jb"),
+        a=w.officer,
+        b=w.second(w.officer.username),
         page=reverse("rectification:entry_detail", args=[entry.pk]),
         action=reverse("rectification:entry_transition", args=[entry.pk, "start"]),
-        read=lambda: LedgerEntry.objects.values_list("state", "cause").get(pk=entry.pk),
-        **_entry_edited_by_b(w, entry),
+        read=_entry_state(entry.pk),
+        **_edited_by_b(entry),
     )
 
 
-def _draft_case(w: World, n: int, action: str, **extra) -> Case:
-    from anju.rectification.models import LedgerEntry
-
-    draft = list(_entry(w, "draft"))[n]
+def _draft_case(w: World, action: str) -> Case:
+    w.entry()  # an entry on the ledger, for a draft to join
+    draft = w.entry(draft=True)
     return Case(
-        a=w.user("shundian_jb"),
-        b=w.second("shundian_jb"),
+        a=w.officer,
+        b=w.second(w.officer.username),
         page=reverse("rectification:draft_list"),
         action=reverse(action, args=[draft.pk]),
-        read=lambda: LedgerEntry.objects.filter(pk=draft.pk).values_list("state", "cause").first(),
-        **_entry_edited_by_b(w, draft),
-        **extra,
+        read=_entry_state(draft.pk),
+        **_edited_by_b(draft),
     )
 
 
 def case_draft_discard(w: World) -> Case:
-    return _draft_case(w, 0, "rectification:draft_discard")
+    return _draft_case(w, "rectification:draft_discard")
 
 
 def case_draft_join(w: World) -> Case:
-    return _draft_case(w, 1, "rectification:draft_join")
+    return _draft_case(w, "rectification:draft_join")
 
 
 # registry ----------------------------------------------------------------------------------------------
-def _household(w: World, **where):
-    from anju.registry.models import Household
-
-    return Household.objects.filter(township=w.township("顺店镇"), **where).order_by("pk").first()
-
-
 def case_household_edit(w: World) -> Case:
     from anju.registry.models import Household
 
-    hh = _household(w)
+    hh = w.household()
     url = reverse("registry:household_edit", args=[hh.pk, "identity"])
     return Case(
-        a=w.user("shundian_jb"),
-        b=w.second("shundian_jb"),
+        a=w.officer,
+        b=w.second(w.officer.username),
         page=url,
         action=url,
         edit_b=_set(head_name="乙改名"),
@@ -161,12 +199,13 @@ def case_household_edit(w: World) -> Case:
 
 def case_renovation_edit(w: World) -> Case:
     from anju.registry.models import Renovation
+    from tests.factories import make_household
 
-    hh = _household(w, renovation__isnull=False)
+    hh = make_household(w.village, head_name="改造户", renovation={"method": "加固维修"})
     url = reverse("registry:renovation_edit", args=[hh.pk, "works"])
     return Case(
-        a=w.user("shundian_jb"),
-        b=w.second("shundian_jb"),
+        a=w.officer,
+        b=w.second(w.officer.username),
         page=url,
         action=url,
         edit_b=_set(craftsman="乙工匠"),
@@ -176,79 +215,63 @@ def case_renovation_edit(w: World) -> Case:
 
 
 # screening -------------------------------------------------------------------------------------------------
-def _finding(w: World, n: int, status: str = "open"):
-    from anju.screening.models import Finding
-
-    return Finding.objects.filter(township=w.township("顺店镇"), status=status).order_by("pk")[n]
-
-
 def _finding_state(pk):
     from anju.screening.models import Finding
 
     return lambda: Finding.objects.values_list("status", "reason", "reviewed_at").get(pk=pk)
 
 
-def case_confirm(w: World) -> Case:
-    f = _finding(w, 0)
+def _finding_case(w: World, finding, action: str, b_action: str, **extra) -> Case:
+    city = finding.status == "dismissed"
+    a = w.user("shi_shenhe") if city else w.officer
     return Case(
-        a=w.user("shundian_jb"),
-        b=w.second("shundian_jb"),
-        page=reverse("screening:finding", args=[f.pk]),
-        action=reverse("screening:confirm", args=[f.pk]),
-        b_action=reverse("screening:dismiss", args=[f.pk]),
+        a=a,
+        b=w.second(a.username),
+        page=reverse("screening:finding", args=[finding.pk]),
+        action=reverse(action, args=[finding.pk]),
+        b_action=reverse(b_action, args=[finding.pk]),
+        read=_finding_state(finding.pk),
+        **extra,
+    )
+
+
+def case_confirm(w: World) -> Case:
+    return _finding_case(
+        w,
+        w.finding(),
+        "screening:confirm",
+        "screening:dismiss",
         edit_b=_set(**{"dismiss-reason": "B：已重新鉴定为B级"}),
-        read=_finding_state(f.pk),
     )
 
 
 def case_dismiss(w: World) -> Case:
-    f = _finding(w, 1)
-    return Case(
-        a=w.user("shundian_jb"),
-        b=w.second("shundian_jb"),
-        page=reverse("screening:finding", args=[f.pk]),
-        action=reverse("screening:dismiss", args=[f.pk]),
-        b_action=reverse("screening:confirm", args=[f.pk]),
+    return _finding_case(
+        w,
+        w.finding(),
+        "screening:dismiss",
+        "screening:confirm",
         edit_a=_set(**{"dismiss-reason": "A：已整改"}),
-        read=_finding_state(f.pk),
     )
 
 
-def _dismissed(w: World, n: int):
-    """A finding of 磨街乡 its officer dismissed, for the city to review."""
-    from anju.screening import services
-    from anju.screening.models import Finding
-
-    township = w.township("磨街乡")
-    officer = w.person(Role.TOWNSHIP_OFFICER, township)
-    f = Finding.objects.filter(township=township, status="open").order_by("pk")[n]
-    with acting_as(officer):
-        return services.dismiss(finding=f, user=officer, reason="已重新鉴定为B级")
-
-
 def case_overturn(w: World) -> Case:
-    f = _dismissed(w, 0)
-    return Case(
-        a=w.user("shi_shenhe"),
-        b=w.second("shi_shenhe"),
-        page=reverse("screening:finding", args=[f.pk]),
-        action=reverse("screening:overturn", args=[f.pk]),
-        b_action=reverse("screening:uphold", args=[f.pk]),
+    return _finding_case(
+        w,
+        w.finding(dismissed=True),
+        "screening:overturn",
+        "screening:uphold",
         edit_a=_set(**{"overturn-reason": "A：理由不足"}),
-        read=_finding_state(f.pk),
     )
 
 
 def case_uphold(w: World) -> Case:
-    f = _dismissed(w, 0)
-    return Case(
-        a=w.user("shi_shenhe"),
-        b=w.second("shi_shenhe"),
-        page=reverse("screening:finding", args=[f.pk]),
-        action=reverse("screening:uphold", args=[f.pk]),
-        b_action=reverse("screening:overturn", args=[f.pk]),
+    return _finding_case(
+        w,
+        w.finding(dismissed=True),
+        "screening:uphold",
+        "screening:overturn",
         edit_b=_set(**{"overturn-reason": "B：理由不足"}),
-        read=_finding_state(f.pk),
     )
 
 
@@ -292,14 +315,13 @@ def case_visit_form(w: World) -> Case:
     )
 
 
-def _flagged_visit(w: World):
+def _visit_by(w: World, worker, hh, **answers):
+    """A phone visit recorded without a GPS fix (so the township is asked to check it)."""
     from anju.visits import services
     from anju.visits.checklist import QUESTIONS
     from tests.visits.conftest import clean_answers
 
-    worker = w.user("huolong_cun")
-    hh = _new_household(w, "火龙镇", village=worker.unit)
-    given = clean_answers()
+    given = {**clean_answers(), **answers}
     data = services.VisitData(
         visitor_name="吴村干",
         visitor_role="村干部",
@@ -307,9 +329,14 @@ def _flagged_visit(w: World):
         answers={q.code: {"answer": given[q.code], "note": ""} for q in QUESTIONS},
     )
     with acting_as(worker):
-        outcome = services.record_visit(user=worker, household=hh, data=data)
-    assert outcome.visit.flagged  # a phone visit without a fix asks the township to check
-    return outcome.visit
+        return services.record_visit(user=worker, household=hh, data=data).visit
+
+
+def _flagged_visit(w: World):
+    worker = w.user("huolong_cun")
+    visit = _visit_by(w, worker, _new_household(w, "火龙镇", village=worker.unit))
+    assert visit.flagged  # a phone visit without a fix asks the township to check
+    return visit
 
 
 def case_check_flags(w: World) -> Case:
@@ -352,16 +379,20 @@ def case_explain(w: World) -> Case:
 
 
 def case_problem(w: World) -> Case:
+    """A visit found the household still living in an unsafe house: a problem with its
+    draft entry, which B edits before A puts it on the ledger."""
     from anju.visits.models import VisitProblem
 
-    problem = VisitProblem.objects.filter(status="open", entry__state="draft").first()
+    worker = w.person(Role.VILLAGE_WORKER, w.village)
+    visit = _visit_by(w, worker, w.household(), safe_now="否")
+    problem = VisitProblem.objects.get(visit=visit)
     entry = problem.entry
     url = reverse("visits:problem", args=[problem.pk])
     edit = reverse("rectification:entry_edit", args=[entry.pk])
     deadline = (w.today + dt.timedelta(days=10)).isoformat()
     return Case(
-        a=w.person(Role.TOWNSHIP_OFFICER, entry.township),
-        b=w.second(w.person(Role.TOWNSHIP_OFFICER, entry.township).username),
+        a=w.officer,
+        b=w.second(w.officer.username),
         page=url,
         action=url,
         pick=lambda d: d.get("action") == "accept",
@@ -493,18 +524,6 @@ def case_weekly_return(w: World) -> Case:
     )
 
 
-def _fresh_township(w: World):
-    """A township with no final submission but the one these cases prepare."""
-    from anju.acceptance.models import FinalSubmission
-    from anju.units.models import Unit
-
-    mine = FinalSubmission.objects.filter(prepared_by_name="冲突测试").first()
-    if mine is not None:
-        return mine.township
-    taken = FinalSubmission.objects.values_list("township_id", flat=True)
-    return Unit.objects.townships().exclude(pk__in=list(taken)).order_by("code").first()
-
-
 def _prepare_as(user, township, campaign, situation: str):
     from anju.acceptance import services
     from anju.reporting import weeks as cal
@@ -530,7 +549,7 @@ def _final_state(township):
 
 
 def case_final_prepare(w: World) -> Case:
-    township = _fresh_township(w)
+    township = w.t
     officer = w.person(Role.TOWNSHIP_OFFICER, township)
     other = w.second(officer.username)
     return Case(
@@ -539,7 +558,7 @@ def case_final_prepare(w: World) -> Case:
         page=reverse("acceptance:index"),
         action=reverse("acceptance:prepare"),
         change_b=lambda: _prepare_as(other, township, w.campaign, "B：乡镇成立工作专班"),
-        edit_a=_set(situation="A：逐户排查"),
+        edit_a=_set(situation="A：逐户排查", mechanism="A：建立回访制度"),
         read=_final_state(township),
     )
 
@@ -547,7 +566,7 @@ def case_final_prepare(w: World) -> Case:
 def case_sign(w: World) -> Case:
     from anju.acceptance.models import FinalSubmission
 
-    township = _fresh_township(w)
+    township = w.t
     officer = w.person(Role.TOWNSHIP_OFFICER, township)
     s = FinalSubmission.objects.filter(township=township).first() or _prepare_as(
         officer, township, w.campaign, "乡镇成立工作专班"
