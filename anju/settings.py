@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "anju.visits",
     "anju.inspections",
     "anju.publicity",
+    "anju.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -55,6 +55,22 @@ PI_FIELDS: dict[str, tuple[str, str]] = {
     "acceptance.FinalSubmission.reviewed_by_name": (ORDINARY, "审核人身份，审核责任到人"),
     "acceptance.SealedScan.file": (ORDINARY, "盖章签字的整改报告扫描件，总结验收的正式材料"),
     "acceptance.SealedScan.uploaded_by_name": (ORDINARY, "上传人身份，责任到人"),
+    "monitoring.ListedHousehold.head_name": (ORDINARY, "名单户主，与农户台账比对及登记入档"),
+    "monitoring.ListedHousehold.id_number_enc": (SENSITIVE, "名单与农户台账按身份证号比对；加密存储"),
+    "monitoring.ListedHousehold.id_number_hash": (
+        SENSITIVE,
+        "名单与农户台账按身份证号匹配；带密钥哈希，不可还原",
+    ),
+    "monitoring.ListedHousehold.id_number_masked": (ORDINARY, "名单列表中的脱敏显示"),
+    "monitoring.ListedHousehold.phone_enc": (ORDINARY, "登记入档时预填联系电话；加密存储"),
+    "monitoring.ListedHousehold.phone_masked": (ORDINARY, "名单列表中的脱敏显示"),
+    "monitoring.ListedPerson.name": (ORDINARY, "名单家庭成员，核对户籍与户主"),
+    "monitoring.ListedPerson.id_number_enc": (SENSITIVE, "名单家庭成员身份核对；加密存储"),
+    "monitoring.ListedPerson.id_number_hash": (
+        SENSITIVE,
+        "名单家庭成员按身份证号匹配；带密钥哈希，不可还原",
+    ),
+    "monitoring.ListedPerson.id_number_masked": (ORDINARY, "名单成员的脱敏显示"),
     "accounts.LoginFailure.ip": (ORDINARY, "登录失败计数与安全审计"),
 }
 
