@@ -56,7 +56,10 @@ PI_FIELDS: dict[str, tuple[str, str]] = {
     "acceptance.SealedScan.file": (ORDINARY, "盖章签字的整改报告扫描件，总结验收的正式材料"),
     "acceptance.SealedScan.uploaded_by_name": (ORDINARY, "上传人身份，责任到人"),
     "monitoring.ListedHousehold.head_name": (ORDINARY, "名单户主，与农户台账比对及登记入档"),
-    "monitoring.ListedHousehold.id_number_enc": (SENSITIVE, "名单与农户台账按身份证号比对；加密存储"),
+    "monitoring.ListedHousehold.id_number_enc": (
+        SENSITIVE,
+        "名单与农户台账按身份证号比对；加密存储",
+    ),
     "monitoring.ListedHousehold.id_number_hash": (
         SENSITIVE,
         "名单与农户台账按身份证号匹配；带密钥哈希，不可还原",
