@@ -112,6 +112,43 @@ class ColumnTable:
 
 FPJC = ColumnTable(FPJC_COLUMNS, FPJC_IGNORED)
 
+# --- 民政 lists (低保, 特困, 低保边缘; SOURCES.md §2, shape uncertain) --------------------------
+# Either one row per household (户主姓名 + 身份证号) or family rows (姓名, 身份证号, 与户主关系
+# per person, grouped by 户编号/家庭编号, else by 户主身份证号, else by the rows that follow each
+# head). Which one is decided by the columns found (``reader.minzheng_shape``).
+MINZHENG_COLUMNS = (
+    Column("township", "乡镇", ("乡(镇)", "乡", "乡镇(街道)", "乡镇名称", "街道(乡镇)"), True),
+    Column("village", "村", ("行政村", "村(社区)", "村(居)", "村名", "村(居)委会"), True),
+    Column("household_code", "家庭编号", ("户编号", "家庭编码", "户号")),
+    Column("head_name", "户主姓名", ("户主", "申请人姓名", "申请人")),
+    Column("head_id", "户主身份证号", ("户主身份证号码", "户主证件号码", "申请人身份证号")),
+    Column("name", "姓名", ("成员姓名", "家庭成员姓名", "保障对象姓名")),
+    Column("id_number", "身份证号", ("身份证号码", "证件号码", "成员身份证号", "公民身份号码")),
+    Column("relation", "与户主关系", ("与申请人关系", "与户主的关系")),
+    Column("size", "保障人数", ("家庭人口", "家庭人数", "人口数", "救助人数", "保障人口")),
+    Column("assistance", "救助类别", ("保障类别", "救助类型", "对象类别", "类别"), True),
+    Column("identified_on", "救助开始月份", ("认定日期", "纳入日期", "救助开始时间", "审批日期")),
+    Column("state", "状态", ("保障状态", "救助状态")),
+    Column("phone", "联系电话", ("电话", "手机号")),
+)
+MINZHENG_IGNORED = (
+    "序号",
+    "区划",
+    "县",
+    "县(市、区)",
+    "金额",
+    "户月保障金",
+    "月保障金",
+    "保障金额",
+    "性别",
+    "民族",
+    "出生日期",
+    "银行账号",
+    "开户银行",
+    "备注",
+)
+MINZHENG = ColumnTable(MINZHENG_COLUMNS, MINZHENG_IGNORED)
+
 
 # --- cells ------------------------------------------------------------------------------------
 def text(raw, max_len: int) -> str:
@@ -235,6 +272,43 @@ def fpjc_groups(*, monitoring: str, household_type: str, dibao: str, tekun: str)
     if household_type.startswith("脱贫") and not monitoring:
         mask |= KeyGroup.OTHER_ALLEVIATED
     return int(mask)
+
+
+# 救助类别 as 民政 writes it → the key group (TEMPLATE.md), checked in this order. 集中供养
+# 特困 persons live in institutions: out of scope for house safety (SOURCES.md §2).
+CENTRAL = "集中供养"
+ASSISTANCE = (
+    (("边缘",), KeyGroup.DIBAO_EDGE),
+    (("最低生活保障", "低保"), KeyGroup.DIBAO),
+    (("特困",), KeyGroup.TEKUN),
+    (("刚性支出",), 0),  # 低收入人口, but none of the six groups: kept, not reconciled
+)
+ASSISTANCE_EXPECTED = (
+    "应为民政救助类别，如 农村最低生活保障对象、农村最低生活保障边缘家庭成员、"
+    "农村刚性支出困难家庭成员、农村特困人员（分散供养）"
+)
+
+
+def assistance(raw) -> tuple[str, int]:
+    """(救助类别 as written, its key group bit); 集中供养 is returned with group -1."""
+    value = header_key(raw)
+    if not value:
+        return "", 0
+    if CENTRAL in value:
+        return value[:60], -1
+    for words, group in ASSISTANCE:
+        if any(w in value for w in words):
+            return value[:60], int(group)
+    raise CellError(ASSISTANCE_EXPECTED)
+
+
+STOPPED_WORDS = ("停保", "退保", "注销", "终止", "退出", "已停", "停发")
+
+
+def stopped(raw) -> bool:
+    """状态 says the assistance ended (the row is no longer on the list)."""
+    value = header_key(raw)
+    return any(w in value for w in STOPPED_WORDS)
 
 
 HEAD_WORDS = ("户主", "本人", "本人(户主)", "户主本人")

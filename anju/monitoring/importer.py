@@ -31,8 +31,10 @@ from anju.monitoring.reader import (
     ParsedList,
     choose_sheet,
     group_by_code,
+    group_minzheng,
     parse_list,
 )
+from anju.monitoring.versions import carry_first_listed, changes
 from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
 from anju.registry.io.readers import FileRefused, open_sheets
 from anju.registry.io.scope import ImportScope
@@ -42,7 +44,10 @@ Status = ListVersion.Status
 MAX_PROBLEMS = 100_000
 BATCH = 2000
 
-TABLES = {Source.FPJC: (cols.FPJC, "防返贫监测对象信息")}
+TABLES = {
+    Source.FPJC: (cols.FPJC, "防返贫监测对象信息", group_by_code),
+    Source.MINZHENG: (cols.MINZHENG, "民政救助对象名单", group_minzheng),
+}
 
 
 def sha256_of(path: Path) -> str:
@@ -70,7 +75,7 @@ def import_list(path: Path, *, source: str, user=None, dry_run: bool = False) ->
 
 def run(version: ListVersion, path: Path, *, user=None) -> ListVersion:
     started = time.perf_counter()
-    table, what = TABLES[version.source]
+    table, what, group = TABLES[version.source]
     scope = ImportScope(user)
     try:
         sources = open_sheets(path, version.filename)
@@ -78,7 +83,7 @@ def run(version: ListVersion, path: Path, *, user=None) -> ListVersion:
         rows = source.rows()
         parsed = parse_list(table, source.name, rows, header_index, scope)
         del rows, source, sources
-        group_by_code(parsed)
+        group(parsed)
     except FileRefused as exc:
         return _finish(version, Status.FAILED, str(exc), [_problem(str(exc))], started)
     except MissingColumns as exc:
@@ -97,6 +102,9 @@ def run(version: ListVersion, path: Path, *, user=None) -> ListVersion:
             f"（{len(parsed.persons)} 行，{len(parsed.households)} 户）。"
         )
         return _finish(version, Status.BLOCKED, message, parsed.problems, started)
+    if not parsed.households:
+        message = f"工作表“{parsed.sheet}”中没有在册的农户（各行均不计入名单），未导入任何内容。"
+        return _finish(version, Status.BLOCKED, message, parsed.problems, started)
     if version.dry_run:
         message = (
             f"检查完毕（未写入），没有发现错误：{len(parsed.persons)} 人，"
@@ -106,7 +114,16 @@ def run(version: ListVersion, path: Path, *, user=None) -> ListVersion:
     try:
         with transaction.atomic():
             _write(version, parsed)
-            message = f"已导入：{len(parsed.households)} 户，{len(parsed.persons)} 人。"
+            carry_first_listed(version)
+            found = changes(version).counts()
+            version.summary["changes"] = found
+            message = f"已导入：{len(parsed.households)} 户，{len(parsed.persons)} 人"
+            if found["previous"]:
+                message += (
+                    f"；与上一版相比新增 {found['added']} 户，减少 {found['removed']} 户，"
+                    f"类别或风险变化 {found['changed']} 户"
+                )
+            message += "。"
             return _finish(version, Status.DONE, message, parsed.problems, started)
     except Exception:
         log.exception("list import %s failed", version.pk)
@@ -126,6 +143,12 @@ def _listed(version: ListVersion, household: ParsedHousehold) -> ListedHousehold
     monitoring = values.get("monitoring_type", "")
     household_type = values.get("household_type", "")
     dibao, tekun = values.get("dibao", ""), values.get("tekun", "")
+    if version.source == Source.FPJC:
+        groups = cols.fpjc_groups(
+            monitoring=monitoring, household_type=household_type, dibao=dibao, tekun=tekun
+        )
+    else:
+        groups = household.groups
     listed = ListedHousehold(
         version=version,
         source=version.source,
@@ -134,12 +157,10 @@ def _listed(version: ListVersion, household: ParsedHousehold) -> ListedHousehold
         township_id=head.township_id,
         village_id=head.village_id,
         village_name=head.village_name,
-        head_name=head.name,
+        head_name=head.name or head.head_name,
         size=values.get("size") or len(household.persons),
         household_type=household_type,
-        groups=cols.fpjc_groups(
-            monitoring=monitoring, household_type=household_type, dibao=dibao, tekun=tekun
-        ),
+        groups=groups,
         monitoring_type=monitoring,
         risks="、".join(risks)[:100],
         housing_risk=any(cols.is_housing_risk(r) for r in risks),
@@ -150,7 +171,9 @@ def _listed(version: ListVersion, household: ParsedHousehold) -> ListedHousehold
         housing_guarantee=values.get("housing_guarantee", ""),
         dibao=dibao,
         tekun=tekun,
+        assistance=household.assistance,
     )
+    listed.change_key = listed.make_change_key()
     listed.set_id_number(head.id_number, valid=head.id_valid)
     phone = head.phone or next((p.phone for p in household.persons if p.phone), "")
     if phone:

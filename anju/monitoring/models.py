@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import crypto
@@ -88,6 +89,20 @@ class ListVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.get_source_display()}名单 {self.filename}（{self.created_at:%Y-%m-%d}）"
 
+    @property
+    def received_on(self):
+        """The day the list speaks for: its 数据日期 when it states one, else the import day."""
+        return self.data_date or timezone.localdate(self.created_at)
+
+    def previous(self) -> ListVersion | None:
+        """The written version of the same source before this one."""
+        return (
+            ListVersion.objects.written()
+            .filter(source=self.source, id__lt=self.pk)
+            .order_by("-id")
+            .first()
+        )
+
 
 class ListedHouseholdQuerySet(ScopedQuerySet):
     scope_township = "township"
@@ -144,6 +159,12 @@ class ListedHousehold(models.Model):
     dibao = models.CharField(_("享受低保政策情况"), max_length=20, blank=True)
     tekun = models.CharField(_("享受特困供养政策情况"), max_length=20, blank=True)
     assistance = models.CharField(_("救助类别"), max_length=60, blank=True)
+    # the first day the household was on this source's list without a gap: the previous
+    # version's value when it was there, else this version's ``received_on``
+    first_listed_on = models.DateField(_("首次列入名单"), null=True, blank=True)
+    # the facts whose change from one version to the next is shown (groups, monitoring type,
+    # risk state, 是否危房户), as one comparable text
+    change_key = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = ListedHouseholdQuerySet.as_manager()
 
@@ -187,6 +208,21 @@ class ListedHousehold(models.Model):
     @property
     def group_labels(self) -> list[str]:
         return groups_to_labels(self.groups)
+
+    def make_change_key(self) -> str:
+        def flag(value):
+            return "" if value is None else "1" if value else "0"
+
+        return (
+            f"{self.groups}|{self.monitoring_type}|{flag(self.risk_eliminated)}|"
+            f"{flag(self.dangerous_house)}"
+        )
+
+    @property
+    def risk_label(self) -> str:
+        if self.risk_eliminated is None:
+            return "未填"
+        return "风险已消除" if self.risk_eliminated else "风险未消除"
 
 
 class ListedPerson(models.Model):

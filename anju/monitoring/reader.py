@@ -10,7 +10,7 @@ Chinese message), in the registry import's ``Problem`` shape.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from anju.core import crypto
 from anju.monitoring import columns as cols
@@ -41,6 +41,11 @@ class ParsedPerson:
     values: dict = field(default_factory=dict)  # the row's household facts
     risks: list = field(default_factory=list)
     phone: str = ""
+    head_name: str = ""  # 民政: the head's name/ID written on a member's row
+    head_id: str = ""
+    assistance: str = ""  # 民政: 救助类别 as written, and its key group (-1: 集中供养)
+    group: int = 0
+    stopped: bool = False
     township_id: int | None = None
     village_id: int | None = None
     village_name: str = ""
@@ -53,6 +58,8 @@ class ParsedHousehold:
     head: ParsedPerson
     persons: list[ParsedPerson]
     identified_on: dt.date | None = None
+    groups: int = 0  # 民政: the key groups of its rows' 救助类别
+    assistance: str = ""
 
     @property
     def id_hash(self) -> str:
@@ -68,6 +75,7 @@ class ParsedList:
     persons: list[ParsedPerson] = field(default_factory=list)
     households: list[ParsedHousehold] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    family: bool = True  # 民政: family rows (else one row per household)
 
     def add(self, level, row, index, header, value, message) -> None:
         self.problems.append(
@@ -162,6 +170,8 @@ def parse_list(
     parsed = ParsedList(sheet=name, header_row=header_index + 1)
     parsed.data_date = cols.title_date(rows, header_index)
     map_columns(table, rows[header_index], parsed)
+    if table is cols.MINZHENG:
+        minzheng_shape(parsed)
     for offset, row in enumerate(rows[header_index + 1 :]):
         if not any(v not in ("", None) for v in row):
             continue
@@ -192,8 +202,14 @@ def _person(parsed: ParsedList, row: list, number: int, scope: ImportScope) -> P
                 places[kind] = (index, header, parsers.clean(raw))
             elif kind in ("household_code", "person_code"):
                 setattr(person, kind, cols.code(raw))
-            elif kind == "name":
-                person.name = cols.name(raw)
+            elif kind in ("name", "head_name"):
+                setattr(person, kind, cols.name(raw))
+            elif kind == "head_id":
+                person.head_id = _plain_id(parsed, person, raw, index, header)
+            elif kind == "assistance":
+                person.assistance, person.group = cols.assistance(raw)
+            elif kind == "state":
+                person.stopped = cols.stopped(raw)
             elif kind == "relation":
                 person.relation = cols.text(raw, 20)
                 person.is_head = cols.is_head(person.relation)
@@ -214,11 +230,20 @@ def _person(parsed: ParsedList, row: list, number: int, scope: ImportScope) -> P
                 if value is not None:
                     person.values[kind] = value
         except parsers.CellError as exc:
-            shown = parsers.mask_for(kind, raw)
+            shown = parsers.mask_for("id_number" if kind == "head_id" else kind, raw)
             parsed.add(ERROR, number, index, header, shown, str(exc))
             person.error = True
     _place(parsed, person, places, scope)
     return person
+
+
+def _plain_id(parsed, person, raw, index, header) -> str:
+    """An ID number that only names someone else (户主身份证号 on a member's row): normalised
+    and shape-checked; its check digit is the head's own row's business."""
+    result = cols.id_number(raw)
+    if result is None:
+        return ""
+    return result.value if type(result) is parsers.Warned else result
 
 
 def _id_number(parsed, person, raw, index, header) -> None:
@@ -301,46 +326,158 @@ def _duplicates(parsed: ParsedList) -> None:
             person.error = True
 
 
+def _column(parsed: ParsedList, field_name: str) -> tuple[int | None, str]:
+    return next(((i, h) for i, c, h in parsed.columns if c.field == field_name), (None, ""))
+
+
 def group_by_code(parsed: ParsedList) -> None:
-    """Person rows → households by 户编号; the head is the row whose 与户主关系 is 户主.
-    Household facts are the head's row; 识别监测时间 is the earliest of the household's rows
-    (exports carry each member's own date)."""
-    code_col = next((i, h) for i, c, h in parsed.columns if c.field == "household_code")
-    rel_col = next((i, h) for i, c, h in parsed.columns if c.field == "relation")
+    """防返贫监测: person rows → households by 户编号; the head is the row whose 与户主关系 is
+    户主. Household facts are the head's row; 识别监测时间 is the earliest of the household's
+    rows (exports carry each member's own date)."""
     groups: dict[str, list[ParsedPerson]] = {}
     for person in parsed.persons:
         if person.household_code:
             groups.setdefault(person.household_code, []).append(person)
     for code, persons in groups.items():
-        heads = [p for p in persons if p.is_head]
-        rows = "、".join(str(p.row) for p in persons)
-        if len(heads) != 1:
-            message = (
-                f"户编号 {code} 的 {len(persons)} 行（第 {rows} 行）中没有与户主关系为“户主”的人"
-                if not heads
-                else f"户编号 {code} 有 {len(heads)} 个户主（第 "
-                + "、".join(str(p.row) for p in heads)
-                + " 行）"
+        _household(parsed, f"户编号 {code}", code, persons)
+
+
+def _household(parsed: ParsedList, label: str, code: str, persons: list[ParsedPerson]):
+    heads = [p for p in persons if p.is_head]
+    rows = "、".join(str(p.row) for p in persons)
+    rel_index, rel_header = _column(parsed, "relation")
+    if len(heads) != 1:
+        if heads:
+            numbers = "、".join(str(p.row) for p in heads)
+            message = _spaced(label, f"有 {len(heads)} 个户主（第 {numbers} 行）")
+        else:
+            message = _spaced(
+                label, f"的 {len(persons)} 行（第 {rows} 行）中没有与户主关系为“户主”的人"
             )
-            for person in heads or persons[:1]:
-                parsed.add(ERROR, person.row, rel_col[0], rel_col[1], person.relation, message)
-                person.error = True
-            continue
-        head = heads[0]
-        places = {(p.township_id, p.village_name) for p in persons if p.township_id}
-        if len(places) > 1:
-            parsed.add(
-                ERROR,
-                head.row,
-                code_col[0],
-                code_col[1],
-                code,
-                f"同一户编号的各行（第 {rows} 行）乡镇或村不一致",
-            )
-            head.error = True
-        dates = [p.values["identified_on"] for p in persons if p.values.get("identified_on")]
-        parsed.households.append(
-            ParsedHousehold(
-                code=code, head=head, persons=persons, identified_on=min(dates, default=None)
-            )
+        for person in heads or persons[:1]:
+            parsed.add(ERROR, person.row, rel_index, rel_header, person.relation, message)
+            person.error = True
+        return None
+    head = heads[0]
+    places = {(p.township_id, p.village_name) for p in persons if p.township_id}
+    if len(places) > 1:
+        index, header = _column(parsed, "township")
+        parsed.add(
+            ERROR,
+            head.row,
+            index,
+            header,
+            "",
+            _spaced(label, f"的各行（第 {rows} 行）乡镇或村不一致"),
         )
+        head.error = True
+    dates = [p.values["identified_on"] for p in persons if p.values.get("identified_on")]
+    household = ParsedHousehold(
+        code=code,
+        head=head,
+        persons=persons,
+        identified_on=min(dates, default=None),
+        groups=_bits(p.group for p in persons),
+        assistance="、".join(dict.fromkeys(p.assistance for p in persons if p.assistance))[:60],
+    )
+    parsed.households.append(household)
+    return household
+
+
+def _spaced(label: str, rest: str) -> str:
+    """A space between a number and the Chinese that follows it (第 4 行, 户编号 41 的)."""
+    return f"{label} {rest}" if label[-1:].isascii() and label[-1:].isalnum() else label + rest
+
+
+def _bits(groups) -> int:
+    mask = 0
+    for group in groups:
+        if group > 0:
+            mask |= group
+    return mask
+
+
+# --- 民政 lists ---------------------------------------------------------------------------------
+def minzheng_shape(parsed: ParsedList) -> None:
+    """Family rows (a 与户主关系 column) or one row per household, decided by the columns.
+    In the second shape 户主姓名/户主身份证号 are the row's own name and ID number."""
+    fields = {c.field for _, c, _ in parsed.columns}
+    parsed.family = "relation" in fields
+    if not parsed.family:
+        swap = {"head_name": "name", "head_id": "id_number"}
+        parsed.columns = [
+            (
+                i,
+                replace(c, field=swap[c.field]) if swap.get(c.field) not in (None, *fields) else c,
+                h,
+            )
+            for i, c, h in parsed.columns
+        ]
+        fields = {c.field for _, c, _ in parsed.columns}
+    need = {"name": "户主姓名" if not parsed.family else "姓名", "id_number": "身份证号"}
+    missing = [label for f, label in need.items() if f not in fields]
+    if missing:
+        names = "、".join(f"“{m}”" for m in missing)
+        message = f"工作表“{parsed.sheet}”缺少必需的列{names}，未导入任何数据。"
+        parsed.add(ERROR, parsed.header_row, None, "", "", f"缺少必需的列{names}")
+        raise MissingColumns(message, parsed.problems)
+    parsed.columns = [
+        (i, replace(c, required=True) if c.field in ("name", "id_number", "relation") else c, h)
+        for i, c, h in parsed.columns
+    ]
+
+
+def group_minzheng(parsed: ParsedList) -> None:
+    """民政 rows → households: one per row, or families by 家庭编号, else by 户主身份证号, else
+    by the rows that follow each 户主 row. Rows whose 状态 says the assistance stopped, and
+    集中供养 特困 persons (in institutions, out of scope), are left out with a notice; a
+    family whose head is left out is left out whole."""
+    fields = {c.field for _, c, _ in parsed.columns}
+    if not parsed.family:
+        families = [(f"第 {p.row} 行", p.household_code, [p]) for p in parsed.persons]
+        for person in parsed.persons:
+            person.is_head = True
+    elif "household_code" in fields or "head_id" in fields:
+        by_code = "household_code" in fields
+        keyed: dict[str, list[ParsedPerson]] = {}
+        for person in parsed.persons:
+            key = person.household_code if by_code else person.head_id
+            if not key:
+                index, header = _column(parsed, "household_code" if by_code else "head_id")
+                parsed.add(ERROR, person.row, index, header, "", "必填，不能为空")
+                person.error = True
+                continue
+            keyed.setdefault(key, []).append(person)
+        label = "家庭编号 {}" if by_code else "户主身份证号为 {} 的家庭"
+        families = [
+            (label.format(k if by_code else crypto.mask_id_number(k)), k if by_code else "", v)
+            for k, v in keyed.items()
+        ]
+    else:
+        families = []
+        for person in parsed.persons:
+            if person.is_head or not families:
+                families.append((f"第 {person.row} 行起的家庭", "", []))
+            families[-1][2].append(person)
+    for label, code, persons in families:
+        head = next((p for p in persons if p.is_head), None)
+        if head is not None and (head.stopped or head.group < 0):
+            _left_out(parsed, head, persons)
+            continue
+        kept = [p for p in persons if not (p.stopped or p.group < 0)]
+        for person in persons:
+            if person not in kept:
+                _left_out(parsed, person, [person])
+        if kept:
+            _household(parsed, label, code, kept)
+
+
+def _left_out(parsed: ParsedList, head: ParsedPerson, persons: list[ParsedPerson]) -> None:
+    why = (
+        "状态为停保（退出），不计入名单"
+        if head.stopped
+        else "集中供养特困人员不在农村住房安全保障范围内，不计入名单"
+    )
+    if len(persons) > 1:
+        why += f"（连同家庭成员共 {len(persons)} 行）"
+    parsed.add(NOTICE, head.row, None, "", "", why)

@@ -133,3 +133,17 @@ def command(*args) -> tuple[int, str, str]:
     except CommandError as exc:
         return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
     return 0, out.getvalue(), err.getvalue()
+
+
+def write_book(path: Path, headers, rows: list[dict], *, titles=(), sheet="Sheet1") -> Path:
+    """Any list: ``titles`` above ``headers``, then one line per row dict."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for title in titles:
+        ws.append([title])
+    ws.append(list(headers))
+    for number, values in enumerate(rows, start=1):
+        ws.append([number if h == "序号" else values.get(h) for h in headers])
+    book.save(path)
+    return path
