@@ -158,3 +158,24 @@ def test_audit_log_page_is_for_the_audit_admin_only(as_user, audit_admin, city_a
     record("login", object_label="x")
     assert as_user(audit_admin).get("/audit/").status_code == 200
     assert as_user(city_admin).get("/audit/").status_code == 403
+
+
+def test_the_audit_log_names_what_a_person_reads(as_user, audit_admin, officer_a, township_a):
+    """#17 item 10: the model's Chinese name, the user's name, the unit's name — not
+    "accounts.user 5" or "411081100"; a changed field by its label."""
+    officer_a.full_name = "王经办"
+    officer_a.save()
+    with acting_as(officer_a, ip="10.1.2.3"):
+        village = Unit.objects.create(
+            code="411081100297", name="读名村", level=Level.VILLAGE, parent=township_a
+        )
+        village.name = "改读名村"
+        village.save()
+    body = as_user(audit_admin).get("/audit/").content.decode()
+    assert '王经办<div class="small text-body-secondary">p_officer_a</div>' in body
+    assert f'<span title="{township_a.code}">{township_a.name}</span>' in body
+    assert "行政单位 改读名村" in body and "units.unit" not in body
+    assert "名称：<del>读名村</del> → <ins>改读名村</ins>" in body
+    assert f"上级单位：<ins>{township_a.name}</ins>" in body  # a unit by name, not its id
+    history = as_user(officer_a).get(f"/history/units.unit/{village.pk}/").content.decode()
+    assert "名称：<del>读名村</del>" in history and "王经办" in history

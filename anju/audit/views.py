@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import ALL, CITY, Role
 from anju.audit import anchors as anchor_files
-from anju.audit import export
+from anju.audit import display, export
 from anju.audit.models import AuditEvent
 from anju.core import crypto
 from anju.core.access import allow
@@ -27,6 +27,7 @@ def _log_page(request, form, *, export_error: str = "", status: int = 200):
         "audit/log.html",
         {
             "page": page,
+            "rows": display.readable(page),
             "form": form,
             "filters": values,
             "events": form.fields["event"].choices[1:],
@@ -134,5 +135,5 @@ def history(request, label: str, pk: str):
             raise Http404
     else:
         raise Http404
-    events = AuditEvent.objects.for_object(obj).order_by("-id")[:200]
+    events = display.readable(AuditEvent.objects.for_object(obj).order_by("-id")[:200])
     return render(request, "audit/history.html", {"obj": obj, "events": events})

@@ -10,6 +10,8 @@ fix):
   below, so the bureau's vocabulary can be extended without touching the logic;
 - ``deadline_missing`` / ``deadline_outside``  完成时限 missing, or not within the campaign
   (a date that is not a real day, 6月31日, cannot be stored: the form refuses it);
+- ``measure_after_deadline``  the measure names a day later than the entry's 完成时限
+  ("12月19日前" with a deadline of 12-05): one of the two is wrong;
 - ``measure_copied``  a measure copied word for word (after folding spaces, punctuation and
   full-width characters) across townships: one GROUP BY over ``measures_key`` with
   COUNT(DISTINCT township) > 1;
@@ -20,6 +22,8 @@ fix):
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -99,6 +103,19 @@ ACTIONS = (
     "入住",
     "退还",
     "追回",
+    # concrete verbs the list lacked (#17 item 10: "重新悬挂标识牌" was called vague)
+    "悬挂",
+    "补挂",
+    "张挂",
+    "安装",
+    "更新",
+    "修复",
+    "修建",
+    "新建",
+    "硬化",
+    "清理",
+    "办理",
+    "注销",
 )
 # What the fix is done to.
 OBJECTS = (
@@ -151,6 +168,7 @@ CHECKS = {
     "measure_vague": "整改措施空泛",
     "deadline_missing": "完成时限缺失",
     "deadline_outside": "完成时限不在本轮期间",
+    "measure_after_deadline": "措施写的日期晚于完成时限",
     "measure_copied": "整改措施与其他乡镇逐字相同",
     "closed_no_evidence": "销号无佐证",
     "ledger_thin": "台账明显少于筛查发现",
@@ -256,6 +274,81 @@ def deadline_issues(entry, campaign) -> list[Issue]:
     return []
 
 
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+_N = r"([0-9]{1,2}|[一二三四五六七八九十两]{1,3})"
+# A day a measure names: 2026-12-19 (or 2026.12.19), 2026年12月19日, 12月19日 (号),
+# 十二月十九日, 12月底 / 12月末.
+DATE_IN_MEASURE = re.compile(
+    r"(?P<iso>(?P<y1>\d{4})\s*[-./]\s*(?P<m1>\d{1,2})\s*[-./]\s*(?P<d1>\d{1,2}))"
+    r"|(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>" + _N + r")\s*月\s*"
+    r"(?:(?P<d2>" + _N + r")\s*[日号]|(?P<end>底|末))"
+)
+
+
+def _number(text: str) -> int | None:
+    """12 or 十二 → 12 (up to 99)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _CN_DIGITS.get(tens, 1 if not tens else -100) * 10 + (
+            _CN_DIGITS.get(units, -100) if units else 0
+        )
+    return _CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def dates_in_measure(text: str, starts_on: dt.date, ends_on: dt.date) -> list[tuple[str, dt.date]]:
+    """The days a measure names, as (the words, the date). A day written without a year is
+    in the round's year: the year that puts it within the round (``starts_on``–``ends_on``,
+    "1月10日" in a round from November to February is next January), else the year the
+    round starts."""
+    text = unicodedata.normalize("NFKC", text or "")
+    found = []
+    for match in DATE_IN_MEASURE.finditer(text):
+        g = match.groupdict()
+        month = _number(g["m1"] or g["m2"])
+        day = _number(g["d1"] or g["d2"]) if (g["d1"] or g["d2"]) else None
+        if not month or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+            continue
+        year_text = g["y1"] or g["y2"]
+        years = [int(year_text)] if year_text else sorted({starts_on.year, ends_on.year})
+        days = []
+        for year in years:
+            last = calendar.monthrange(year, month)[1]
+            if day is None or day <= last:
+                days.append(dt.date(year, month, day or last))  # no day: 月底 / 月末
+        if not days:
+            continue
+        within = [d for d in days if starts_on <= d <= ends_on]
+        found.append((match.group(0), (within or days)[0]))
+    return found
+
+
+def later_date_issues(entry) -> list[Issue]:
+    """A measure naming a day later than its 完成时限: the deadline or the measure is wrong."""
+    if entry.deadline is None or not (entry.measures or "").strip():
+        return []
+    campaign = entry.campaign
+    named = dates_in_measure(entry.measures, campaign.starts_on, campaign.ends_on)
+    later = [(words, day) for words, day in named if day > entry.deadline]
+    if not later:
+        return []
+    words, day = max(later, key=lambda pair: pair[1])
+    return [
+        Issue(
+            "measure_after_deadline",
+            f"{_name(entry)}：整改措施写“{words}”（{day:%Y-%m-%d}），晚于完成时限 "
+            f"{entry.deadline:%Y-%m-%d}。请核对：按时限完成的，改正措施中的日期；"
+            "确需更晚完成的，说明理由并修改完成时限。",
+            entry_id=entry.pk,
+            number=entry.number,
+            township_id=entry.township_id,
+            field="measures",
+        )
+    ]
+
+
 def _copied(entries, *, name_townships: bool) -> list[Issue]:
     """Entries of ``entries`` whose measure also appears, word for word, in another
     township's ledger of the same campaign (set-based: one GROUP BY)."""
@@ -342,6 +435,7 @@ def check_entries(entries, *, name_townships: bool = False) -> list[Issue]:
     for entry in entries.select_related("campaign"):
         issues.extend(measure_issues(entry))
         issues.extend(deadline_issues(entry, entry.campaign))
+        issues.extend(later_date_issues(entry))
     issues.extend(_copied(entries, name_townships=name_townships))
     issues.extend(_closed_without_evidence(entries))
     order = list(CHECKS)
@@ -354,7 +448,11 @@ def check_entries(entries, *, name_townships: bool = False) -> list[Issue]:
 def check_entry(entry, *, name_townships: bool = False) -> list[Issue]:
     """The issues of one entry (also of a draft, so the officer sees them before
     accepting it onto the ledger)."""
-    issues = [*measure_issues(entry), *deadline_issues(entry, entry.campaign)]
+    issues = [
+        *measure_issues(entry),
+        *deadline_issues(entry, entry.campaign),
+        *later_date_issues(entry),
+    ]
     if entry.state != State.DRAFT:
         one = LedgerEntry.objects.filter(pk=entry.pk)
         issues.extend(_copied(one, name_townships=name_townships))

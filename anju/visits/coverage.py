@@ -9,11 +9,24 @@ Set-based: one grouped query per table, never a Python loop over households.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from anju.registry.models import Household
 from anju.units.models import Unit
-from anju.visits.models import ProblemStatus, UnvisitedReason, Visit, VisitProblem
+from anju.visits.models import ProblemStatus, Reason, UnvisitedReason, Visit, VisitProblem
 
 
 def scope_households(campaign, **where) -> QuerySet:
@@ -152,6 +165,26 @@ def worklist(campaign, households: QuerySet) -> QuerySet:
     """The in-scope households among ``households``, what is left to do first: unvisited
     (not explained) households, then explained ones, then visited ones, latest last."""
     qs = households.in_campaign_scope(all_groups=campaign.scope_all_groups)
-    return with_status(qs, campaign).order_by(
-        "visited", "explained", F("last_visit").asc(nulls_first=True), "village__code", "id"
+    return (
+        with_status(qs, campaign)
+        .annotate(**_unvisited_reason(campaign))
+        .order_by(
+            "visited", "explained", F("last_visit").asc(nulls_first=True), "village__code", "id"
+        )
     )
+
+
+def _unvisited_reason(campaign) -> dict:
+    """Why a household was not visited, as the worklist says it (#17 item 10): the reason's
+    label (``unvisited_reason``), the details and the date of the phone check."""
+    reason = UnvisitedReason.objects.filter(campaign=campaign, household=OuterRef("pk"))
+    label = Case(
+        *[When(reason=value, then=Value(str(text))) for value, text in Reason.choices],
+        default=F("reason"),
+        output_field=CharField(),
+    )
+    return {
+        "unvisited_reason": Subquery(reason.annotate(label=label).values("label")[:1]),
+        "unvisited_detail": Subquery(reason.values("detail")[:1]),
+        "unvisited_checked_on": Subquery(reason.values("phone_checked_on")[:1]),
+    }

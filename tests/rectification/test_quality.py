@@ -22,6 +22,9 @@ GOOD = [
     "对张某户屋面进行维修加固",
     "六月十日前完成挂牌",
     "１５日内补齐档案资料",  # full-width digits
+    "12月3日前重新悬挂标识牌并拍照存档",  # 悬挂 is a concrete verb (#17 item 10)
+    "重新悬挂标识牌",
+    "为该户安装门窗",
 ]
 BAD = [
     "加强管理",
@@ -80,19 +83,58 @@ def test_deadline_checks(make_entry, campaign):
     assert missing.code == "deadline_missing" and missing.message.startswith("第1号")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12月19日前完成挂牌", ["2026-12-19"]),
+        ("2026年12月19日前", ["2026-12-19"]),
+        ("2026-12-19前", ["2026-12-19"]),
+        ("十二月十九日前", ["2026-12-19"]),
+        ("１２月１９号前", ["2026-12-19"]),  # full-width digits
+        ("12月底前", ["2026-12-31"]),
+        ("1月10日前", ["2027-01-10"]),  # within a round that runs into the next year
+        ("6月15日前", ["2026-06-15"]),  # outside the round: the year it starts
+        ("2月30日前", []),  # not a day
+        ("对3-5户进行核实", []),
+        ("12月5户", []),
+    ],
+)
+def test_the_days_a_measure_names(text, expected):
+    days = quality.dates_in_measure(text, dt.date(2026, 11, 1), dt.date(2027, 2, 28))
+    assert [d.isoformat() for _, d in days] == expected
+
+
+@pytest.mark.django_db
+def test_a_measure_naming_a_day_after_its_deadline_is_flagged(make_entry, campaign):
+    deadline = dt.date.today() + dt.timedelta(days=3)  # the round ends in 30 days
+    late = deadline + dt.timedelta(days=14)
+    entry = make_entry(
+        measures=f"{late.month}月{late.day}日前完成张某户挂牌并拍照存档", deadline=deadline
+    )
+    [issue] = quality.check_entry(entry)
+    assert issue.code == "measure_after_deadline" and issue.field == "measures"
+    assert issue.message.startswith("第1号：整改措施写“")
+    assert f"（{late:%Y-%m-%d}），晚于完成时限 {deadline:%Y-%m-%d}" in issue.message
+    assert [i.code for i in quality.check_entries(LedgerEntry.objects.all())] == [issue.code]
+    on_time = make_entry(
+        measures=f"{deadline.month}月{deadline.day}日前完成张某户挂牌", deadline=deadline
+    )
+    assert quality.check_entry(on_time) == []
+
+
 @pytest.mark.django_db
 def test_a_measure_copied_word_for_word_across_townships(
     make_entry, township_b, officer_b, campaign
 ):
-    a = make_entry(measures="6月15日前完成张某户挂牌。")
-    own = make_entry(measures="6月15日前完成张某户挂牌")  # same township: not a copy
+    a = make_entry(measures="本周五前完成张某户挂牌。")
+    own = make_entry(measures="本周五前完成张某户挂牌")  # same township: not a copy
     entries_a = LedgerEntry.objects.filter(township=a.township)
     assert [i.code for i in quality.check_entries(entries_a)] == []
     make_entry(
         township=township_b,
         village=None,
         actor=officer_b,
-        measures="6月15日前 完成张某户挂牌 ",  # spaces and punctuation do not hide a copy
+        measures="本周五前 完成张某户挂牌 ",  # spaces and punctuation do not hide a copy
     )
     copied = [i for i in quality.check_entries(entries_a) if i.code == "measure_copied"]
     assert [i.entry_id for i in copied] == [a.pk, own.pk]

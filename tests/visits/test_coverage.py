@@ -105,6 +105,11 @@ def test_the_explain_form(township_households, officer_a, as_user, today):
     assert response.status_code == 302
     reason = UnvisitedReason.objects.get()
     assert reason.explained_by == officer_a and reason.reason == "外出就医"
+    # the worklist says why, not only that a reason was given (#17 item 10)
+    worklist = client.get(reverse("visits:worklist")).content.decode()
+    assert "未走访：外出就医（长期住院）（在郑州住院）" in worklist
+    assert f"{today:%m-%d} 电话核实" in worklist
+    assert "已说明原因" not in worklist
 
 
 def test_the_township_coverage_page_lists_who_is_left(
