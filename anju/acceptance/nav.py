@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import home, nav
 
 nav.register("总结验收", "acceptance:index", CITY | TOWNSHIP, order=460)
@@ -12,10 +13,9 @@ nav.register("总结验收", "acceptance:index", CITY | TOWNSHIP, order=460)
 
 def _township(request):
     from anju.acceptance import pages
-    from anju.reporting import selectors
 
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     if campaign is None:
         return None
     live = pages.live_for(user, campaign, user.unit)
@@ -31,10 +31,9 @@ def _township(request):
 
 def _city(request):
     from anju.acceptance import pages
-    from anju.reporting import selectors
 
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     if campaign is None:
         return None
     counts = pages.status_counts(user, campaign)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from anju.acceptance import forms, pages, services
 from anju.acceptance.models import FinalSubmission, SealedScan
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
@@ -42,7 +43,7 @@ def _submission(request, pk: int) -> FinalSubmission:
 @allow(VIEWERS)
 def index(request, form=None, scan_form=None, status=200):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     if selectors.is_city(user):
         return render(request, "acceptance/city.html", pages.city_context(user, campaign))
     context = pages.township_context(user, campaign, form=form, scan_form=scan_form)
@@ -54,7 +55,7 @@ def index(request, form=None, scan_form=None, status=200):
 @require_POST
 def prepare(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     if campaign is None:
         raise Http404("尚无“回头看”工作")
     form = forms.NarrativeForm(request.POST)

@@ -9,9 +9,12 @@ defaults per rule code; ``disabled_rules`` lists rules switched off).
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
@@ -30,20 +33,51 @@ def shifted_seed_dates(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + (SEED_END - SEED_START)
 
 
+def round_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in Beijing time (Asia/Shanghai, settings.TIME_ZONE), whatever the
+    server's clock zone: a round's dates are the bureau's dates."""
+    moment = now or timezone.now()
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def county_of(unit):
+    """The county a unit belongs to (itself when it is one), else None."""
+    while unit is not None and unit.level != "county":
+        unit = unit.parent
+    return unit
+
+
 class CampaignQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def current(self, *, county=None, today: dt.date | None = None) -> Campaign:
-        """The campaign screening uses: the active one running today (else the latest
-        active one); the seed's round is created when there is none."""
-        today = today or dt.date.today()
+    def current(self, user=None, on: dt.date | None = None, *, county=None) -> Campaign | None:
+        """THE current round, the one definition every page, command, task and the API use.
+
+        ``user``: the round of the user's county; ``county``: the round of that unit's
+        county (any unit: its county is looked up); neither: the install's (one county).
+        ``on``: the day asked about, default today in Beijing time.
+
+        The active round running on that day (the last-started when rounds overlap); else
+        the latest active round already started; else the next one to start. None when the
+        county has no round: nothing is ever created here (a read never writes).
+        """
+        on = on or round_today()
         qs = self.active()
+        if user is not None:
+            county = county_of(getattr(user, "unit", None))
+            if county is None:
+                return None
+        elif county is not None:
+            county = county_of(county)
         if county is not None:
             qs = qs.filter(county=county)
-        live = qs.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on", "-id")
-        found = live.first() or qs.order_by("-starts_on", "-id").first()
-        return found or ensure_default_campaign(today=today)
+        newest = ("-starts_on", "-id")
+        return (
+            qs.filter(starts_on__lte=on, ends_on__gte=on).order_by(*newest).first()
+            or qs.filter(starts_on__lte=on).order_by(*newest).first()
+            or qs.order_by("starts_on", "id").first()
+        )
 
 
 class Campaign(AuditedModel):
@@ -89,17 +123,3 @@ class Campaign(AuditedModel):
 
     def overrides_for(self, code: str) -> dict:
         return dict((self.rule_params or {}).get(code) or {})
-
-
-def ensure_default_campaign(*, today: dt.date | None = None) -> Campaign:
-    """The seed's first round of 2022, shifted to be live now (get-or-create by 文号)."""
-    from anju.units.models import Unit
-
-    county = Unit.objects.filter(level="county").order_by("code").first()
-    start, end = shifted_seed_dates(today or dt.date.today())
-    campaign, _ = Campaign.objects.get_or_create(
-        document_number=SEED_DOCUMENT,
-        county=county,
-        defaults={"name": SEED_NAME, "starts_on": start, "ends_on": end},
-    )
-    return campaign

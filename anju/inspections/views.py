@@ -32,7 +32,7 @@ INSPECTORS = services.INSPECTORS
 # --- planning (reviewer) -------------------------------------------------------------------
 @allow(REVIEWERS)
 def plan(request):
-    campaign = Campaign.objects.current()
+    campaign = Campaign.objects.current(request.user)
     if request.method == "POST":
         form = forms.PlanForm(request.POST)
         if form.is_valid():

@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
@@ -23,7 +24,6 @@ from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.notices import forms, proposals, services
 from anju.notices.models import Kind, Notice
-from anju.reporting.selectors import campaign_for
 
 REVIEWER = [Role.CITY_REVIEWER]
 READERS = CITY | TOWNSHIP
@@ -76,7 +76,7 @@ def notice_list(request):
 
 @allow(REVIEWER)
 def propose(request):
-    campaign = campaign_for(request.user)
+    campaign = Campaign.objects.current(request.user)
     if campaign is None:
         raise Http404("尚无“回头看”工作")
     if request.method == "POST":

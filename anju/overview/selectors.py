@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from anju.accounts.roles import CITY
+from anju.campaigns.models import Campaign
 from anju.overview import keys as K
 from anju.overview.links import APPROXIMATE, Links
 from anju.overview.models import Metric, Snapshot
 from anju.overview.services import running
-from anju.reporting.selectors import campaign_for
 from anju.screening.choices import Aspect
 from anju.units.models import Unit
 
@@ -151,7 +151,7 @@ def _trend(weeks: list[dict], per_week: dict) -> list[dict]:
 
 def county(user, *, sort: str = "rank", descending: bool | None = None) -> Overview:
     """The city's overview: one row per township, the county total, the trend."""
-    campaign = campaign_for(user)
+    campaign = Campaign.objects.current(user)
     ov = Overview(level="county", campaign=campaign, running=running(campaign))
     ov.snapshot = Snapshot.objects.latest_done(campaign)
     if ov.snapshot is None:
@@ -223,7 +223,7 @@ def _sort(rows: list[dict], sort: str, descending: bool | None) -> None:
 def township(user, unit: Unit) -> Overview:
     """A township's overview: its own numbers, one row per village, its weekly trend.
     ``unit`` must already be in the user's scope (the view fetched it scoped)."""
-    campaign = campaign_for(user)
+    campaign = Campaign.objects.current(user)
     ov = Overview(level="township", campaign=campaign, township=unit, running=running(campaign))
     ov.snapshot = Snapshot.objects.latest_done(campaign)
     if ov.snapshot is None:

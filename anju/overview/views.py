@@ -15,12 +15,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
 from anju.overview import charts, selectors, services, summary
-from anju.reporting.selectors import campaign_for
 from anju.units.models import Unit
 
 VIEWERS = CITY | TOWNSHIP
@@ -114,7 +114,7 @@ def _chart_payload(ov, data: dict) -> dict:
 @allow(Role.CITY_ADMIN)
 @require_POST
 def refresh(request):
-    campaign = campaign_for(request.user)
+    campaign = Campaign.objects.current(request.user)
     back = safe_next(request, "overview:index")
     target = back if back.startswith("/overview/") else "overview:index"
     if campaign is None:

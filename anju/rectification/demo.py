@@ -51,7 +51,7 @@ def build(ctx) -> None:
     made = 0
     for officer in officers.order_by("unit__code"):
         township = officer.unit
-        campaign = Campaign.objects.current(county=township.parent, today=today)
+        campaign = Campaign.objects.current(county=township.parent, on=today)
         mine = LedgerEntry.objects.filter(
             campaign=campaign, township=township, source__in=[Source.SCREENING, Source.SELF]
         )

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from anju.accounts.roles import BUSINESS, Role
+from anju.campaigns.models import Campaign
 from anju.core import home, nav
 from anju.rectification import selectors
 from anju.rectification.models import LedgerEntry, Light, State
@@ -16,7 +17,7 @@ nav.register("整改台账", "rectification:ledger_list", BUSINESS, order=400)
 
 def _officer(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     entries = selectors.entries_for(user, campaign)
     lights = selectors.light_counts(entries.exclude(state=State.CLOSED))
     url = reverse("rectification:ledger_list")
@@ -35,7 +36,7 @@ def _officer(request):
 
 def _verifier(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     awaiting = selectors.entries_for(user, campaign).filter(state=State.AWAITING)
     by_township = []
     if selectors.is_city(user):

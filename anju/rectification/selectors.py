@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anju.accounts.roles import CITY, Role
-from anju.campaigns.models import Campaign
 from anju.rectification.models import OPEN_STATES, LedgerEntry, Light, Nature, Source, State
 from anju.units.models import Level, Unit
 
@@ -37,10 +36,6 @@ def county_of(user) -> Unit | None:
     while unit is not None and unit.level != Level.COUNTY:
         unit = unit.parent
     return unit
-
-
-def campaign_for(user) -> Campaign:
-    return Campaign.objects.current(county=county_of(user))
 
 
 def is_city(user) -> bool:

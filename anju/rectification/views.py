@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
@@ -49,7 +50,7 @@ def ledger_list(request):
     if cleaned is not None:
         return cleaned
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     f = selectors.parse_filters(user, search.with_text(request.GET))
     sealed = search.sealed_search(request.GET)
     base = selectors.entries_for(user, campaign, f)
@@ -169,7 +170,7 @@ def entry_detail(request, pk: int):
 @allow(services.WRITERS)
 def entry_create(request):
     user = request.user
-    return _entry_form(request, township=user.unit, campaign=selectors.campaign_for(user))
+    return _entry_form(request, township=user.unit, campaign=Campaign.objects.current(user))
 
 
 @versioned
@@ -287,7 +288,7 @@ def _find_households(user, township, text: str, form):
 @allow(DRAFT_READERS)
 def draft_list(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     drafts = (
         selectors.entries_for(user, campaign, drafts=True)
         .select_related("village", "created_by", "campaign")
@@ -311,7 +312,7 @@ def draft_list(request):
 @allow(MANAGERS)
 def quality_view(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     if selectors.is_city(user):
         townships = selectors.townships_for(user)
         rows = quality.county_summary(campaign, townships)

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY
+from anju.campaigns.models import Campaign
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.rectification import selectors, workbooks
@@ -58,7 +59,7 @@ def _file(data: bytes, filename: str) -> HttpResponse:
 @require_POST
 def export_official(request):
     township = _township(request, required=True)
-    campaign = selectors.campaign_for(request.user)
+    campaign = Campaign.objects.current(request.user)
     reason = request.POST.get("reason", "")
     rows = LedgerEntry.objects.in_ledger().filter(campaign=campaign, township=township).count()
     try:
@@ -83,7 +84,7 @@ def export_official(request):
 def export_internal(request):
     user = request.user
     township = _township(request, required=False)
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     entries = LedgerEntry.objects.for_user(user).in_ledger().filter(campaign=campaign)
     if township is not None:
         entries = entries.filter(township=township)
@@ -110,7 +111,7 @@ def export_internal(request):
 @require_POST
 def export_county(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     townships = list(selectors.townships_for(user))
     reason = request.POST.get("reason", "")
     try:

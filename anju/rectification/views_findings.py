@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from anju.campaigns.models import Campaign
 from anju.core.access import allow
-from anju.rectification import forms, selectors, services
+from anju.rectification import forms, services
 from anju.rectification.findings import describe, entries_from_findings
 from anju.rectification.models import LedgerEntry, Nature, State
 from anju.screening.models import Finding, Status
@@ -30,7 +31,7 @@ def from_findings(request):
     user = request.user
     source = request.POST if request.method == "POST" else request.GET
     findings = _findings(request, source.getlist("finding"))
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     joinable = (
         LedgerEntry.objects.for_user(user)
         .filter(campaign=campaign, state__in=[State.PENDING, State.IN_PROGRESS])

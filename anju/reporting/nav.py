@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import home, nav
 
 nav.register("周报", "reporting:index", CITY | TOWNSHIP, order=450)
@@ -15,7 +16,7 @@ def _township(request):
     from anju.reporting import weeks as cal
 
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     schedule = selectors.schedule_for(campaign)
     if schedule is None:
         return None
@@ -42,7 +43,7 @@ def _city(request):
     from anju.reporting import weeks as cal
 
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     schedule = selectors.schedule_for(campaign)
     if schedule is None:
         return None

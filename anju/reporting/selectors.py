@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from anju.accounts.roles import CITY
-from anju.campaigns.models import Campaign
 from anju.reporting import board
-from anju.reporting import weeks as cal
 from anju.reporting.models import Schedule, Status, WeeklySubmission, WorkPlan
 from anju.units.models import Level, Unit
 
@@ -18,18 +16,6 @@ def county_of(user) -> Unit | None:
     while unit is not None and unit.level != Level.COUNTY:
         unit = unit.parent
     return unit
-
-
-def campaign_for(user, *, today: dt.date | None = None) -> Campaign | None:
-    """The user's county's campaign running today, else its latest active one (never
-    creates one: a GET page must not write)."""
-    county = county_of(user)
-    if county is None:
-        return None
-    today = today or cal.server_now().astimezone(cal.local_zone()).date()
-    qs = Campaign.objects.active().filter(county=county)
-    live = qs.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on", "-id")
-    return live.first() or qs.order_by("-starts_on", "-id").first()
 
 
 def schedule_for(campaign) -> Schedule | None:

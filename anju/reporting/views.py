@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
@@ -42,7 +43,7 @@ def _submission(request, pk: int) -> WeeklySubmission:
 @allow(VIEWERS)
 def index(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     schedule = selectors.schedule_for(campaign)
     now = cal.server_now()
     if selectors.is_city(user):
@@ -55,7 +56,7 @@ def index(request):
 # --- the schedule --------------------------------------------------------------------------
 @allow(VIEWERS)
 def schedule(request):
-    campaign = selectors.campaign_for(request.user)
+    campaign = Campaign.objects.current(request.user)
     return render(
         request,
         "reporting/schedule.html",
@@ -66,7 +67,7 @@ def schedule(request):
 @versioned
 @allow(Role.CITY_ADMIN)
 def schedule_edit(request):
-    campaign = selectors.campaign_for(request.user)
+    campaign = Campaign.objects.current(request.user)
     if campaign is None:
         raise Http404("尚无“回头看”工作")
     current = selectors.schedule_for(campaign)
@@ -111,7 +112,7 @@ def schedule_edit(request):
 # --- work plans (动员部署) -------------------------------------------------------------------
 @allow(VIEWERS)
 def work_plans(request, form=None):
-    campaign = selectors.campaign_for(request.user)
+    campaign = Campaign.objects.current(request.user)
     context = pages.work_plans_context(request.user, campaign, selectors.schedule_for(campaign))
     if request.user.role == Role.TOWNSHIP_OFFICER and campaign is not None:
         context["form"] = form or forms.WorkPlanForm()
@@ -121,7 +122,7 @@ def work_plans(request, form=None):
 @allow(Role.TOWNSHIP_OFFICER)
 @require_POST
 def work_plan_upload(request):
-    campaign = selectors.campaign_for(request.user)
+    campaign = Campaign.objects.current(request.user)
     if campaign is None:
         raise Http404("尚无“回头看”工作")
     form = forms.WorkPlanForm(request.POST, request.FILES)
@@ -164,7 +165,7 @@ def work_plan_file(request, pk: int):
 @require_POST
 def prepare(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     week = request.POST.get("week", "")
     if campaign is None or not week.isdigit():
         messages.error(request, "请选择要报送的周次。")
@@ -308,7 +309,7 @@ def download(request, pk: int):
 @allow(VIEWERS)
 def compare(request):
     user = request.user
-    campaign = selectors.campaign_for(user)
+    campaign = Campaign.objects.current(user)
     schedule = selectors.schedule_for(campaign)
     if campaign is None or schedule is None:
         return render(request, "reporting/compare.html", {"campaign": campaign, "form": None})

@@ -85,7 +85,7 @@ def create_run(
     as_of: dt.date | None = None,
     campaign: Campaign | None = None,
 ) -> Run:
-    campaign = campaign or Campaign.objects.current()
+    campaign = campaign or Campaign.objects.current(county=unit)
     return Run.objects.create(
         kind=kind_for(unit),
         unit=unit,

@@ -247,7 +247,7 @@ def compare(request):
     code = request.GET.get("township", "")
     if code and request.user.role in CITY:
         township = Unit.objects.for_user(request.user).townships().filter(code=code).first()
-    campaign = Campaign.objects.current()
+    campaign = Campaign.objects.current(request.user)
     rows, total = selectors.comparison(request.user, campaign, township=township)
     return render(
         request,

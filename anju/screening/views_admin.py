@@ -21,7 +21,7 @@ RUN_ROLES = CITY | {Role.TOWNSHIP_OFFICER}
 
 @allow(CITY | TOWNSHIP)
 def rule_list(request):
-    campaign = Campaign.objects.current()
+    campaign = Campaign.objects.current(request.user)
     hits = selectors.hits_by_rule(request.user)
     groups = []
     for aspect in Aspect:
@@ -83,7 +83,7 @@ def rule_version(campaign, rule) -> str:
 @allow(Role.CITY_ADMIN)
 def rule_edit(request, code: str):
     rule = _rule_or_404(code)
-    campaign = Campaign.objects.current()
+    campaign = Campaign.objects.current(request.user)
     form = _settings_form(request, rule, campaign, request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -130,7 +130,7 @@ def rule_edit(request, code: str):
 def rule_preview(request, code: str):
     """htmx: the hit count the typed parameters would give, before saving."""
     rule = _rule_or_404(code)
-    campaign = Campaign.objects.current()
+    campaign = Campaign.objects.current(request.user)
     form = _settings_form(request, rule, campaign, request.POST)
     preview = None
     if form.is_valid():

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from anju.accounts.models import User
 from anju.audit.context import acting_as
+from anju.campaigns.models import Campaign
 from anju.registry.choices import DANGEROUS_GRADES
 from anju.visits import checklist, coverage, services
 from anju.visits.models import EntryMode, Visit, VisitorRole
@@ -74,7 +75,7 @@ def build(ctx) -> None:
         user = User.objects.filter(username=username).select_related("unit").first()
         if user is None:
             continue
-        campaign = services.current_campaign(user.unit)
+        campaign = Campaign.objects.current(user)
         households = list(
             coverage.scope_households(campaign, township=user.unit)
             .select_related("village", "assessment", "renovation")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import home, nav
 from anju.registry import panels
 from anju.registry.models import Household
@@ -14,7 +15,7 @@ nav.register("入户排查", "visits:index", {Role.VILLAGE_WORKER, *TOWNSHIP, *C
 
 def _worker(request):
     user = request.user
-    campaign = services.current_campaign(user.unit)
+    campaign = Campaign.objects.current(user)
     households = Household.objects.for_user(user)
     rows = coverage.worklist(campaign, households).select_related("village")
     left = rows.filter(visited=False)
@@ -32,7 +33,7 @@ def _township(request):
     from anju.visits.views_review import pending_counts
 
     user = request.user
-    campaign = services.current_campaign(user.unit)
+    campaign = Campaign.objects.current(user)
     data = coverage.coverage(user.unit, campaign)
     return {
         "campaign": campaign,
@@ -46,7 +47,7 @@ def _township(request):
 def _city(request):
     """The county's coverage from the overview's latest snapshot (a live count over a
     million households took ~8 s on every home page); live only while none exists."""
-    campaign = services.current_campaign(request.user.unit)
+    campaign = Campaign.objects.current(request.user)
     data = _county_from_snapshot(request.user, campaign)
     if data is None:
         data = coverage.county_coverage(services.county_of(request.user.unit), campaign)

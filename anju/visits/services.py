@@ -84,11 +84,6 @@ def county_of(unit):
     return unit
 
 
-def current_campaign(unit=None) -> Campaign:
-    county = county_of(unit) if unit is not None else None
-    return Campaign.objects.current(county=county, today=timezone.localdate())
-
-
 def far_metres(campaign: Campaign) -> int:
     """How far from the house a visit's GPS may be before it is flagged (campaign parameter
     ``rule_params["visits"]["far_m"]``, else the ``VISIT_FAR_METRES`` setting, else 500 m)."""
@@ -191,7 +186,7 @@ def _record(user, household, data, uploads, campaign, today, stored) -> Recorded
     )
     if current is None:
         raise PermissionDenied("该农户不在您的管辖范围内")
-    campaign = campaign or current_campaign(current.township)
+    campaign = campaign or Campaign.objects.current(county=current.township)
     errors = {}
     if not in_scope(current, campaign):
         errors["__all__"] = (

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
@@ -58,7 +59,7 @@ def worklist(request):
     if cleaned is not None:
         return cleaned
     user = request.user
-    campaign = services.current_campaign(user.unit)
+    campaign = Campaign.objects.current(user)
     households = Household.objects.for_user(user).select_related("village", "assessment")
     villages = Unit.objects.for_user(user).villages().order_by("code")
     village = None
@@ -144,7 +145,7 @@ class _Limiter(photo_checks.LimitedUploadHandler):
 @csrf_protect
 def _visit_form(request, household, limiter):
     user = request.user
-    campaign = services.current_campaign(household.township)
+    campaign = Campaign.objects.current(county=household.township)
     today = timezone.localdate()
     wants_json = "application/json" in request.headers.get("Accept", "")
     todays = Visit.objects.filter(
@@ -405,7 +406,7 @@ def photo_file(request, pk: int, photo_pk: int):
 def print_forms(request):
     """One A4 page per household, pre-filled from the registry, for villages on paper."""
     user = request.user
-    campaign = services.current_campaign(user.unit)
+    campaign = Campaign.objects.current(user)
     villages = Unit.objects.for_user(user).villages().order_by("code")
     form = forms.PrintFilterForm(request.GET or None, villages=villages)
     households = Household.objects.for_user(user)
@@ -432,7 +433,7 @@ def print_forms(request):
 @allow(PRINT_ROLES)
 def print_household(request, pk: int):
     household = _household(request, pk)
-    campaign = services.current_campaign(household.township)
+    campaign = Campaign.objects.current(county=household.township)
     return render(
         request,
         "visits/print.html",

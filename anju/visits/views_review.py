@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns.models import Campaign
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next
@@ -55,7 +56,7 @@ def pending_counts(user, campaign) -> dict:
 @allow(REVIEW_READERS)
 def review(request):
     user = request.user
-    campaign = services.current_campaign(user.unit)
+    campaign = Campaign.objects.current(user)
     corrections = (
         Correction.objects.for_user(user)
         .filter(status=Decision.PENDING, visit__campaign=campaign)
@@ -244,7 +245,7 @@ def check_flags(request, pk: int):
 @allow(COVERAGE_ROLES)
 def coverage(request):
     user = request.user
-    campaign = services.current_campaign(user.unit)
+    campaign = Campaign.objects.current(user)
     wanted = request.GET.get("township")
     if wanted:
         try:
@@ -306,7 +307,7 @@ def _int(value) -> int | None:
 def explain(request, pk: int):
     qs = Household.objects.select_related("village", "township")
     household = get_scoped_or_404(request, qs, pk=pk)
-    campaign = services.current_campaign(household.township)
+    campaign = Campaign.objects.current(county=household.township)
     found = UnvisitedReason.objects.filter(campaign=campaign, household=household).first()
     initial = {}
     if found:
