@@ -498,6 +498,20 @@ def case_approve(w: World) -> Case:
     )
 
 
+def case_send_back(w: World) -> Case:
+    """B (the officer) regenerates the report; A (the head, stale) sends it back."""
+    s = _weekly("awaiting")
+    return Case(
+        a=w.person(Role.TOWNSHIP_HEAD, s.township),
+        b=w.person(Role.TOWNSHIP_OFFICER, s.township),
+        page=reverse("reporting:submission", args=[s.pk]),
+        action=reverse("reporting:send_back", args=[s.pk]),
+        b_action=reverse("reporting:refresh", args=[s.pk]),
+        edit_a=_set(reason="A：第2条整改措施不具体"),
+        read=_weekly_state(s.pk),
+    )
+
+
 def case_weekly_accept(w: World) -> Case:
     s = _weekly("submitted")
     return Case(
@@ -742,6 +756,7 @@ CASES: dict[str, Callable[[World], Case]] = {
     "reporting:accept": case_weekly_accept,
     "reporting:approve": case_approve,
     "reporting:return": case_weekly_return,
+    "reporting:send_back": case_send_back,
     "reporting:schedule_edit": case_schedule_edit,
     "screening:confirm": case_confirm,
     "screening:dismiss": case_dismiss,

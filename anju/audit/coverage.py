@@ -72,6 +72,7 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "reporting:prepare": (C, U),
         "reporting:refresh": (U,),
         "reporting:approve": (E.SUBMIT,),
+        "reporting:send_back": (E.RETURN,),
         "reporting:accept": (E.ACCEPT,),
         "reporting:return": (E.RETURN,),
         "reporting:download": (E.EXPORT,),

@@ -4,7 +4,8 @@ the township's own page show it.
 A cell is judged from the township's latest submission for the week:
 
 - none: 未报送 once the week's due time has passed, else 待报送;
-- awaiting the head: 待审批 (marked overdue once its due time has passed);
+- awaiting the head, or sent back by the head to the officer: 待审批 (marked overdue once
+  its due time has passed);
 - returned: 已退回, with the new due time;
 - sent: 按时报送 when sent at or before its due time (whole seconds: 17:00:00 is on time for
   17:00, 17:00:01 is late), else 逾期报送 — against the week's due time, or for a report sent
@@ -21,7 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anju.reporting import weeks as cal
-from anju.reporting.models import Status, WeeklySubmission
+from anju.reporting.models import UNSENT, Status, WeeklySubmission
 from anju.units.models import Unit
 
 
@@ -76,6 +77,8 @@ class Cell:
             due = s.new_due_at.astimezone(cal.local_zone())
             return f"限{due.month}/{due.day} {due:%H:%M}前重报"
         if self.state == Timeliness.AWAITING:
+            if s.status == Status.SENT_BACK:
+                return "已退回经办人" + ("，已过截止时间" if self.overdue else "修改")
             return "已过截止时间" if self.overdue else "等待乡镇主要负责人审批"
         if self.state == Timeliness.MISSING:
             return "已过截止时间"
@@ -93,7 +96,7 @@ def cell(week: cal.Week, rows: list[WeeklySubmission], now: dt.datetime) -> Cell
     if latest is None:
         state = Timeliness.MISSING if now > week.due_at else Timeliness.NOT_DUE
         return Cell(week, state, week.due_at, rows=rows)
-    if latest.status == Status.AWAITING:
+    if latest.status in UNSENT:
         return Cell(
             week, Timeliness.AWAITING, latest.due_at, latest, now > latest.due_at, rows=rows
         )

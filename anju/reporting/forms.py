@@ -104,6 +104,25 @@ class ReturnForm(VersionedFormMixin, forms.Form):
             self.add_error(name if name in self.fields else None, message)
 
 
+class SendBackForm(VersionedFormMixin, forms.Form):
+    """The township head's 退回经办人 (before approving; nothing is sent)."""
+
+    reason = forms.CharField(
+        label="退回经办人理由",
+        max_length=1000,
+        error_messages={
+            "required": "退回经办人必须填写理由，写明需要经办人改正什么。",
+            "max_length": "退回经办人理由不能超过 1000 字。",
+        },
+        help_text="写明需要经办人改正什么，经办人会收到提醒；修改台账后由经办人重新生成。",
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+
+    def apply_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
 class CompareForm(forms.Form):
     township = forms.TypedChoiceField(label="乡镇", coerce=int, required=False)
     a = forms.TypedChoiceField(label="对比周次", coerce=int)

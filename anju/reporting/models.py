@@ -8,7 +8,8 @@
   (待审批), the township head approves it — approval sends it (已报送) with the server time and a
   content hash chained to the township's previous submission — and the city accepts (已通过) or
   returns it (已退回, with a reason and a new due time), after which the township sends a new
-  one for the same week. Rows are never rewritten after sending; ``verify_reports`` recomputes
+  one for the same week. Before sending, the head may send it back to the officer (已退回经办人,
+  with a reason); the officer regenerates it, which puts it before the head again. Rows are never rewritten after sending; ``verify_reports`` recomputes
   the chain.
 """
 
@@ -150,8 +151,11 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("已报送")
     ACCEPTED = "accepted", _("已通过")
     RETURNED = "returned", _("已退回")
+    SENT_BACK = "sent_back", _("已退回经办人")
 
 
+# Not sent: the head has it (待审批) or sent it back to the officer (已退回经办人).
+UNSENT = (Status.AWAITING, Status.SENT_BACK)
 SENT = (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED)
 
 
@@ -239,6 +243,18 @@ class WeeklySubmission(AuditedModel):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
     new_due_at = models.DateTimeField(_("重新报送截止时间"), null=True, blank=True)
+    # The head's last sending back to the officer (the audit trail keeps every one).
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("退回经办人的审批人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_back_by_name = models.CharField(_("退回经办人的审批人姓名"), max_length=60, blank=True)
+    sent_back_at = models.DateTimeField(_("退回经办人时间"), null=True, blank=True)
+    sent_back_reason = models.TextField(_("退回经办人理由"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
@@ -257,6 +273,7 @@ class WeeklySubmission(AuditedModel):
         "reviewed_by",
         "reviewed_at",
         "return_reason",
+        "sent_back_at",
     )
 
     class Meta:
@@ -273,12 +290,19 @@ class WeeklySubmission(AuditedModel):
                 fields=["campaign", "township", "seq"], name="weekly_chain_position"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["awaiting", "submitted", "accepted", "returned"]),
+                condition=Q(
+                    status__in=["awaiting", "submitted", "accepted", "returned", "sent_back"]
+                ),
                 name="weekly_status_known",
             ),
             models.CheckConstraint(
-                condition=Q(status="awaiting") | Q(submitted_at__isnull=False, seq__isnull=False),
+                condition=Q(status__in=["awaiting", "sent_back"])
+                | Q(submitted_at__isnull=False, seq__isnull=False),
                 name="weekly_sent_has_time_and_place",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent_back") | ~Q(sent_back_reason=""),
+                name="weekly_sent_back_has_reason",
             ),
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),
@@ -312,6 +336,8 @@ class WeeklySubmission(AuditedModel):
     @property
     def tone(self) -> str:
         """The colour of the report's state on the pages (same names as the grid's)."""
+        if self.status == Status.SENT_BACK:
+            return Status.RETURNED
         if self.status in (Status.AWAITING, Status.RETURNED):
             return self.status
         return "on_time" if self.on_time else "late"

@@ -9,7 +9,13 @@ from anju.campaigns.models import SEED_START
 from anju.rectification.snapshot import official_rows
 from anju.reporting import board, ledger, selectors
 from anju.reporting import weeks as cal
-from anju.reporting.models import DEFAULT_TIME, DEFAULT_WEEKDAY, Status, WeeklySubmission
+from anju.reporting.models import (
+    DEFAULT_TIME,
+    DEFAULT_WEEKDAY,
+    UNSENT,
+    Status,
+    WeeklySubmission,
+)
 
 # The seed's phase ends, as days after its start (2022-05-23): 5月31日, 6月15日, 6月25日.
 SEED_OFFSETS = (
@@ -119,6 +125,7 @@ def township_context(user, campaign, schedule, now) -> dict:
                 c for c in cells if c.state == board.Timeliness.RETURNED and c is not current_cell
             ],
             "awaiting": list(mine.filter(status=Status.AWAITING).order_by("week", "id")),
+            "sent_back": list(mine.filter(status=Status.SENT_BACK).order_by("week", "id")),
             "history": list(mine.order_by("-id")),
             "plan": selectors.latest_plans(campaign, [township]).get(township.pk),
         }
@@ -174,6 +181,7 @@ def submission_context(user, submission: WeeklySubmission, now) -> dict:
     schedule = selectors.schedule_for(submission.campaign)
     own = user.unit_id == township.pk
     awaiting = submission.status == Status.AWAITING
+    head = own and user.role == Role.TOWNSHIP_HEAD
     context = {
         "s": submission,
         "township": township,
@@ -183,8 +191,8 @@ def submission_context(user, submission: WeeklySubmission, now) -> dict:
         "extras_error": [
             k for k, v in submission.extras.items() if isinstance(v, dict) and "error" in v
         ],
-        "can_refresh": awaiting and own and user.role == Role.TOWNSHIP_OFFICER,
-        "can_approve": awaiting and own and user.role == Role.TOWNSHIP_HEAD,
+        "can_refresh": submission.status in UNSENT and own and user.role == Role.TOWNSHIP_OFFICER,
+        "can_approve": awaiting and head,
         "can_review": submission.status == Status.SUBMITTED and user.role == Role.CITY_REVIEWER,
         "versions": list(
             WeeklySubmission.objects.for_user(user)
@@ -226,6 +234,8 @@ def suggested_new_due(submission: WeeklySubmission, now) -> dt.datetime | None:
 
 
 def _timeliness(s: WeeklySubmission) -> dict:
+    if s.status == Status.SENT_BACK:
+        return {"state": board.Timeliness.RETURNED, "label": "已退回经办人"}
     if s.submitted_at is None:
         return {"state": board.Timeliness.AWAITING, "label": "待审批"}
     if s.on_time:

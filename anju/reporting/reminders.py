@@ -68,7 +68,7 @@ def _cell(township, cell: board.Cell, now, officers, heads, sent) -> None:
     if state in (board.Timeliness.ON_TIME, board.Timeliness.LATE):
         return
     if now < due <= now + DUE_SOON:
-        if state == board.Timeliness.AWAITING:
+        if state == board.Timeliness.AWAITING and cell.submission.status == Status.AWAITING:
             url = reverse("reporting:submission", args=[cell.submission.pk])
             sent["due_soon"] += remind(
                 heads[township.pk],
@@ -98,4 +98,4 @@ def _cell(township, cell: board.Cell, now, officers, heads, sent) -> None:
 
 def _unsent(cell: board.Cell) -> bool:
     s = cell.submission
-    return s is None or s.status in (Status.AWAITING, Status.RETURNED)
+    return s is None or s.status in (Status.AWAITING, Status.SENT_BACK, Status.RETURNED)

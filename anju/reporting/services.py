@@ -2,6 +2,7 @@
 called alike by the pages, the commands and the demo.
 
     prepare (乡镇经办人)  →  待审批
+    send_back (乡镇主要负责人, reason) → 已退回经办人; refresh (经办人) → 待审批 again
     approve (乡镇主要负责人) → 已报送: server time, chained hash, differences frozen
     accept  (市住建局审核员) → 已通过
     return_submission (审核员, reason + new due time) → 已退回; the township then prepares
@@ -22,6 +23,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from anju.accounts import roles
@@ -33,7 +35,7 @@ from anju.core.reminders import remind, users_of
 from anju.rectification.snapshot import content_hash, differences
 from anju.reporting import extras, ledger, workplan
 from anju.reporting import weeks as cal
-from anju.reporting.models import Schedule, Status, WeeklySubmission, WorkPlan
+from anju.reporting.models import UNSENT, Schedule, Status, WeeklySubmission, WorkPlan
 
 OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
 HEADS = frozenset({Role.TOWNSHIP_HEAD})
@@ -193,6 +195,11 @@ def _normalised(doc: dict) -> dict:
 
 def _already(live: WeeklySubmission) -> ReportingError:
     label = f"{live.township.name}第{live.week}周周报"
+    if live.status == Status.SENT_BACK:
+        return ReportingError(
+            f"{label}已被乡镇主要负责人退回经办人，不能重复提交。"
+            "请修改台账后在该周报页面点“按当前台账重新生成”。"
+        )
     if live.status == Status.AWAITING:
         return ReportingError(
             f"{label}已于{cal.due_text(live.prepared_at)}提交审批，正等待乡镇主要负责人审批，不能重复提交。"
@@ -278,23 +285,19 @@ def _prepare(
         except IntegrityError:
             live = same_week.live().select_related("township").first()
             raise (_already(live) if live else ReportingError(STALE)) from None
-    remind(
-        users_of(township, [Role.TOWNSHIP_HEAD]),
-        kind="weekly_approval",
-        title=f"{township.name}第{w.number}周周报待您审批（截止{cal.due_text(submission.due_at)}）",
-        url=reverse("reporting:submission", args=[submission.pk]),
-        key=f"reporting:approve:{submission.pk}",
-    )
+    _ask_head(submission)
     return submission
 
 
 def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
-    """Freeze the ledger again while the report still awaits the head's approval."""
+    """Freeze the ledger again while the report still awaits the head's approval, or after
+    the head sent it back (it then awaits the head again)."""
     township = submission.township
     _require_township(actor, township, OFFICERS, "重新生成本乡镇的周报")
     submission.refresh_from_db()
-    if submission.status != Status.AWAITING:
+    if submission.status not in UNSENT:
         raise ReportingError(f"该周报已{submission.get_status_display()}，不能再重新生成。")
+    was = submission.status
     at = cal.server_now()
     entries = ledger.current_entries(submission.campaign, township)
     doc = _normalised(
@@ -307,7 +310,8 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
         }
     )
     with transaction.atomic():
-        changed = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.AWAITING).update(
+        changed = WeeklySubmission.objects.filter(pk=submission.pk, status=was).update(
+            status=Status.AWAITING,
             snapshot=doc,
             entry_count=len(entries),
             prepared_by=actor,
@@ -318,11 +322,90 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
         if not changed:
             raise ReportingError(STALE)
         submission.refresh_from_db()
-        record(
-            Event.UPDATE,
-            obj=submission,
-            detail={"regenerated": True, "entries": len(entries), "prepared_at": at},
+        detail = {"regenerated": True, "entries": len(entries), "prepared_at": at}
+        if was == Status.SENT_BACK:
+            detail["status"] = [str(Status.SENT_BACK.label), str(Status.AWAITING.label)]
+        record(Event.UPDATE, obj=submission, detail=detail)
+        if was == Status.SENT_BACK:
+            _done(f"reporting:sent_back:{submission.pk}", at)
+    if was == Status.SENT_BACK:
+        _ask_head(submission, again=at)
+    return submission
+
+
+def _done(key: str, at: dt.datetime) -> None:
+    """Mark the reminders of ``key`` (and of its repetitions ``key:…``) as done."""
+    Reminder.objects.filter(Q(key=key) | Q(key__startswith=f"{key}:"), read_at__isnull=True).update(
+        read_at=at
+    )
+
+
+def _ask_head(submission: WeeklySubmission, *, again: dt.datetime | None = None) -> None:
+    key = f"reporting:approve:{submission.pk}"
+    if again is not None:  # a new reminder each time the officer regenerates a sent-back one
+        key += f":{again:%Y%m%d%H%M%S}"
+    township = submission.township
+    remind(
+        users_of(township, [Role.TOWNSHIP_HEAD]),
+        kind="weekly_approval",
+        title=(
+            f"{township.name}第{submission.week}周周报"
+            f"{'已由经办人修改后重新提交，' if again else ''}"
+            f"待您审批（截止{cal.due_text(submission.due_at)}）"
+        ),
+        url=reverse("reporting:submission", args=[submission.pk]),
+        key=key,
+    )
+
+
+def validate_send_back(reason: str) -> dict[str, str]:
+    if not (reason or "").strip():
+        return {"reason": "退回经办人必须填写理由，写明需要经办人改正什么。"}
+    return {}
+
+
+def send_back(*, actor, submission: WeeklySubmission, reason: str) -> WeeklySubmission:
+    """The township head sends the report back to the officer instead of approving it:
+    nothing is sent; the officer is told why, corrects the ledger and regenerates it.
+    Raises ValidationError ({"reason": …}) or ReportingError."""
+    _require_township(actor, submission.township, HEADS, "退回本乡镇的周报")
+    errors = validate_send_back(reason)
+    if errors:
+        raise ValidationError(errors)
+    reason = reason.strip()
+    at = cal.server_now()
+    submission.refresh_from_db()
+    if submission.status != Status.AWAITING:
+        raise ReportingError(
+            f"该周报当前为“{submission.get_status_display()}”，不能退回经办人。请刷新页面查看最新状态。"
         )
+    with transaction.atomic():
+        done = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.AWAITING).update(
+            status=Status.SENT_BACK,
+            sent_back_by=actor,
+            sent_back_by_name=_name(actor),
+            sent_back_at=at,
+            sent_back_reason=reason,
+            updated_at=at,
+        )
+        if not done:
+            raise ReportingError(STALE)
+        submission.refresh_from_db()
+        record(
+            Event.RETURN,
+            obj=submission,
+            detail={"week": submission.week, "reason": reason, "to": "经办人"},
+        )
+        _done(f"reporting:approve:{submission.pk}", at)
+    township = submission.township
+    remind(
+        users_of(township, [Role.TOWNSHIP_OFFICER]),
+        kind="weekly_sent_back",
+        title=f"第{submission.week}周周报被乡镇主要负责人退回：{reason}（请修改台账后重新生成）",
+        url=reverse("reporting:submission", args=[submission.pk]),
+        key=f"reporting:sent_back:{submission.pk}:{at:%Y%m%d%H%M%S}",
+        level="warning",
+    )
     return submission
 
 
@@ -379,9 +462,7 @@ def _approve(*, submission: WeeklySubmission, actor, name: str, at: dt.datetime)
                     raise ReportingError(STALE)
                 submission.refresh_from_db()
                 # The head's "待审批" reminder is done with.
-                Reminder.objects.filter(
-                    key=f"reporting:approve:{submission.pk}", read_at__isnull=True
-                ).update(read_at=at)
+                _done(f"reporting:approve:{submission.pk}", at)
                 record(
                     Event.SUBMIT,
                     obj=submission,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.submission_detail, name="submission"),
     path("reports/<int:pk>/refresh/", views.refresh, name="refresh"),
     path("reports/<int:pk>/approve/", views.approve, name="approve"),
+    path("reports/<int:pk>/send-back/", views.send_back, name="send_back"),
     path("reports/<int:pk>/accept/", views.accept, name="accept"),
     path("reports/<int:pk>/return/", views.return_view, name="return"),
     path("reports/<int:pk>/download/", views.download, name="download"),

@@ -186,9 +186,13 @@ def prepare(request):
 
 
 @allow(VIEWERS)
-def submission_detail(request, pk: int, return_form=None, status=200):
+def submission_detail(request, pk: int, return_form=None, status=200, send_back_form=None):
     submission = _submission(request, pk)
     context = pages.submission_context(request.user, submission, cal.server_now())
+    if context["can_approve"]:
+        context["send_back_form"] = send_back_form or forms.SendBackForm(
+            version=versions.version_of(submission)
+        )
     if context["can_review"]:
         context["return_form"] = return_form or forms.ReturnForm(
             initial={"new_due_at": pages.suggested_new_due(submission, cal.server_now())},
@@ -226,6 +230,37 @@ def refresh(request, pk: int):
 @require_POST
 def approve(request, pk: int):
     return _act(request, pk, services.approve, "已审批，第{s.week}周周报已报送市住建局。")
+
+
+@versioned
+@allow(Role.TOWNSHIP_HEAD)
+@require_POST
+def send_back(request, pk: int):
+    """退回经办人: the head returns the report to the officer with a reason (not sent)."""
+    submission = _submission(request, pk)
+    form = forms.SendBackForm(request.POST)
+    if form.is_valid():
+        try:
+            with versions.editing(submission, form.submitted_version(), what=_what(submission)):
+                services.send_back(
+                    actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+                )
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc, form)
+            return submission_detail.__wrapped__(
+                request, pk, send_back_form=form, status=versions.CONFLICT
+            )
+        except ValidationError as exc:
+            form.apply_errors({k: " ".join(v) for k, v in exc.message_dict.items()})
+        except services.ReportingError as exc:
+            messages.error(request, str(exc))
+            return redirect("reporting:submission", pk=pk)
+        else:
+            messages.success(
+                request, f"已将第{submission.week}周周报退回经办人，并提醒经办人修改后重新生成。"
+            )
+            return redirect("reporting:submission", pk=pk)
+    return submission_detail.__wrapped__(request, pk, send_back_form=form)
 
 
 @versioned

@@ -58,9 +58,44 @@ def head_approves(new_page, pk: str, name: str, problems: dict) -> None:
     assert "内容哈希" in page.content()
 
 
+def head_sends_back(new_page, pk: str, problems: dict) -> None:
+    """退回经办人 on a phone: first without a reason (refused at the field), then with one."""
+    page = new_page("huolong_fzr", viewport=PHONE)
+    page.goto(f"/reports/{pk}/")
+    page.get_by_role("button", name="退回经办人").click()
+    page.wait_for_url(f"**/reports/{pk}/send-back/")
+    assert "退回经办人必须填写理由" in page.locator("#id_reason_error").inner_text()
+    page.get_by_label("退回经办人理由").fill("第1条整改措施只写了“加强管理”，请写明具体措施")
+    page.get_by_role("button", name="退回经办人").click()
+    page.wait_for_url(f"**/reports/{pk}/")
+    assert "已将第" in page.locator(".alert-success").inner_text()
+    assert "乡镇主要负责人已退回经办人" in page.content()
+    assert page.get_by_role("button", name="审批并报送").count() == 0
+    assert fits_the_phone(page)
+    screenshot(page, "reporting-phone-head-sent-back")
+    problems["head-sent-back"] = axe_violations(page)
+
+
+def officer_regenerates(new_page, pk: str) -> None:
+    page = new_page("huolong_jb", viewport=DESKTOP)
+    page.goto("/reports/")
+    box = page.locator("section", has_text="被乡镇主要负责人退回经办人的周报")
+    assert "请写明具体措施" in box.inner_text()
+    screenshot(page, "reporting-desktop-township-sent-back")
+    box.get_by_role("link", name=re.compile(r"第\d+周周报")).click()
+    page.wait_for_url(f"**/reports/{pk}/")
+    page.get_by_role("button", name="按当前台账重新生成").click()
+    page.wait_for_url(f"**/reports/{pk}/")
+    assert "已按当前台账重新生成" in page.locator(".alert-success").inner_text()
+    assert "此前曾被退回经办人" in page.content()
+
+
 def test_a_week_is_submitted_returned_resubmitted_and_accepted(new_page):
     problems: dict[str, list] = {}
     first = officer_submits(new_page, "1-submit")
+    # The head sends it back to the officer first; the officer regenerates it.
+    head_sends_back(new_page, first, problems)
+    officer_regenerates(new_page, first)
     head_approves(new_page, first, "1-approve", problems)
 
     # The reviewer sees 火龙镇's report in the grid, on a desktop and on a phone.
