@@ -253,6 +253,25 @@ def test_rekey_audit_refuses_a_broken_old_chain(capsys):
     assert not AuditEvent.objects.filter(event="audit_rekeyed").exists()
 
 
+def test_sec_11_a_chain_rewritten_as_a_pre_key_chain_is_not_sealed(capsys):
+    """Re-attack of issue #13: without the key, delete a row and recompute every hash from the
+    first with plain SHA-256. The rows now look like a chain written before the key, and
+    verify_audit's advice is to run rekey_audit; it must refuse, naming the anchor that the
+    rewrite contradicts, so nobody seals the forgery as the chain's beginning."""
+    rows = _rows(30)
+    anchor = anchors.write("daily")
+    _sql("DELETE FROM audit_auditevent WHERE id = %s", [rows[14].pk])
+    _rehash_from(rows[0].pk, lambda text: hashlib.sha256(text.encode()).hexdigest())
+    assert _verify(capsys)[0] == 1
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("rekey_audit")
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert anchor.name in err and "不能封存" in err
+    assert not AuditEvent.objects.filter(event="audit_rekeyed").exists()
+    assert _verify(capsys)[0] == 1
+
+
 def test_a_fresh_chain_needs_no_rekey(capsys):
     _rows(2)
     call_command("rekey_audit")

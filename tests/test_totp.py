@@ -140,3 +140,31 @@ def test_an_enrolled_and_verified_user_cannot_replace_the_device_either(city_rev
     assert not re.search(r"[A-Z2-7]{32}", page.content.decode())
     assert client.post("/account/otp/setup/", {"code": "123456"}).status_code == 302
     assert TOTPDevice.objects.filter(user=city_reviewer, confirmed=True).get() == device
+
+
+@pytest.mark.parametrize("enrolled", [True, False], ids=["verify", "enrol"])
+def test_sec_05_the_session_id_changes_at_the_second_factor(city_reviewer, enrolled):
+    """Attack of issue #13 (session fixation across the steps): a session id known after the
+    password alone — the attacker's own login with a stolen password, planted in the victim's
+    browser, where the victim types the code — must not become a verified session."""
+    from django.conf import settings
+
+    if enrolled:
+        device = TOTPDevice.objects.create(
+            user=city_reviewer, name="手机验证器", key="31323334353637383930" * 2, confirmed=True
+        )
+        step = "/account/otp/"
+    client = password_login(city_reviewer.username)
+    half = client.cookies[settings.SESSION_COOKIE_NAME].value
+    if not enrolled:
+        step = "/account/otp/setup/"
+        secret = re.search(r"[A-Z2-7]{32}", client.get(step).content.decode()).group(0)
+        device = TOTPDevice(user=city_reviewer, key=base64.b32decode(secret).hex())
+    assert client.post(step, {"code": code_for(device)}).status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != half
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = half
+    response = thief.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/login/")

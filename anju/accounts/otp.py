@@ -100,6 +100,9 @@ def verify(request, code: str, *, setup: bool = False) -> bool:
                 device.save()
                 request.session.pop(PENDING_KEY, None)
             otp_login(request, device)
+            # A new session id for the verified session: one known after the password alone
+            # (planted in the victim's browser before the code is typed) must not become it.
+            request.session.cycle_key()
             record(Event.LOGIN, obj=user, detail={"factor": "totp", "setup": setup})
             return True
     record(
