@@ -203,4 +203,4 @@ def test_history_link_lists_changes(as_user, full, officer_a):
         },
     )
     html = as_user(officer_a).get(f"/history/registry.household/{full.pk}/").content.decode()
-    assert "structure" in html and "砖混" in html
+    assert "房屋结构：" in html and "砖混" in html  # a changed field by its label
