@@ -11,6 +11,10 @@ For criticism (any one suffices):
 - **抽查不合格**: a spot-checked village judged 不合格 (LQAS), with its 漏报 and 虚假整改 counts;
 - **虚假整改**: a ledger entry closed (已销号) that the spot-check found not fixed (by 序号).
 
+Spot-checks count only once their results are published (结果已公布): while a batch is
+核查中 its sampled villages stay hidden from the townships (DESIGN.md, inspections), so a
+notice must not name them, praise or blame on them.
+
 For praise (a township with no reason for criticism): every week due so far reported on
 time, **and** either a rectification rate of at least ``HIGH_RATE`` % over at least
 ``MIN_ENTRIES`` entries, or every spot-checked village 合格.
@@ -45,6 +49,7 @@ RULES = [
     "整改台账问题超过完成时限仍未销号；市局抽查有村判定为不合格；抽查发现虚假整改。",
     f"通报表扬（不符合批评条件的乡镇）：已到期的周报全部按时报送，并且整改率达到 {HIGH_RATE}% 及以上"
     f"（台账问题不少于 {MIN_ENTRIES} 个）或市局抽查的村全部合格。",
+    "抽查只计结果已公布的批次；核查中的批次不作为通报依据。",
 ]
 
 
@@ -167,7 +172,8 @@ def _ledger(facts, campaign, ids, today: dt.date) -> None:
 
 
 def _spot_checks(facts, campaign, ids) -> None:
-    for sample in Sample.objects.filter(campaign=campaign).order_by("number"):
+    published = Sample.objects.filter(campaign=campaign, status=Sample.Status.PUBLISHED)
+    for sample in published.order_by("number"):
         results = verdicts.village_results(sample)
         for t in verdicts.township_results(results):
             if t.township_id not in ids:
@@ -192,7 +198,7 @@ def _spot_checks(facts, campaign, ids) -> None:
     fakes = (
         VisitProblem.objects.filter(
             kind=ProblemKind.FAKE_FIX,
-            visit__sample_household__sample__campaign=campaign,
+            visit__sample_household__sample__in=published,
             visit__sample_household__township_id__in=ids,
         )
         .order_by("visit__sample_household__sample__number", "ledger_entry__number")

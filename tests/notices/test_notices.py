@@ -86,6 +86,21 @@ def test_a_draft_from_the_proposals_carries_facts_and_evidence(
     assert "火龙镇" in page and "系统依据" in page
 
 
+def test_nothing_is_ticked_and_exactly_the_ticked_townships_are_drafted(
+    as_user, city_reviewer, planted, today
+):
+    """Issue #17 item 5: every township came pre-ticked, and ticking three drafted eleven."""
+    from anju.notices import proposals
+
+    client = as_user(city_reviewer)
+    html = client.get("/notices/propose/").content.decode()
+    assert html.count('name="pick"') > 3 and " checked" not in html
+    current = proposals.compute(planted.campaign)
+    ticked = [(p.township.code, p.kind) for p in current.criticism[:2] + current.praise[:1]]
+    notice = draft_via_page(client, *ticked)
+    assert sorted(notice.units.values_list("township__code", "kind")) == sorted(ticked)
+
+
 def test_picking_a_township_not_proposed_is_refused(
     as_user, city_reviewer, planted, today, township_b
 ):

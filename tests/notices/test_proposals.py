@@ -24,8 +24,8 @@ def compute(planted):
         return proposals.compute(planted.campaign)
 
 
-def test_a_township_with_a_missing_week_and_an_overdue_entry_is_criticised(planted, township_a):
-    result = compute(planted)
+def test_a_township_with_a_missing_week_and_an_overdue_entry_is_criticised(published, township_a):
+    result = compute(published)
     huolong = result.by_code()[township_a.code]
     assert huolong.kind == Kind.CRITICISM
     reasons = {r.code: r for r in huolong.reasons}
@@ -45,8 +45,8 @@ def test_a_township_with_a_missing_week_and_an_overdue_entry_is_criticised(plant
     assert "第1号问题已销号，经市住建局抽查核实未整改到位" in reasons["fake_fixes"].text
 
 
-def test_a_clean_township_is_praised(planted, township_b):
-    result = compute(planted)
+def test_a_clean_township_is_praised(published, township_b):
+    result = compute(published)
     shundian = result.by_code()[township_b.code]
     assert shundian.kind == Kind.PRAISE
     reasons = {r.code: r for r in shundian.reasons}
@@ -54,6 +54,27 @@ def test_a_clean_township_is_praised(planted, township_b):
     assert reasons["high_rate"].evidence == {"total": 3, "closed": 3, "rate": 100.0}
     assert reasons["check_passed"].evidence["villages"] == ["乙一村"]
     assert [p.township.code for p in result.praise] == [township_b.code]
+
+
+def test_a_spot_check_still_being_checked_feeds_no_proposal(planted, township_a, township_b):
+    """While a batch is 核查中 its villages stay hidden from the townships: a notice must not
+    name them, nor blame or praise on them (issue #17 item 5)."""
+    result = compute(planted)
+    assert planted.sample.status == "drawn"
+    codes = {r.code for p in result.criticism + result.praise for r in p.reasons}
+    assert not codes & {"failed_check", "fake_fixes", "check_passed"}
+    evidence = json.dumps(
+        [p.evidence(result.computed_at) for p in result.criticism + result.praise],
+        ensure_ascii=False,
+    )
+    assert "甲一村" not in evidence and "乙一村" not in evidence and "抽查" not in evidence
+    # The rest of the record still counts: 火龙镇 is criticised, 顺店镇 praised.
+    assert result.by_code()[township_a.code].kind == Kind.CRITICISM
+    assert {r.code for r in result.by_code()[township_b.code].reasons} == {
+        "all_on_time",
+        "high_rate",
+    }
+    assert any("结果已公布" in rule for rule in result.rules)
 
 
 def test_townships_that_never_reported_are_criticised_and_none_praised_without_reports(planted):
