@@ -506,7 +506,7 @@ class FilterForm(forms.Form):
         empty_value=None,
     )
     grade = forms.ChoiceField(
-        label="鉴定等级",
+        label="鉴定等级（改造前）",
         choices=[
             ("", "全部等级"),
             *Grade.choices,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.audit.models import AuditedModel
 from anju.core import crypto
 from anju.core.scoping import ScopedQuerySet
-from anju.registry import bankcard, idcard
+from anju.registry import bankcard, grades, idcard
 from anju.registry.choices import (
     AssessmentKind,
     AttachmentKind,
@@ -259,6 +259,20 @@ class Household(AuditedModel):
     def has_renovation(self) -> bool:
         """RULES.md: the current renovation record has a 改造方式 (see ``HAS_RENOVATION``)."""
         return self.renovation_id is not None and self.renovation.has_method
+
+    @property
+    def current_grade(self) -> str:
+        """RULES.md A1-04's current grade (``registry/grades.py``); "" when never assessed."""
+        return grades.current_grade(self)
+
+    @property
+    def pre_renovation_grade(self) -> str:
+        return grades.pre_renovation_grade(self)
+
+    @property
+    def regraded(self) -> bool:
+        """Accepted with a grade other than the 鉴定等级: pages show both."""
+        return grades.regraded(self)
 
 
 class ScopedByHousehold(ScopedQuerySet):

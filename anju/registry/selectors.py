@@ -205,6 +205,7 @@ def list_rows(qs: QuerySet) -> QuerySet:
         "renovation__started_on",
         "renovation__completed_on",
         "renovation__accepted_on",
+        "renovation__post_grade",
     )
 
 

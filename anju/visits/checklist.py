@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from anju.registry import grades
 from anju.registry.choices import REBUILD_METHODS, Grade, PaymentChannel
 
 YES, NO, NA = "是", "否", "不适用"
@@ -55,9 +56,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "plaque_grade",
         "1",
-        "牌子上的等级与档案中的鉴定等级一致吗？",
+        "牌子上的等级与档案中的当前等级一致吗？",
         NO,
-        "挂牌等级与档案中的鉴定等级不一致",
+        "挂牌等级与档案中的当前等级不一致",
         needs="assessment",
     ),
     Question(
@@ -77,7 +78,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "method_fits",
         "3",
-        "改造方式与房屋等级相符吗（C级加固维修，D级拆除重建）？",
+        "改造方式与改造前的鉴定等级相符吗（C级加固维修，D级拆除重建）？",
         NO,
         "改造方式与鉴定等级不符",
         needs="renovation",
@@ -141,12 +142,19 @@ BY_CODE = {q.code: q for q in QUESTIONS}
 
 # --- what the registry says -----------------------------------------------------------------
 def grade_on_file(household) -> str:
-    """The current grade (RULES.md A1-04): the post-completion grade once accepted, else the
-    assessment's grade; "" when the house was never assessed."""
-    renovation = household.renovation
-    if renovation and renovation.accepted_on and renovation.post_grade:
-        return renovation.post_grade
-    return household.assessment.grade if household.assessment else ""
+    """The current grade (RULES.md A1-04, ``registry/grades.py``): the post-completion grade
+    once accepted, else the assessment's grade; "" when the house was never assessed."""
+    return grades.current_grade(household)
+
+
+def grade_words(household) -> str:
+    """The current grade as the form says it: "当前等级 B级（验收后等级；改造前 D级）"."""
+    grade = grade_on_file(household)
+    if not grade:
+        return "未鉴定"
+    if grades.regraded(household):
+        return f"当前等级 {show(grade)}（验收后等级；改造前 {show(household.assessment.grade)}）"
+    return f"当前等级 {show(grade)}"
 
 
 def is_rebuild(household) -> bool:
@@ -191,15 +199,19 @@ def registry_hint(question: Question, household) -> str:
         return f"档案：{show(household.plaque_posted)}"
     if question.code == "plaque_grade":
         plaque = f"，挂牌等级 {show(household.plaque_grade)}" if household.plaque_posted else ""
-        return f"档案：鉴定等级 {show(grade)}{plaque}" if grade else "档案：未鉴定"
+        return f"档案：{grade_words(household)}{plaque}" if grade else "档案：未鉴定"
     if question.code in ("safe_now", "new_damage"):
-        return f"档案：当前等级 {show(grade)}" if grade else "档案：未鉴定"
+        return f"档案：{grade_words(household)}" if grade else "档案：未鉴定"
     if renovation is None:
         return "档案：无危房改造记录"
     if not renovation.has_method:
         return "档案：改造记录未填改造方式（不算已安排改造）"
     if question.code == "method_fits":
-        return f"档案：{show(grade)} · {renovation.method_label}"
+        # the method answers the grade the house had before it (not the accepted one: "B级 ·
+        # 原址重建" read as a policy breach to a village worker, #17 item 3)
+        before = grades.pre_renovation_grade(household)
+        said = f"改造前鉴定等级 {show(before)}" if before else "未鉴定"
+        return f"档案：{said} · {renovation.method_label}"
     if question.code == "subsidy_full":
         parts = [f"补助 {show(renovation.subsidy_amount)} 元"]
         if renovation.payment_channel:

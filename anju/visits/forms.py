@@ -159,7 +159,7 @@ class VisitForm(VersionedFormMixin, forms.Form):
             if same != (grade_answer == checklist.YES):
                 self.add_error(
                     "q_plaque_grade",
-                    f"牌子上的等级为{seen}级，档案等级为{on_file}级，本题应选"
+                    f"牌子上的等级为{seen}级，档案中的当前等级为{on_file}级，本题应选"
                     f"“{'是' if same else '否'}”。",
                 )
         return data

@@ -60,7 +60,9 @@ def worklist(request):
         return cleaned
     user = request.user
     campaign = Campaign.objects.current(user)
-    households = Household.objects.for_user(user).select_related("village", "assessment")
+    households = Household.objects.for_user(user).select_related(
+        "village", "assessment", "renovation"
+    )
     villages = Unit.objects.for_user(user).villages().order_by("code")
     village = None
     if request.GET.get("village") and user.role != Role.VILLAGE_WORKER:
@@ -246,6 +248,7 @@ def _form_page(request, form, household, campaign, todays, today, other_errors, 
             "in_scope": services.in_scope(household, campaign),
             "other_errors": other_errors,
             "grade_on_file": checklist.grade_on_file(household),
+            "grade_words": checklist.grade_words(household),
             "today": today,
             "max_size": photo_checks.human_size(photo_checks.max_bytes()),
             "max_photos": services.MAX_PHOTOS,
@@ -449,7 +452,12 @@ def _sheet(household) -> dict:
         ("身份证号", household.id_number_masked),
         ("村", household.village.name),
         ("家庭人口", f"{household.size} 人"),
-        ("鉴定等级", checklist.show(grade) if grade else "未鉴定"),
+        ("当前等级", checklist.show(grade) if grade else "未鉴定"),
+        *(
+            [("改造前鉴定等级", checklist.show(household.pre_renovation_grade))]
+            if household.regraded
+            else []
+        ),
         ("是否挂牌", checklist.show(household.plaque_posted)),
         ("改造方式", renovation.method_label if renovation else "无改造记录"),
         ("改造状态", renovation.state_label if renovation else "—"),

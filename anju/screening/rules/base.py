@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
 from anju.registry.choices import DANGEROUS_GRADES, REBUILD_METHODS, Grade
+from anju.registry.grades import current_grade_sql
 from anju.screening.choices import Aspect, Severity
 
 A = "assessment__"
@@ -231,15 +232,9 @@ class DaysBetween(Func):
 
 
 def current_grade():
-    """The grade on file now: 验收后等级 once accepted with a grade, else 鉴定等级."""
-    return Case(
-        When(
-            Q(renovation__accepted_on__isnull=False, renovation__post_grade__in=GRADES),
-            then=F("renovation__post_grade"),
-        ),
-        default=F("assessment__grade"),
-        output_field=models.CharField(),
-    )
+    """The grade on file now: 验收后等级 once accepted with a grade, else 鉴定等级 (the one
+    definition, ``registry/grades.py``)."""
+    return current_grade_sql()
 
 
 def by_size(small: dict[int, object], per_person, *, output=None):
