@@ -60,6 +60,39 @@ def test_sec_16_the_log_mask_catches_ids_and_phones_in_any_spelling(text, masked
         assert out == masked
 
 
+def _pi_decoded(text: str) -> list[str]:
+    """ID numbers and mobiles in ``text`` however they were spelled: percent-decoded until
+    stable, folded to half-width, separators between digits dropped."""
+    import unicodedata
+    from urllib.parse import unquote_plus
+
+    for _ in range(4):
+        text = unquote_plus(text)
+    text = unicodedata.normalize("NFKC", text)
+    return pi_in(re.sub(r"(?<=\d)[\s\-\u2010-\u2015\u2212\uff0d]+(?=\d)", "", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/households/?q=139－1234－5678",  # full-width hyphen (a Chinese IME's "-")
+        "/households/?q=139—1234—5678",
+        "/households/?q=１３９－１２３４－５６７８",
+        f"/households/?q={quote('139－1234－5678')}",
+        f"/households/?q={AN_ID[:6]}－{AN_ID[6:14]}－{AN_ID[14:]}",
+        "/households/?q=" + "".join(f"%25{ord(c):02X}" for c in AN_ID),  # encoded twice
+        "/ledger/?q=" + quote(quote(f"{AN_ID[:6]} {AN_ID[6:]}", safe=""), safe=""),
+        "/visits/?q=" + quote(quote("".join(chr(ord(c) + 0xFEE0) for c in A_PHONE))),
+    ],
+)
+def test_sec_16_the_log_mask_catches_what_the_search_redirect_catches(text):
+    """Re-attack of issue #13: typed URLs with a full-width dash between the digits (the
+    search redirects them, but their first request line was logged in clear) or encoded
+    twice (one decoding left "%34%31…")."""
+    assert _pi_decoded(text), "the case must hold an ID number or a mobile"
+    assert _pi_decoded(mask_pi(text)) == []
+
+
 def _gunicorn_logger(path) -> GunicornLogger:
     cfg = Config()
     cfg.set("accesslog", str(path))

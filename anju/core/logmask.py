@@ -22,13 +22,23 @@ from urllib.parse import unquote_plus
 
 from gunicorn.glogging import Logger as _GunicornLogger
 
-# Digits may be separated by spaces or dashes, and an ID may end in X.
-_RUN = re.compile(r"(?<![0-9A-Za-z])\d(?:[\s\-]?\d){6,}(?:[\s\-]?[Xx])?(?![0-9])")
+# What may stand between the digits of one number as people type it: spaces (the
+# ideographic one too) and every dash a keyboard or an IME gives (a Chinese IME's "-" is the
+# full-width ``－``). ``core.search`` reads numbers with the same separators, so whatever the
+# search treats as an ID or phone, the log masks (issue #13 re-attack).
+SEPARATORS = "\\s\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"
+# Digits (full-width ones too) may be separated as above, and an ID may end in X.
+_RUN = re.compile(
+    rf"(?<![0-9A-Za-z])\d(?:[{SEPARATORS}]?\d){{6,}}(?:[{SEPARATORS}]?[XxＸｘ])?(?![0-9])"
+)
+_SEPARATOR = re.compile(f"[{SEPARATORS}]")
+# Percent-decoding rounds: a URL encoded twice ("%2534%2531…") is decoded as far as this.
+_DECODE_ROUNDS = 3
 
 
 def _mask_run(match: re.Match) -> str:
     raw = match.group(0)
-    chars = re.sub(r"[\s\-]", "", raw)
+    chars = _SEPARATOR.sub("", raw)
     n = len(chars)
     if n in (15, 18):
         return chars[:6] + "*" * (n - 10) + chars[-4:]
@@ -38,11 +48,17 @@ def _mask_run(match: re.Match) -> str:
 
 
 def mask_pi(text: str) -> str:
-    """``text`` with every ID- or phone-like number masked, also inside percent-encoding."""
+    """``text`` with every ID- or phone-like number masked, also inside percent-encoding
+    (decoded up to three times)."""
     if not text or not any(ch.isdigit() for ch in text):
         return text
-    if "%" in text or "+" in text:
-        text = unquote_plus(text)
+    for _ in range(_DECODE_ROUNDS):
+        if "%" not in text and "+" not in text:
+            break
+        decoded = unquote_plus(text)
+        if decoded == text:
+            break
+        text = decoded
     return _RUN.sub(_mask_run, text)
 
 

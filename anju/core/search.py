@@ -23,6 +23,7 @@ import unicodedata
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
 from anju.core import crypto
+from anju.core.logmask import SEPARATORS
 
 # Seven or more digits in a row (a landline, a mobile, an ID number, a bank card), once
 # full-width digits are folded and spaces and dashes between them removed.
@@ -35,7 +36,7 @@ def fold(text: str) -> str:
 
 
 def is_sensitive(text: str) -> bool:
-    squeezed = re.sub(r"(?<=\d)[\s\-－—]+(?=\d)", "", fold(text))
+    squeezed = re.sub(rf"(?<=\d)[{SEPARATORS}]+(?=\d)", "", fold(text))
     return bool(DIGIT_RUN.search(squeezed))
 
 
