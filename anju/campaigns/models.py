@@ -1,6 +1,8 @@
 """A "回头看" campaign round: its document, dates, scope and screening parameters.
 
-Kept small on purpose: the ledger issue adds phases, weekly deadlines and work plans. The
+Kept small on purpose: the ledger issue adds phases, weekly deadlines and work plans; 动态监测
+adds the monthly days (lists by ``list_due_day``, new households assessed by
+``assess_due_day``). The
 screening reads two things from here: which households are in scope
 (``scope_all_groups``) and the rule parameters (``rule_params`` overrides the catalogue's
 defaults per rule code; ``disabled_rules`` lists rules switched off).
@@ -12,6 +14,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -97,6 +100,20 @@ class Campaign(AuditedModel):
         default=False,
         help_text=_("默认只排查脱贫户（享受政策）和监测对象；勾选后包括全部六类重点对象。"),
     )
+    # 动态监测's monthly rhythm (issue #18 part 4): the departments' lists are due by this day
+    # of each month, the houses of the households they newly list assessed by that day
+    list_due_day = models.PositiveSmallIntegerField(
+        _("名单报送日"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("每月几日前收到乡村振兴、民政部门的名单（1—28日）。"),
+    )
+    assess_due_day = models.PositiveSmallIntegerField(
+        _("新增户鉴定完成日"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("名单新增农户须在当月几日前完成住房安全鉴定（1—28日）。"),
+    )
     rule_params = models.JSONField(_("规则参数"), default=dict, blank=True)
     disabled_rules = models.JSONField(_("停用的规则"), default=list, blank=True)
     is_active = models.BooleanField(_("进行中"), default=True)
@@ -113,10 +130,24 @@ class Campaign(AuditedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(list_due_day__gte=1, list_due_day__lte=28)
+                & Q(assess_due_day__gte=1, assess_due_day__lte=28)
+                & Q(assess_due_day__gt=models.F("list_due_day")),
+                name="campaign_monthly_days",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.document_number}）" if self.document_number else self.name
+
+    def list_due_on(self, month: dt.date) -> dt.date:
+        """The day the departments' lists of ``month``'s month are due (e.g. 12月5日)."""
+        return month.replace(day=self.list_due_day)
+
+    def assess_due_on(self, month: dt.date) -> dt.date:
+        """The day the households newly listed in ``month``'s month must be assessed by."""
+        return month.replace(day=self.assess_due_day)
 
     def is_rule_enabled(self, code: str) -> bool:
         return code not in (self.disabled_rules or [])
