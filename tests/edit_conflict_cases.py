@@ -636,6 +636,34 @@ def case_final_return(w: World) -> Case:
     )
 
 
+def case_final_reopen(w: World) -> Case:
+    """火龙镇's accepted materials: B (a second reviewer) reopens them first."""
+    from anju.acceptance.models import FinalSubmission, Status
+
+    s = (
+        FinalSubmission.objects.filter(township=w.township("火龙镇"), reviewed_at__isnull=False)
+        .exclude(status=Status.RETURNED)
+        .order_by("-id")
+        .first()
+    )
+    FinalSubmission.objects.filter(pk=s.pk).update(
+        status=Status.ACCEPTED,
+        reopened_by=None,
+        reopened_by_name="",
+        reopened_at=None,
+        reopen_reason="",
+    )
+    return Case(
+        a=w.user("shi_shenhe"),
+        b=w.second("shi_shenhe"),
+        page=reverse("acceptance:detail", args=[s.pk]),
+        action=reverse("acceptance:reopen", args=[s.pk]),
+        edit_a=_set(reason="A：验收后台账新增 1 条"),
+        edit_b=_set(reason="B：验收后台账修改 1 条"),
+        read=_final_state(s.township),
+    )
+
+
 # notices, accounts, the admin site ------------------------------------------------------------------
 def _notice():
     from anju.notices.models import Notice, NoticeUnit
@@ -737,6 +765,7 @@ def case_admin_unit(w: World) -> Case:
 CASES: dict[str, Callable[[World], Case]] = {
     "acceptance:accept": case_final_accept,
     "acceptance:prepare": case_final_prepare,
+    "acceptance:reopen": case_final_reopen,
     "acceptance:return": case_final_return,
     "acceptance:sign": case_sign,
     "accounts:security_detail": case_grant,

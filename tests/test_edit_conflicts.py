@@ -43,6 +43,7 @@ EDITS = {
     E.ACCEPT,
     E.RETURN,
     E.SIGN,
+    E.REOPEN,
 }
 CONFLICT = "未保存：您打开页面之后"
 

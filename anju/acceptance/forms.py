@@ -80,3 +80,19 @@ class ReturnForm(VersionedFormMixin, forms.Form):
         help_text="写明需要乡镇改正什么，乡镇经办人和主要负责人会收到提醒。",
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
+
+
+class ReopenForm(VersionedFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="重新打开理由",
+        max_length=1000,
+        error_messages={
+            "required": "重新打开必须填写理由，写明验收后台账有哪些变化、需要乡镇重新上报什么。",
+            "max_length": "重新打开理由不能超过 1000 字。",
+        },
+        help_text=(
+            "写明验收后台账有哪些变化、需要乡镇重新上报什么。已通过的材料连同签字和哈希留作记录，"
+            "乡镇经办人重新生成、主要负责人重新签字并上传盖章扫描件后再审核。"
+        ),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )

@@ -7,7 +7,10 @@
   system — server time, the SHA-256 of both files and the ledger's content hash, sealed
   together (已签字待上传); the officer uploads the sealed scan (待审核); the city reviewer
   accepts (已通过) or returns it with a reason (已退回), after which the township prepares a
-  new one. ``verify_signature`` recomputes the hashes from the stored files.
+  new one. When the ledger changes after acceptance the city reopens the accepted one with
+  a reason (已重新打开): it stays as history with its signature and frozen hashes, and the
+  township prepares, signs and uploads a new one. ``verify_signature`` recomputes the
+  hashes from the stored files.
 - ``SealedScan``: one upload of the sealed, signed scan (PDF, JPG or PNG, checked by
   content); the latest counts, earlier ones stay.
 """
@@ -31,11 +34,14 @@ class Status(models.TextChoices):
     AWAITING_REVIEW = "awaiting_review", _("待审核")
     ACCEPTED = "accepted", _("已通过")
     RETURNED = "returned", _("已退回")
+    REOPENED = "reopened", _("已重新打开")
 
 
 # The city's list also shows townships without any submission.
 NOT_SUBMITTED = ("none", "未提交")
 SIGNED_STATES = (Status.SIGNED, Status.AWAITING_REVIEW, Status.ACCEPTED)
+# Replaced by the next one the township prepares: history, never live.
+CLOSED_STATES = (Status.RETURNED, Status.REOPENED)
 
 
 class TownshipScoped(ScopedQuerySet):
@@ -48,8 +54,11 @@ class TownshipScoped(ScopedQuerySet):
 
 class FinalSubmissionQuerySet(TownshipScoped):
     def live(self):
-        """The submission that counts (a returned one is replaced by the next)."""
-        return self.exclude(status=Status.RETURNED)
+        """The submission that counts (a returned or reopened one is replaced by the next)."""
+        return self.exclude(status__in=CLOSED_STATES)
+
+    def closed(self):
+        return self.filter(status__in=CLOSED_STATES)
 
     def signed(self):
         return self.filter(signed_at__isnull=False)
@@ -131,6 +140,18 @@ class FinalSubmission(AuditedModel):
     reviewed_by_name = models.CharField(_("审核人姓名"), max_length=60, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
+    # After acceptance: the city reopens it (the ledger changed after signing).
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("重新打开人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopened_by_name = models.CharField(_("重新打开人姓名"), max_length=60, blank=True)
+    reopened_at = models.DateTimeField(_("重新打开时间"), null=True, blank=True)
+    reopen_reason = models.TextField(_("重新打开理由"), blank=True)
     resubmission_of = models.ForeignKey(
         "self",
         verbose_name=_("退回后重新提交的是"),
@@ -163,6 +184,8 @@ class FinalSubmission(AuditedModel):
         "reviewed_by",
         "reviewed_at",
         "return_reason",
+        "reopened_at",
+        "reopen_reason",
     )
 
     class Meta:
@@ -172,7 +195,7 @@ class FinalSubmission(AuditedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "township"],
-                condition=~Q(status="returned"),
+                condition=~Q(status__in=["returned", "reopened"]),
                 name="final_one_live_per_township",
             ),
             models.CheckConstraint(
@@ -187,6 +210,11 @@ class FinalSubmission(AuditedModel):
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),
                 name="final_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="reopened")
+                | (~Q(reopen_reason="") & Q(reopened_at__isnull=False, reviewed_at__isnull=False)),
+                name="final_reopened_was_accepted_has_reason",
             ),
         ]
 

@@ -12,7 +12,13 @@ from django.db.models import Count
 from django.urls import reverse
 
 from anju.acceptance import services
-from anju.acceptance.models import NOT_SUBMITTED, FinalSubmission, SealedScan, Status
+from anju.acceptance.models import (
+    CLOSED_STATES,
+    NOT_SUBMITTED,
+    FinalSubmission,
+    SealedScan,
+    Status,
+)
 from anju.accounts.roles import Role
 from anju.reporting import selectors
 from anju.reporting.ledger import FIELD_LABELS
@@ -25,6 +31,7 @@ STATE_HINTS = {
     Status.AWAITING_REVIEW: "已签字盖章上传，待市住建局审核",
     Status.ACCEPTED: "市住建局已审核通过",
     Status.RETURNED: "市住建局已退回，待乡镇重新生成",
+    Status.REOPENED: "验收后台账有变化，市住建局已重新打开，待乡镇重新生成、签字并上传",
 }
 
 
@@ -41,11 +48,12 @@ def live_for(user, campaign, township) -> FinalSubmission | None:
 
 
 def latest_by_township(user, campaign) -> dict[int, FinalSubmission]:
-    """Each township's submission that counts: the live one, else the latest returned."""
+    """Each township's submission that counts: the live one, else the latest returned or
+    reopened."""
     latest: dict[int, FinalSubmission] = {}
     for s in submissions_for(user, campaign).order_by("township_id", "-id"):
         current = latest.get(s.township_id)
-        if current is None or (current.status == Status.RETURNED and s.status != Status.RETURNED):
+        if current is None or (current.status in CLOSED_STATES and s.status not in CLOSED_STATES):
             latest[s.township_id] = s
     return latest
 
@@ -140,7 +148,7 @@ def township_context(user, campaign, form=None, scan_form=None) -> dict:
         return context
     mine = submissions_for(user, campaign).filter(township=township)
     live = mine.live().first()
-    returned = mine.filter(status=Status.RETURNED).order_by("-id").first()
+    returned = mine.closed().order_by("-id").first()
     can_prepare = is_officer and (live is None or live.status == Status.AWAITING_SIGNATURE)
     if can_prepare and form is None:
         from anju.acceptance.forms import NarrativeForm
@@ -209,6 +217,7 @@ def detail_context(user, s: FinalSubmission) -> dict:
         and own
         and user.role == Role.TOWNSHIP_OFFICER,
         "can_review": s.status == Status.AWAITING_REVIEW and user.role == Role.CITY_REVIEWER,
+        "can_reopen": s.status == Status.ACCEPTED and user.role == Role.CITY_REVIEWER,
         "sign_block": _block(township, s.campaign)
         if s.status == Status.AWAITING_SIGNATURE and own
         else None,

@@ -8,6 +8,9 @@ change audited; called alike by the pages, the commands and the demo.
     upload_scan (经办人: the sealed, signed scan, PDF/JPG/PNG)  →  待审核 (Event.CREATE)
     accept (市住建局审核员) → 已通过 (Event.ACCEPT)
     return_submission (审核员, reason) → 已退回 (Event.RETURN); the township prepares a new one.
+    reopen (审核员, reason; an accepted one, typically after the ledger changed after
+        signing) → 已重新打开 (Event.REOPEN); it stays as history with its signature, files
+        and hashes, and the township prepares, signs and uploads a new one.
 
 Preparing and signing are refused while in-scope households remain neither visited nor
 explained (``anju.visits.coverage.unvisited_unexplained``), and while screening findings
@@ -32,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from anju.acceptance import documents, facts, scan
-from anju.acceptance.models import FinalSubmission, SealedScan, Status
+from anju.acceptance.models import CLOSED_STATES, FinalSubmission, SealedScan, Status
 from anju.accounts import roles
 from anju.accounts.roles import Role
 from anju.audit.events import Event
@@ -191,7 +194,7 @@ def _prepare(
             campaign=campaign,
             township=township,
             status=Status.AWAITING_SIGNATURE,
-            resubmission_of=mine.filter(status=Status.RETURNED).order_by("-id").first(),
+            resubmission_of=mine.closed().order_by("-id").first(),
         )
         old = [f.name for f in (submission.docx, submission.xlsx) if f]
         for field, value in values.items():
@@ -452,12 +455,72 @@ def _return(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmissi
     return submission
 
 
+# --- reopen after acceptance (已重新打开) ------------------------------------------------------
+def reopen(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmission:
+    """The city reopens an accepted submission with a reason (ValidationError {"reason": …}
+    without one). It keeps its signature, files and hashes as history; the township
+    prepares a new one (``resubmission_of`` points here) for its head to sign again."""
+    _require_reviewer(actor, submission.township, "重新打开总结验收材料")
+    return _reopen(submission=submission, actor=actor, reason=reason, at=cal.server_now())
+
+
+def _reopen(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
+    submission.refresh_from_db()
+    if submission.status != Status.ACCEPTED:
+        raise AcceptanceError(
+            f"该总结验收材料当前为“{submission.get_status_display()}”，不能重新打开。"
+            "只有审核通过的材料才能重新打开；待审核的请直接退回。"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "重新打开必须填写理由，写明验收后台账有哪些变化、需要乡镇重新上报什么。"}
+        )
+    diff = changes_after_signing(submission)
+    with transaction.atomic():
+        done = FinalSubmission.objects.filter(pk=submission.pk, status=Status.ACCEPTED).update(
+            status=Status.REOPENED,
+            reopened_by=actor,
+            reopened_by_name=_name(actor),
+            reopened_at=at,
+            reopen_reason=reason,
+            updated_at=at,
+        )
+        if not done:
+            raise AcceptanceError(STALE)
+        submission.refresh_from_db()
+        record(
+            Event.REOPEN,
+            obj=submission,
+            detail={
+                "reason": reason,
+                "reopened_at": at,
+                "accepted_at": submission.reviewed_at,
+                "signed_by": submission.signed_by_name,
+                "signed_at": submission.signed_at,
+                "seal": submission.seal,
+                "ledger_hash": submission.ledger_hash,
+                "changed_after_signing": diff["total"] if diff else 0,
+            },
+        )
+    remind(
+        users_of(submission.township, [Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_HEAD]),
+        kind="final_reopened",
+        title=f"市住建局重新打开了已通过的总结验收材料：{reason}（请重新生成、签字并上传）",
+        url=reverse("acceptance:index"),
+        key=f"acceptance:reopened:{submission.pk}",
+        level="warning",
+    )
+    return submission
+
+
 # --- changed after signing ----------------------------------------------------------------
 def changes_after_signing(submission: FinalSubmission, current: list[dict] | None = None):
     """The ledger's differences since signing (``ledger.compare``), or None when the signed
-    ledger is still the township's ledger (or the submission is not signed or returned).
+    ledger is still the township's ledger (or the submission is not signed, or returned or
+    reopened: a newer one answers for the ledger).
     The first time a difference is seen it is audited, exactly once."""
-    if not submission.is_signed or submission.status == Status.RETURNED:
+    if not submission.is_signed or submission.status in CLOSED_STATES:
         return None
     if current is None:
         current = ledger.current_entries(submission.campaign, submission.township)

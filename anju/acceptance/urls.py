@@ -14,6 +14,7 @@ urlpatterns = [
     path("acceptance/<int:pk>/scan/", views.upload_scan, name="upload_scan"),
     path("acceptance/<int:pk>/accept/", views.accept, name="accept"),
     path("acceptance/<int:pk>/return/", views.return_view, name="return"),
+    path("acceptance/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("acceptance/<int:pk>/download/<str:kind>/", views.download, name="download"),
     path("acceptance/scans/<int:pk>/download/", views.download_scan, name="download_scan"),
 ]

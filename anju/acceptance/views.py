@@ -90,12 +90,14 @@ def prepare(request):
 
 # --- one submission -------------------------------------------------------------------------
 @allow(VIEWERS)
-def detail(request, pk: int, return_form=None, scan_form=None, status=200):
+def detail(request, pk: int, return_form=None, scan_form=None, reopen_form=None, status=200):
     s = _submission(request, pk)
     context = pages.detail_context(request.user, s)
     context["versions"] = pages.versions_of(request.user, s)
     if context["can_review"]:
         context["return_form"] = return_form or forms.ReturnForm(version=versions.version_of(s))
+    if context["can_reopen"]:
+        context["reopen_form"] = reopen_form or forms.ReopenForm(version=versions.version_of(s))
     if context["can_upload"]:
         context["scan_form"] = scan_form or forms.ScanForm()
     return render(request, "acceptance/detail.html", context, status=status)
@@ -207,6 +209,37 @@ def return_view(request, pk: int):
             )
             return redirect("acceptance:detail", pk=pk)
     return detail.__wrapped__(request, pk, return_form=form)
+
+
+@versioned
+@allow(Role.CITY_REVIEWER)
+@require_POST
+def reopen(request, pk: int):
+    s = _submission(request, pk)
+    form = forms.ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            with _guard(request, s, form.submitted_version()):
+                services.reopen(
+                    actor=request.user, submission=s, reason=form.cleaned_data["reason"]
+                )
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc, form)
+            return detail.__wrapped__(request, pk, reopen_form=form, status=versions.CONFLICT)
+        except ValidationError as exc:
+            for message in exc.message_dict.get("reason", exc.messages):
+                form.add_error("reason", message)
+        except services.AcceptanceError as exc:
+            messages.error(request, str(exc))
+            return redirect("acceptance:detail", pk=pk)
+        else:
+            messages.success(
+                request,
+                f"已重新打开{s.township.name}的总结验收材料（原签字和哈希留作记录），"
+                "并提醒乡镇经办人和主要负责人重新生成、签字并上传。",
+            )
+            return redirect("acceptance:detail", pk=pk)
+    return detail.__wrapped__(request, pk, reopen_form=form)
 
 
 # --- files (audited exports) -------------------------------------------------------------------

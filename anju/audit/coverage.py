@@ -81,6 +81,7 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "acceptance:upload_scan": (C,),
         "acceptance:accept": (E.ACCEPT,),
         "acceptance:return": (E.RETURN,),
+        "acceptance:reopen": (E.REOPEN,),
         "acceptance:download": (E.EXPORT,),
         "acceptance:download_scan": (E.EXPORT,),
         # spot-checks, notices, publicity, overview

@@ -27,6 +27,7 @@ class Event(models.TextChoices):
     RETURN = "return", "退回"
     ACCEPT = "accept", "通过"
     SIGN = "sign", "签字"
+    REOPEN = "reopen", "重新打开"
     TRANSITION = "transition", "状态变更"
     SETTINGS_CHANGED = "settings_changed", "参数变更"
     AUDIT_REKEYED = "audit_rekeyed", "审计链启用密钥"

@@ -31,6 +31,12 @@ def scan_png() -> bytes:
     return out.getvalue()
 
 
+def sign_as_head(head) -> None:
+    """签字确认 on the township page."""
+    head.get_by_role("button", name="签字确认").click()
+    head.wait_for_url("**/acceptance/")
+
+
 def open_review(reviewer) -> str:
     reviewer.get_by_role("link", name="总结验收", exact=True).click()
     reviewer.wait_for_url("**/acceptance/")
@@ -132,4 +138,96 @@ def test_a_final_report_is_returned_regenerated_signed_uploaded_and_accepted(new
     reviewer.reload()
     assert fits_the_phone(reviewer)
     screenshot(reviewer, "acceptance-phone-city")
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_a_change_after_acceptance_is_reopened_generated_and_signed_again(new_page, tmp_path):
+    """火龙镇's report was accepted; its officer then takes the follow-up visit's draft onto
+    the ledger (新增 1). The reviewer sees 签字后台账已变更 and reopens it with a reason; the
+    officer generates again, the head signs again, the scan goes up, the reviewer accepts;
+    the history keeps both signatures (issue #17 item 4)."""
+    problems: dict[str, list] = {}
+    officer = new_page("huolong_jb", viewport=DESKTOP)
+    accept_dialogs(officer)
+    officer.goto("/ledger/drafts/")
+    card = officer.locator("li.card", has_text="总结验收后回访发现")
+    card.get_by_role("link", name="补全内容").click()
+    officer.get_by_label("整改措施").fill(
+        "由镇村建所入户复核房屋安全等级，新出现的危房纳入当年改造计划"
+    )
+    deadline = officer.get_by_label("完成时限")
+    deadline.fill(deadline.get_attribute("max"))
+    officer.get_by_role("button", name="保存草稿").click()
+    officer.goto("/ledger/drafts/")
+    card = officer.locator("li.card", has_text="总结验收后回访发现")
+    card.get_by_role("button", name="纳入台账").click()
+    officer.wait_for_load_state()
+    officer.goto("/acceptance/")
+    assert "须由市住建局重新打开这一份" in officer.content()
+
+    reviewer = new_page("shi_shenhe", viewport=DESKTOP)
+    accept_dialogs(reviewer)
+    reviewer.goto("/acceptance/")
+    row = reviewer.locator("table.acc-table tbody tr", has_text="火龙镇")
+    assert "签字后台账已变更" in row.inner_text()
+    row.get_by_role("link", name="重新打开").click()
+    first = re.search(r"/acceptance/\d+/", reviewer.url).group(0)
+    assert "签字后台账已变更" in reviewer.content() and "请在下方" in reviewer.content()
+    screenshot(reviewer, "acceptance-desktop-reopen")
+    problems["reopen"] = axe_violations(reviewer)
+    reviewer.get_by_role("button", name="重新打开，要求乡镇重新上报").click()
+    assert "重新打开必须填写理由" in reviewer.locator("#id_reason_error").inner_text()
+    reviewer.get_by_label("重新打开理由").fill(
+        "验收后回访新发现 1 个问题已列入台账，请重新生成、签字并上传"
+    )
+    reviewer.get_by_role("button", name="重新打开，要求乡镇重新上报").click()
+    reviewer.wait_for_url(f"**{first}")
+    assert "已重新打开火龙镇" in reviewer.locator(".alert-success").inner_text()
+    assert "已重新打开" in reviewer.locator("dl").inner_text()
+
+    # The officer (phone) reads why and generates again.
+    officer.set_viewport_size(PHONE)
+    officer.goto("/acceptance/")
+    assert "重新打开理由：验收后回访新发现" in officer.content()
+    screenshot(officer, "acceptance-phone-reopened-officer")
+    assert fits_the_phone(officer)
+    problems["township"] = axe_violations(officer)
+    officer.get_by_role("button", name="生成并提交主要负责人签字").click()
+    officer.wait_for_url("**/acceptance/")
+    assert "请乡镇主要负责人审阅后在系统中签字" in officer.locator(".alert-success").inner_text()
+
+    head = new_page("huolong_fzr", viewport=PHONE)
+    accept_dialogs(head)
+    head.goto("/acceptance/")
+    sign_as_head(head)
+    assert "已签字" in head.locator(".alert-success").inner_text()
+
+    real = tmp_path / "火龙镇整改报告（重新盖章）.png"
+    real.write_bytes(scan_png())
+    officer.goto("/acceptance/")
+    officer.locator("#id_file").set_input_files(str(real))
+    officer.get_by_role("button", name="上传", exact=True).click()
+    officer.wait_for_url(re.compile(r".*/acceptance/(\d+/)?$"))
+    assert "已报市住建局审核" in officer.locator(".alert-success").inner_text()
+
+    reviewer.goto("/acceptance/")
+    row = reviewer.locator("table.acc-table tbody tr", has_text="火龙镇")
+    row.get_by_role("link", name="审核").click()
+    assert "验收后重新打开，重新生成" in reviewer.content()
+    reviewer.get_by_role("button", name="审核通过").click()
+    assert "已审核通过火龙镇" in reviewer.locator(".alert-success").inner_text()
+    versions = reviewer.locator("#versions-title + ul").inner_text()
+    assert "已重新打开" in versions and "重新打开理由：验收后回访新发现" in versions
+
+    # The township's history: every signed version (the demo's returned one, the reopened
+    # one, the new one), the reopened one with its reason.
+    officer.goto("/acceptance/")
+    history = officer.locator("#history-title + ul").inner_text()
+    assert history.count("签字 · 台账") == 3 and "重新打开后重新生成" in history
+    assert "重新打开：验收后回访新发现" in history
+    screenshot(officer, "acceptance-phone-history-two-signatures")
+    assert fits_the_phone(officer)
+    officer.set_viewport_size(DESKTOP)
+    officer.reload()
+    screenshot(officer, "acceptance-desktop-history-two-signatures")
     assert {k: v for k, v in problems.items() if v} == {}
