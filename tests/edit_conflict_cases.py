@@ -478,6 +478,22 @@ def _weekly(status: str, n: int = 0):
     return WeeklySubmission.objects.filter(status=status).order_by("pk")[n]
 
 
+def _regenerable(status: str = "awaiting"):
+    """A report B will regenerate: its preparation time moved a minute back first, so B's
+    regeneration (stamped in whole seconds) yields a new version even when an earlier case
+    regenerated the same report within the same second."""
+    from django.db.models import F
+
+    from anju.reporting.models import WeeklySubmission
+
+    s = _weekly(status)
+    WeeklySubmission.objects.filter(pk=s.pk).update(
+        prepared_at=F("prepared_at") - dt.timedelta(minutes=1)
+    )
+    s.refresh_from_db()
+    return s
+
+
 def _weekly_state(pk):
     from anju.reporting.models import WeeklySubmission
 
@@ -486,7 +502,7 @@ def _weekly_state(pk):
 
 
 def case_approve(w: World) -> Case:
-    s = _weekly("awaiting")
+    s = _regenerable()
     page = reverse("reporting:submission", args=[s.pk])
     return Case(
         a=w.person(Role.TOWNSHIP_HEAD, s.township),
@@ -500,7 +516,7 @@ def case_approve(w: World) -> Case:
 
 def case_send_back(w: World) -> Case:
     """B (the officer) regenerates the report; A (the head, stale) sends it back."""
-    s = _weekly("awaiting")
+    s = _regenerable()
     return Case(
         a=w.person(Role.TOWNSHIP_HEAD, s.township),
         b=w.person(Role.TOWNSHIP_OFFICER, s.township),

@@ -179,3 +179,25 @@ def test_the_audit_log_names_what_a_person_reads(as_user, audit_admin, officer_a
     assert f"上级单位：<ins>{township_a.name}</ins>" in body  # a unit by name, not its id
     history = as_user(officer_a).get(f"/history/units.unit/{village.pk}/").content.decode()
     assert "名称：<del>读名村</del>" in history and "王经办" in history
+
+
+def test_an_exports_details_name_its_units_not_their_codes(
+    as_user, audit_admin, county, township_a
+):
+    """An export's filters hold unit codes (precise); the log page shows the units' names and
+    its other details with Chinese labels (the CI saw "county': '411081'" on the page)."""
+    from anju.core.exports import record_export
+
+    record_export(
+        what="rectification.county_rollup",
+        filters={"county": county.code, "township": township_a.code, "village": ""},
+        rows=26,
+        content=b"xlsx",
+        unmasked=False,
+    )
+    record("update", object_label="通报", detail={"townships": {township_a.code: "criticism"}})
+    body = as_user(audit_admin).get("/audit/").content.decode()
+    assert f"townships：{township_a.name}=criticism" in body  # a code as a key, named too
+    assert f"条件：县（市、区）={county.name}，乡镇={township_a.name}；行数：26" in body
+    assert "含完整证件号码：否" in body
+    assert f"={county.code}" not in body and "filters=" not in body

@@ -6,6 +6,7 @@ page of rows at a time, with one query per kind of name."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from django.apps import apps
@@ -78,7 +79,10 @@ def readable(events) -> list:
         model: dict(model.objects.filter(pk__in=ids).values_list("pk", named[model]))
         for model, ids in wanted.items()
     }
+    for e in events:
+        codes |= _codes_in(_detail(e))
     units = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
+    campaigns = _campaign_names(events)
     for e in events:
         e.person = names[User].get(e.user_id, "") if e.user_id else ""
         e.unit_name = units.get(e.unit_code, "")
@@ -91,7 +95,96 @@ def readable(events) -> list:
             )
             for name, (field, old, new) in zip(_names(e), changes[e.pk], strict=True)
         ]
+        e.detail_text = "" if e.change_rows else _detail_text(e, units, campaigns)
     return events
+
+
+# What a record's other details are called on the page (an export's filters, rows, hash…).
+DETAIL_LABELS = {
+    "filters": "条件",
+    "rows": "行数",
+    "sha256": "SHA-256",
+    "unmasked": "含完整证件号码",
+    "reason": "事由",
+    "file": "文件",
+    "mode": "方式",
+    "status": "状态",
+    "transition": "操作",
+    "from": "原状态",
+    "to": "新状态",
+}
+FILTER_LABELS = {
+    "county": "县（市、区）",
+    "township": "乡镇",
+    "village": "行政村",
+    "campaign": "“回头看”工作",
+    "week": "周次",
+}
+UNIT_CODE = re.compile(r"\d{6,12}")
+
+
+def _detail(event) -> dict:
+    return event.detail if isinstance(event.detail, dict) else {}
+
+
+def _filters(event) -> dict:
+    filters = _detail(event).get("filters")
+    return filters if isinstance(filters, dict) else {}
+
+
+def _campaign_names(events) -> dict:
+    from anju.campaigns.models import Campaign
+
+    ids = {v for e in events for k, v in _filters(e).items() if k == "campaign"}
+    ids = {v for v in ids if isinstance(v, int)}
+    return dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def _ordered(mapping: dict, labels: dict) -> list[tuple]:
+    """Items in the order of ``labels``, then the rest by key: PostgreSQL's jsonb keeps no
+    order, and both databases must show a record alike."""
+    rank = {k: i for i, k in enumerate(labels)}
+    return sorted(mapping.items(), key=lambda kv: (rank.get(kv[0], len(rank)), str(kv[0])))
+
+
+def _codes_in(value) -> set[str]:
+    """Strings anywhere in a detail (keys too) shaped like a unit's code."""
+    if isinstance(value, dict):
+        return set().union(*(_codes_in(k) | _codes_in(v) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_codes_in(v) for v in value))
+    return {value} if isinstance(value, str) and UNIT_CODE.fullmatch(value) else set()
+
+
+def _shown(value, units: dict, labels: dict | None = None) -> str:
+    """A detail value as text, a unit's code replaced by the unit's name."""
+    if isinstance(value, dict):
+        return "，".join(
+            f"{(labels or {}).get(k, units.get(k, k))}={_shown(v, units)}"
+            for k, v in _ordered(value, labels or {})
+            if v not in ("", None)
+        )
+    if isinstance(value, (list, tuple)):
+        return "、".join(_shown(v, units) for v in value)
+    if value is True or value is False:
+        return "是" if value else "否"
+    return str(units.get(value, value)) if isinstance(value, str) else str(value)
+
+
+def _detail_text(event, units: dict, campaigns: dict) -> str:
+    """The other details of a record as a person reads them: labels in Chinese, units and
+    rounds by name (the stored detail keeps the codes)."""
+    parts = []
+    for key, value in _ordered(_detail(event), DETAIL_LABELS):
+        if key == "changes" or value in ("", None):
+            continue
+        if key == "filters" and isinstance(value, dict):
+            value = {k: campaigns.get(v, v) if k == "campaign" else v for k, v in value.items()}
+            text = _shown(value, units, FILTER_LABELS) or "全部"
+        else:
+            text = _shown(value, units)
+        parts.append(f"{DETAIL_LABELS.get(key, key)}：{text}")
+    return "；".join(parts)
 
 
 def _names(event) -> list[str]:

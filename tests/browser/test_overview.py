@@ -107,8 +107,14 @@ def test_the_reviewer_drafts_previews_and_issues_a_notice(new_page):
     page.wait_for_url("**/notices/propose/")
     assert "建议通报批评" in page.content()
     screenshot(page, "notices-desktop-propose")
+    # nothing comes pre-ticked (#17 item 5): the reviewer ticks the first two proposals
+    assert page.locator("input[name=pick]:checked").count() == 0
+    boxes = page.locator("input[name=pick]")
+    assert boxes.count() >= 2
+    for i in range(2):
+        boxes.nth(i).check()
     picked = page.locator("input[name=pick]:checked").count()
-    assert picked > 0
+    assert picked == 2
     page.get_by_role("button", name="用所选乡镇生成通报草稿").click()
     page.wait_for_url(re.compile(r".*/notices/\d+/edit/$"))
     assert page.locator("fieldset").count() == picked
