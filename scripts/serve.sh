@@ -3,6 +3,8 @@
 set -eu
 : "${BIN:=.venv/bin}" "${HOST:=127.0.0.1}" "${PORT:=8000}"
 
+# The reminders run by themselves: each periodic job's next run is queued (once) for the worker.
+"$BIN/python" manage.py schedule_jobs
 "$BIN/python" manage.py db_worker --queue-name default &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM

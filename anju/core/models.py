@@ -14,7 +14,11 @@ class ReminderQuerySet(models.QuerySet):
         return self.filter(user=user)
 
     def unread(self):
-        return self.filter(read_at__isnull=True)
+        """Not read and still to do (a reminder whose cause was resolved no longer counts)."""
+        return self.filter(read_at__isnull=True, done_at__isnull=True)
+
+    def pending(self):
+        return self.filter(done_at__isnull=True)
 
 
 class Reminder(models.Model):
@@ -36,6 +40,8 @@ class Reminder(models.Model):
     key = models.CharField(max_length=120, help_text=_("同一提醒只发一次"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # Set when the reminder's cause is resolved (the report was resent, the entry closed…).
+    done_at = models.DateTimeField(_("已处理时间"), null=True, blank=True)
 
     objects = ReminderQuerySet.as_manager()
 

@@ -1,8 +1,17 @@
-"""Send in-app reminders. Idempotent per (user, key): a daily job may call it again freely."""
+"""Send in-app reminders. Idempotent per (user, key): a daily job may call it again freely.
+
+A reminder is *done* (``done_at``) once its cause is resolved — the report was resent, the
+entry closed — whoever resolved it: ``resolve`` marks it so, and it no longer counts as
+unread. A done reminder is not sent again under the same key.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+
+from django.db.models import Q
+from django.utils import timezone
 
 from anju.core.models import Reminder
 
@@ -28,3 +37,24 @@ def users_of(unit, roles) -> list:
     from anju.accounts.models import User
 
     return list(User.objects.filter(unit=unit, role__in=[str(r) for r in roles], is_active=True))
+
+
+def resolve(
+    *,
+    keys: Iterable[str] = (),
+    prefixes: Iterable[str] = (),
+    kinds: Iterable[str] | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Mark done the pending reminders whose key is one of ``keys`` or starts with one of
+    ``prefixes`` (optionally only of ``kinds``); return how many were marked."""
+    match = Q(pk__in=[])
+    keys = [k[:120] for k in keys]
+    if keys:
+        match |= Q(key__in=keys)
+    for prefix in prefixes:
+        match |= Q(key__startswith=prefix)
+    rows = Reminder.objects.pending().filter(match)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    return rows.update(done_at=at or timezone.now())

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +25,10 @@ def healthz(request):
 
 @allow_any_user
 def reminders(request):
-    items = Reminder.objects.for_user(request.user)
+    # What is still to do first, then what was done with (its cause resolved).
+    items = Reminder.objects.for_user(request.user).order_by(
+        F("done_at").desc(nulls_first=True), "-created_at", "-id"
+    )
     page = Paginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "core/reminders.html", {"page": page})
 

@@ -2,7 +2,9 @@
 entries past their deadline (``manage.py ledger_reminders``, run once a day).
 
 Idempotent: each reminder's key names the entry, the kind and the deadline, so running
-twice a day sends nothing new, and a changed deadline is announced again.
+twice a day sends nothing new, and a changed deadline is announced again. Each run first
+marks done the reminders whose cause is gone (``resolve_settled``): the entry was closed
+(or discarded), or its deadline changed (the new one is announced under a new key).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from django.urls import reverse
 
 from anju.accounts.models import User
 from anju.accounts.roles import Role
-from anju.core.reminders import remind
+from anju.core.models import Reminder
+from anju.core.reminders import remind, resolve
 from anju.rectification.models import DUE_SOON_DAYS, LedgerEntry
 
 
@@ -34,7 +37,7 @@ def send_ledger_reminders(*, today: dt.date) -> dict[str, int]:
         unit_id__in={e.township_id for e in entries},
     ):
         officers[user.unit_id].append(user)
-    sent = {"due_soon": 0, "overdue": 0}
+    sent = {"due_soon": 0, "overdue": 0, "done": resolve_settled()}
     for entry in entries:
         users = officers.get(entry.township_id)
         if not users:
@@ -65,3 +68,28 @@ def send_ledger_reminders(*, today: dt.date) -> dict[str, int]:
                 level="warning",
             )
     return sent
+
+
+def resolve_settled() -> int:
+    """Mark done the due/overdue reminders of entries no longer open, or whose deadline is
+    no longer the one the reminder named (keys ``ledger:<entry>:<due|overdue>:<YYYYMMDD>``)."""
+    named: dict[str, tuple[int, str]] = {}
+    for key in (
+        Reminder.objects.pending()
+        .filter(kind__in=["ledger_due", "ledger_overdue"])
+        .values_list("key", flat=True)
+        .distinct()
+    ):
+        parts = key.split(":")
+        if len(parts) == 4 and parts[1].isdigit():
+            named[key] = (int(parts[1]), parts[3])
+    if not named:
+        return 0
+    live = {
+        pk: f"{deadline:%Y%m%d}"
+        for pk, deadline in LedgerEntry.objects.open()
+        .filter(pk__in={pk for pk, _ in named.values()}, deadline__isnull=False)
+        .values_list("pk", "deadline")
+    }
+    gone = [key for key, (pk, day) in named.items() if live.get(pk) != day]
+    return resolve(keys=gone) if gone else 0

@@ -166,13 +166,25 @@ def _move(entry: LedgerEntry, t: Transition, *, actor, reason: str) -> None:
         _notify(entry, t, row, reason)
 
 
+RESOLVES = {
+    "submit": ("ledger_returned",),
+    "return": ("ledger_awaiting",),
+    "close": ("ledger_awaiting", "ledger_returned", "ledger_due", "ledger_overdue"),
+}
+
+
 def _notify(entry: LedgerEntry, t: Transition, row: EntryTransition, reason: str) -> None:
     """In-app reminders: the head learns an entry awaits verification, the officer that
     one was returned or closed."""
     from django.urls import reverse
 
-    from anju.core.reminders import remind, users_of
+    from anju.core.reminders import remind, resolve, users_of
 
+    # What the move answers is done with: the head's 待核验 once verified or returned, the
+    # officer's 被退回 once resubmitted, and every due/overdue reminder once closed.
+    answered = RESOLVES.get(t.name)
+    if answered:
+        resolve(prefixes=[f"ledger:{entry.pk}:"], kinds=answered)
     url = reverse("rectification:entry_detail", args=[entry.pk])
     number = f"第{entry.number}号" if entry.number else "草稿"
     title = entry.description[:40]

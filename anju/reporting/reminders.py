@@ -7,7 +7,8 @@
 - overdue: once the due time has passed and nothing has been sent, to the officer and head.
 
 Each reminder has a key (township, week, the due time it is about), so running the job
-again sends nothing new.
+again sends nothing new. Each run first marks done the reminders whose cause is resolved
+(``resolve_settled``): the week's report was sent, or the returned report was resent.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from django.urls import reverse
 
 from anju.accounts.roles import Role
 from anju.campaigns.models import Campaign
-from anju.core.reminders import remind, users_of
+from anju.core.models import Reminder
+from anju.core.reminders import remind, resolve, users_of
 from anju.reporting import board, services
 from anju.reporting import weeks as cal
-from anju.reporting.models import Schedule, Status
+from anju.reporting.models import Schedule, Status, WeeklySubmission
 from anju.units.models import Unit
 
 DUE_SOON = dt.timedelta(hours=24)
@@ -30,6 +32,7 @@ DUE_SOON = dt.timedelta(hours=24)
 def send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or cal.server_now()
     sent = {"due_soon": 0, "returned": 0, "overdue": 0}
+    sent["done"] = resolve_settled(now)
     schedules = Schedule.objects.filter(campaign__is_active=True).select_related("campaign")
     for schedule in schedules:
         campaign: Campaign = schedule.campaign
@@ -59,7 +62,7 @@ def _cell(township, cell: board.Cell, now, officers, heads, sent) -> None:
     due = cell.due_at
     index = reverse("reporting:index")
     stamp = f"{due:%Y%m%d%H%M}"
-    base = f"reporting:{township.pk}:{week.number}:{stamp}"
+    base = f"{services.week_key(township.pk, week.number)}{stamp}"
     people = officers[township.pk]
     both = people + heads[township.pk]
     state = cell.state
@@ -99,3 +102,33 @@ def _cell(township, cell: board.Cell, now, officers, heads, sent) -> None:
 def _unsent(cell: board.Cell) -> bool:
     s = cell.submission
     return s is None or s.status in (Status.AWAITING, Status.SENT_BACK, Status.RETURNED)
+
+
+LIVE = (Status.SUBMITTED, Status.ACCEPTED)
+
+
+def resolve_settled(now: dt.datetime) -> int:
+    """Mark done the weekly-report reminders whose cause is gone: a report of the week is
+    sent (due soon, overdue), or the report the city returned was resent (returned)."""
+    weeks: set[tuple[int, int]] = set()
+    returned: set[int] = set()
+    kinds = ["weekly_due_soon", "weekly_overdue", "weekly_returned"]
+    for key in Reminder.objects.pending().filter(kind__in=kinds).values_list("key", flat=True):
+        parts = key.split(":")
+        if parts[1] == "returned" and parts[2].isdigit():
+            returned.add(int(parts[2]))
+        elif parts[1].isdigit() and parts[2].isdigit():
+            weeks.add((int(parts[1]), int(parts[2])))
+    done = 0
+    if weeks:
+        sent = WeeklySubmission.objects.filter(
+            status__in=LIVE, township_id__in={t for t, _ in weeks}
+        ).values_list("township_id", "week")
+        settled = weeks & set(sent)
+        done += resolve(prefixes=[services.week_key(t, w) for t, w in sorted(settled)], at=now)
+    if returned:
+        resent = WeeklySubmission.objects.filter(
+            status__in=LIVE, resubmission_of_id__in=returned
+        ).values_list("resubmission_of_id", flat=True)
+        done += resolve(keys=[f"reporting:returned:{pk}" for pk in set(resent)], at=now)
+    return done

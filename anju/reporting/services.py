@@ -23,15 +23,13 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 
 from anju.accounts import roles
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
-from anju.core.models import Reminder
-from anju.core.reminders import remind, users_of
+from anju.core.reminders import remind, resolve, users_of
 from anju.rectification.snapshot import content_hash, differences
 from anju.reporting import extras, ledger, workplan
 from anju.reporting import weeks as cal
@@ -335,9 +333,20 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
 
 def _done(key: str, at: dt.datetime) -> None:
     """Mark the reminders of ``key`` (and of its repetitions ``key:…``) as done."""
-    Reminder.objects.filter(Q(key=key) | Q(key__startswith=f"{key}:"), read_at__isnull=True).update(
-        read_at=at
-    )
+    resolve(keys=[key], prefixes=[f"{key}:"], at=at)
+
+
+def _settled(submission: WeeklySubmission, at: dt.datetime) -> None:
+    """A report of the week was sent: the week's due-soon and overdue reminders, and the
+    city's return this report answers, are done with."""
+    resolve(prefixes=[week_key(submission.township_id, submission.week)], at=at)
+    if submission.resubmission_of_id:
+        _done(f"reporting:returned:{submission.resubmission_of_id}", at)
+
+
+def week_key(township_id: int, week: int) -> str:
+    """The start of the keys of a township-week's due-soon and overdue reminders."""
+    return f"reporting:{township_id}:{week}:"
 
 
 def _ask_head(submission: WeeklySubmission, *, again: dt.datetime | None = None) -> None:
@@ -463,6 +472,7 @@ def _approve(*, submission: WeeklySubmission, actor, name: str, at: dt.datetime)
                 submission.refresh_from_db()
                 # The head's "待审批" reminder is done with.
                 _done(f"reporting:approve:{submission.pk}", at)
+                _settled(submission, at)
                 record(
                     Event.SUBMIT,
                     obj=submission,

@@ -24,7 +24,7 @@ def test_due_soon_and_overdue_reminders_go_to_the_township_officers(
     later = make_entry(deadline=today + dt.timedelta(days=4))
     late = make_entry(deadline=today + dt.timedelta(days=1))
     LedgerEntry.objects.filter(pk=late.pk).update(deadline=today - dt.timedelta(days=2))
-    assert send_ledger_reminders(today=today) == {"due_soon": 1, "overdue": 1}
+    assert send_ledger_reminders(today=today) == {"due_soon": 1, "overdue": 1, "done": 0}
     titles = set(Reminder.objects.filter(user=officer_a).values_list("title", flat=True))
     assert titles == {
         f"整改台账第{late.number}号“张三户C级危房未挂牌”已逾期 2 天（完成时限 {today - dt.timedelta(days=2):%Y-%m-%d}）。",
@@ -35,7 +35,7 @@ def test_due_soon_and_overdue_reminders_go_to_the_township_officers(
         int(u.split("/")[-2]) for u in Reminder.objects.values_list("url", flat=True)
     ]
     # idempotent: a second run the same day sends nothing new
-    assert send_ledger_reminders(today=today) == {"due_soon": 0, "overdue": 0}
+    assert send_ledger_reminders(today=today) == {"due_soon": 0, "overdue": 0, "done": 0}
 
 
 def test_closed_entries_are_not_reminded(make_entry, officer_a, head_a, photo, ledger_campaign):
@@ -43,7 +43,37 @@ def test_closed_entries_are_not_reminded(make_entry, officer_a, head_a, photo, l
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
     workflow.apply(entry, "submit", actor=officer_a)
     workflow.apply(entry, "close", actor=head_a)
-    assert send_ledger_reminders(today=dt.date.today()) == {"due_soon": 0, "overdue": 0}
+    assert send_ledger_reminders(today=dt.date.today()) == {"due_soon": 0, "overdue": 0, "done": 0}
+
+
+def test_a_reminder_is_done_once_the_entry_is_closed_or_its_deadline_moves(
+    as_user, make_entry, officer_a, head_a, photo, ledger_campaign
+):
+    today = dt.date.today()
+    late = make_entry(deadline=today + dt.timedelta(days=1))
+    LedgerEntry.objects.filter(pk=late.pk).update(deadline=today - dt.timedelta(days=2))
+    moved = make_entry(deadline=today + dt.timedelta(days=2))
+    assert send_ledger_reminders(today=today) == {"due_soon": 1, "overdue": 1, "done": 0}
+    assert "2<span" in as_user(officer_a).get("/").content.decode()  # two unread
+    # The late entry is rectified, submitted and closed: its overdue reminder is done with,
+    # and the head's 待核验 reminder too.
+    services.add_evidence(actor=officer_a, entry=late, upload=photo(), content_type="image/jpeg")
+    workflow.apply(late, "submit", actor=officer_a)
+    assert Reminder.objects.get(user=head_a, kind="ledger_awaiting").done_at is None
+    workflow.apply(late, "close", actor=head_a)
+    overdue = Reminder.objects.get(kind="ledger_overdue")
+    assert overdue.done_at is not None and overdue.read_at is None
+    assert Reminder.objects.get(user=head_a, kind="ledger_awaiting").done_at is not None
+    # The other entry's deadline moves: the next run marks the old reminder done and, when
+    # the new deadline is near, announces it under a new key.
+    LedgerEntry.objects.filter(pk=moved.pk).update(deadline=today + dt.timedelta(days=1))
+    assert send_ledger_reminders(today=today) == {"due_soon": 1, "overdue": 0, "done": 1}
+    due = Reminder.objects.filter(kind="ledger_due").order_by("pk")
+    assert [r.done_at is not None for r in due] == [True, False]
+    page = as_user(officer_a).get(reverse("core:reminders")).content.decode()
+    assert page.count("已处理</span>") == 2
+    unread = Reminder.objects.for_user(officer_a).unread()
+    assert sorted(r.kind for r in unread) == ["ledger_closed", "ledger_due"]
 
 
 def test_the_command(make_entry, officer_a, ledger_campaign, capsys):

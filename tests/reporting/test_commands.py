@@ -136,6 +136,62 @@ def test_reminders_due_soon_returned_and_overdue(
     ]
 
 
+def test_a_returned_report_resent_and_accepted_no_longer_shows_as_returned(
+    as_user, campaign, schedule, township_a, officer_a, head_a, officer_b, send, city_reviewer
+):
+    def pending(user, kind):
+        return Reminder.objects.filter(user=user, kind=kind, done_at__isnull=True).count()
+
+    with at("2022-06-03 17:01"):
+        call_command("reporting_reminders")  # 火龙镇 and 顺店镇 are overdue
+    assert pending(officer_a, "weekly_overdue") == 1 and pending(officer_b, "weekly_overdue") == 1
+    s = send(1, "2022-06-03 18:00")  # late, but sent: 火龙镇's overdue reminder is done with
+    assert pending(officer_a, "weekly_overdue") == 0 and pending(officer_b, "weekly_overdue") == 1
+    with at("2022-06-04 09:00"):
+        services.return_submission(
+            actor=city_reviewer,
+            submission=s,
+            reason="措施不具体",
+            new_due_at=bj("2022-06-06 17:00"),
+        )
+    assert pending(officer_a, "weekly_returned") == 1 and pending(head_a, "weekly_returned") == 1
+    resent = send(1, "2022-06-06 10:00")
+    assert resent.resubmission_of_id == s.pk
+    with at("2022-06-06 11:00"):
+        services.accept(actor=city_reviewer, submission=resent)
+        call_command("reporting_reminders")  # nothing comes back
+    assert pending(officer_a, "weekly_returned") == 0 and pending(head_a, "weekly_returned") == 0
+    page = as_user(officer_a).get("/reminders/").content.decode()
+    assert "周报被市住建局退回：措施不具体" in page and "已处理</span>" in page
+    assert "条未读" not in as_user(head_a).get("/").content.decode()  # nothing left to do
+
+
+def test_the_hourly_run_marks_done_what_was_resolved_before_it_existed(
+    campaign, schedule, township_a, officer_a, send, city_reviewer, capsys
+):
+    """Reminders of a database older than ``done_at``: the run finds their cause resolved."""
+    with at("2022-06-03 17:01"):
+        call_command("reporting_reminders")
+    s = send(1, "2022-06-03 18:00")
+    with at("2022-06-04 09:00"):
+        services.return_submission(
+            actor=city_reviewer,
+            submission=s,
+            reason="措施不具体",
+            new_due_at=bj("2022-06-06 17:00"),
+        )
+    send(1, "2022-06-06 10:00")
+    Reminder.objects.update(done_at=None)
+    capsys.readouterr()
+    with at("2022-06-06 11:05"):
+        call_command("reporting_reminders")
+    # overdue and returned, each to the officer and the head
+    assert "标为已处理 4 条" in capsys.readouterr().out
+    assert not Reminder.objects.filter(
+        user=officer_a, kind__in=["weekly_overdue", "weekly_returned"], done_at__isnull=True
+    ).exists()
+
+
 def test_the_demo_builds_a_live_schedule_and_a_history(capsys):
     from anju.campaigns.models import Campaign
 

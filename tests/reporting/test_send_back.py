@@ -42,7 +42,7 @@ def test_the_head_sends_back_with_a_reason_and_the_officer_regenerates(
     # The officer is told why; the head's 待审批 reminder is done with.
     told = Reminder.objects.get(user=officer_a, kind="weekly_sent_back")
     assert REASON in told.title and told.read_at is None
-    assert Reminder.objects.get(user=head_a, kind="weekly_approval").read_at is not None
+    assert Reminder.objects.get(user=head_a, kind="weekly_approval").done_at is not None
     # The week is still not sent: the grid shows it as with the township, not as returned.
     c = board.grid(campaign, schedule, [township_a], bj("2022-06-03 12:00"))[0].cells[0]
     assert c.state == board.Timeliness.AWAITING and c.note == "已退回经办人修改"
@@ -57,13 +57,13 @@ def test_the_head_sends_back_with_a_reason_and_the_officer_regenerates(
     with at("2022-06-03 14:00"):
         s = services.refresh(actor=officer_a, submission=s)
     assert s.status == Status.AWAITING and s.prepared_at == bj("2022-06-03 14:00")
-    assert Reminder.objects.get(user=officer_a, kind="weekly_sent_back").read_at is not None
-    again = Reminder.objects.get(user=head_a, kind="weekly_approval", read_at__isnull=True)
+    assert Reminder.objects.get(user=officer_a, kind="weekly_sent_back").done_at is not None
+    again = Reminder.objects.get(user=head_a, kind="weekly_approval", done_at__isnull=True)
     assert "已由经办人修改后重新提交" in again.title
     with at("2022-06-03 15:00"):
         s = services.approve(actor=head_a, submission=s)
     assert s.status == Status.SUBMITTED and s.on_time
-    assert not Reminder.objects.filter(user=head_a, read_at__isnull=True).exists()
+    assert not Reminder.objects.filter(user=head_a, done_at__isnull=True).exists()
     assert WeeklySubmission.objects.count() == 1
 
 

@@ -44,7 +44,7 @@ def test_the_officer_prepares_and_only_the_head_sends(
     assert s.approved_by == head_a and s.seq == 1 and s.prev_hash == ""
     assert len(s.content_hash) == 64
     assert AuditEvent.objects.filter(event="submit", object_id=str(s.pk)).count() == 1
-    assert Reminder.objects.get(user=head_a).read_at is not None  # the approval is done
+    assert Reminder.objects.get(user=head_a).done_at is not None  # the approval is done
 
 
 @pytest.mark.parametrize(

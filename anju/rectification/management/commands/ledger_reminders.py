@@ -25,5 +25,6 @@ class Command(BaseCommand):
         with acting_as(SYSTEM):
             sent = send_ledger_reminders(today=today)
         self.stdout.write(
-            f"{today:%Y-%m-%d}：新发临期提醒 {sent['due_soon']} 条，逾期提醒 {sent['overdue']} 条。"
+            f"{today:%Y-%m-%d}：新发临期提醒 {sent['due_soon']} 条，逾期提醒 {sent['overdue']} 条；"
+            f"已销号或时限已改、标为已处理 {sent['done']} 条。"
         )

@@ -17,5 +17,5 @@ class Command(BaseCommand):
             sent = send_reminders()
         self.stdout.write(
             f"周报提醒：新发临期提醒 {sent['due_soon']} 条，退回提醒 {sent['returned']} 条，"
-            f"逾期提醒 {sent['overdue']} 条。"
+            f"逾期提醒 {sent['overdue']} 条；原因已消除、标为已处理 {sent['done']} 条。"
         )
