@@ -3,8 +3,9 @@
 Before anything parses the file: its size (setting ``IMPORT_MAX_BYTES``, default 50 MB),
 its type by content (not by name), and for .xlsx the zip itself — at most 1,000 entries and
 200 MB once decompressed, checked by actually inflating the entries with a cap (a zip bomb
-that lies in its headers is caught too), no DTD or entity declarations in its XML, and no
-password protection. Then .xlsx and .xls are read by calamine (Rust, fast) and .csv as
+that lies in its headers is caught too), no DTD or entity declarations in its XML, no
+password protection, and no sheet reaching further than calamine can safely hold (``extent``:
+a cell at XFD1048576 made calamine ask for 550 GB and abort the process). Then .xlsx and .xls are read by calamine (Rust, fast) and .csv as
 UTF-8 (with or without BOM) or GBK. Every refusal is a ``FileRefused`` with a Chinese
 message; nothing has been written when it is raised.
 """
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import python_calamine as calamine
 from django.conf import settings
+
+from anju.registry.io import extent
 
 MAX_ENTRIES = 1000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -107,16 +110,95 @@ def check_zip(path: Path) -> None:
                 f"文件结构异常（包含 {len(entries)} 个部件，超过 {MAX_ENTRIES} 个），已拒绝。"
             )
         names = {e.filename for e in entries}
-        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        if "xl/workbook.xml" not in names:
+            if "xl/workbook.bin" in names:
+                raise FileRefused(
+                    "文件是 Excel 二进制工作簿（.xlsb），系统不读取这种格式："
+                    "请在 Excel 或 WPS 中“另存为” .xlsx 后再导入。"
+                )
             raise FileRefused("文件不是 Excel 工作簿（缺少工作簿内容）：请上传 .xlsx 文件。")
         if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
             raise _bomb()
         if any(e.flag_bits & 0x1 for e in entries):
             raise FileRefused(ENCRYPTED_MESSAGE)
         total = 0
+        irregular = []
         with path.open("rb") as raw:
             for entry in entries:
-                total += _inflate_checked(raw, entry, MAX_UNCOMPRESSED - total)
+                try:
+                    produced, odd = _inflate_checked(raw, entry, MAX_UNCOMPRESSED - total)
+                except extent.TooFar as far:
+                    raise _too_far(archive, entry, far) from None
+                total += produced
+                if odd:
+                    irregular.append(entry)
+        for entry in irregular:  # inflated once already, within the budget above
+            _parse_irregular(archive, entry)
+
+
+def _parse_irregular(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    try:
+        with archive.open(entry) as stream:
+            extent.parse_irregular(stream)
+    except extent.TooFar as far:
+        raise _too_far(archive, entry, far) from None
+    except Exception:  # malformed XML, or a declaration defusedxml forbids
+        raise FileRefused(
+            f"文件中的部件“{entry.filename}”不是有效的 XML（文件已损坏或被改动）："
+            "请在 Excel 或 WPS 中另存为 .xlsx 后重试。"
+        ) from None
+
+
+def _too_far(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, far: extent.TooFar) -> FileRefused:
+    reach = far.reach
+    sheet = _sheet_names(archive).get(entry.filename, entry.filename)
+    if far.declared:
+        where = f"工作表“{sheet}”声明的数据范围一直到 {reach.cell} 单元格"
+    else:
+        where = f"工作表“{sheet}”的内容从 A1 一直延伸到 {reach.cell} 单元格"
+    where += f"（第 {reach.rows} 行、第 {reach.columns} 列）"
+    if reach.rows > extent.MAX_ROWS:
+        limit = f"超过了系统能读取的 {extent.MAX_ROWS} 行"
+    elif reach.columns > extent.MAX_COLUMNS:
+        limit = f"超过了系统能读取的 {extent.MAX_COLUMNS} 列（到 IV 列）"
+    else:
+        limit = (
+            f"从 A1 算起共 {reach.rows * reach.columns} 个单元格，"
+            f"超过了系统一次能读取的 {extent.MAX_CELLS} 个"
+        )
+    return FileRefused(
+        f"{where}，{limit}，文件已拒绝，没有读取。表格下方或右侧可能有误输入的内容或格式："
+        "请在 Excel 或 WPS 中删除多余的行和列（或把数据复制到新工作簿）后另存，再导入；"
+        "数据确实很多时请按乡镇拆分。"
+    )
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → the name the user sees on its tab (for messages only)."""
+    from defusedxml import ElementTree
+
+    def read(name: str):
+        with archive.open(name) as stream:
+            return ElementTree.fromstring(stream.read(4 * 1024 * 1024))
+
+    try:
+        rels = read("xl/_rels/workbook.xml.rels")
+        book = read("xl/workbook.xml")
+    except Exception:
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target") or ""
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        targets[rel.get("Id")] = path.replace("xl/../", "")
+    names = {}
+    for element in book.iter():
+        if element.tag.rpartition("}")[2] != "sheet":
+            continue
+        for key, value in element.attrib.items():
+            if key.rpartition("}")[2] == "id" and value in targets:
+                names[targets[value]] = element.get("name") or targets[value]
+    return names
 
 
 def _corrupt() -> FileRefused:
@@ -129,9 +211,11 @@ def _bomb() -> FileRefused:
     )
 
 
-def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> int:
+def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> tuple[int, bool]:
     """Inflate one entry without trusting its header: count every byte it really yields,
-    stop past ``budget``, and refuse XML with a DTD or entity declarations (XXE)."""
+    stop past ``budget``, refuse XML with a DTD or entity declarations (XXE), and measure how
+    far its cells reach (``extent.TooFar``). Returns the bytes it yields and whether the
+    cells must be counted again by an XML parser (written in an unusual way)."""
     raw.seek(entry.header_offset)
     header = raw.read(30)
     if len(header) < 30 or header[:4] != ZIP_MAGIC:
@@ -148,6 +232,7 @@ def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> int:
     produced = 0
     head = b""
     check_xml = entry.filename.endswith((".xml", ".rels", ".vml"))
+    scanner = extent.Scanner() if entry.filename.endswith(".xml") else None
 
     def account(data: bytes) -> None:
         nonlocal produced, head
@@ -156,6 +241,8 @@ def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> int:
             raise _bomb()
         if check_xml and len(head) < 4096:
             head += data[: 4096 - len(head)]
+        if scanner is not None:
+            scanner.feed(data)
 
     while left > 0:
         chunk = raw.read(min(left, 1 << 20))
@@ -173,7 +260,10 @@ def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> int:
             raise _corrupt() from None
     if check_xml and (b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()):
         raise FileRefused("文件中含有不允许的 XML 声明（DOCTYPE/ENTITY），出于安全考虑已拒绝。")
-    return produced
+    if scanner is None:
+        return produced, False
+    scanner.finish()
+    return produced, scanner.irregular
 
 
 # --- .xlsx and .xls through calamine --------------------------------------------------------
