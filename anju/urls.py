@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("anju.core.urls")),
     path("account/", include("anju.accounts.urls")),
     path("", include("anju.units.urls")),
+    path("", include("anju.campaigns.urls")),
     path("", include("anju.audit.urls")),
     path("", include("anju.registry.urls")),
     path("", include("anju.screening.urls")),

@@ -30,6 +30,27 @@ def _own_audit_anchors():
         yield folder
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the demo leaves it before any data: the county's demo round
+    (a production install has none; tests/campaigns/test_rounds.py starts from nothing).
+    Made after the migrations, then the databases' serialised copy (used by transactional
+    tests with ``serialized_rollback``) is taken again so that it includes the round."""
+    from django.db import connections
+
+    from anju.audit.context import SYSTEM, acting_as
+    from anju.campaigns.demo import demo_round
+
+    with django_db_blocker.unblock():
+        county = Unit.objects.filter(level=Level.COUNTY).order_by("code").first()
+        if county is not None:
+            with acting_as(SYSTEM):
+                demo_round(county)
+        for conn in connections.all(initialized_only=True):
+            if getattr(conn, "_test_serialized_contents", None) is not None:
+                conn._test_serialized_contents = conn.creation.serialize_db_to_string()
+
+
 @pytest.fixture
 def county(db):
     return Unit.objects.get(code="411081")

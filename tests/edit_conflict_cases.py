@@ -778,6 +778,62 @@ def case_admin_unit(w: World) -> Case:
     )
 
 
+# rounds --------------------------------------------------------------------------------------------------
+def _draft_round(w: World):
+    """A draft round of the demo county (the demo's own round is published)."""
+    from anju.campaigns import services
+
+    admin = w.user("shi_admin")
+    start = w.today + dt.timedelta(days=400)
+    values = {
+        "name": "冲突测试轮次",
+        "document_number": "测建〔2031〕7号",
+        "issuing_office": "",
+        "superior_office": "",
+        "starts_on": start,
+        "ends_on": start + dt.timedelta(days=60),
+        "scope_all_groups": False,
+        "disabled_rules": [],
+        **services.blank_schedule(start, start + dt.timedelta(days=60)),
+    }
+    with acting_as(admin):
+        return services.create_round(actor=admin, data=services.RoundData(values))
+
+
+def _round_state(pk):
+    return lambda: Campaign.objects.values_list("name", "document_number", "status").get(pk=pk)
+
+
+def case_round_edit(w: World) -> Case:
+    draft = _draft_round(w)
+    url = reverse("campaigns:edit", args=[draft.pk])
+    return Case(
+        a=w.user("shi_admin"),
+        b=w.second("shi_admin"),
+        page=url,
+        action=url,
+        edit_b=_set(document_number="测建〔2031〕8号"),
+        edit_a=_set(name="甲改的轮次名称"),
+        read=_round_state(draft.pk),
+    )
+
+
+def case_round_step(w: World) -> Case:
+    """B corrects the draft's 文号 while A has its page open; A's 发布 is refused."""
+    draft = _draft_round(w)
+    edit = reverse("campaigns:edit", args=[draft.pk])
+    return Case(
+        a=w.user("shi_admin"),
+        b=w.second("shi_admin"),
+        page=reverse("campaigns:detail", args=[draft.pk]),
+        action=reverse("campaigns:step", args=[draft.pk, "publish"]),
+        b_page=edit,
+        b_action=edit,
+        edit_b=_set(document_number="测建〔2031〕9号"),
+        read=_round_state(draft.pk),
+    )
+
+
 CASES: dict[str, Callable[[World], Case]] = {
     "acceptance:accept": case_final_accept,
     "acceptance:prepare": case_final_prepare,
@@ -787,6 +843,8 @@ CASES: dict[str, Callable[[World], Case]] = {
     "accounts:security_detail": case_grant,
     "admin:accounts_user_change": case_admin_user,
     "admin:units_unit_change": case_admin_unit,
+    "campaigns:edit": case_round_edit,
+    "campaigns:step": case_round_step,
     "inspections:assign": case_assign,
     "inspections:visit": case_spot_check,
     "notices:discard": case_notice_discard,

@@ -33,6 +33,10 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "api_pages:tokens": (C,),
         "api_pages:revoke": (U,),
         "audit:export": (E.EXPORT,),
+        # rounds
+        "campaigns:create": (C,),
+        "campaigns:edit": (U,),
+        "campaigns:step": (E.TRANSITION, U),
         # registry
         "registry:household_create": (C, E.ID_REFUSED),
         "registry:household_unmask": (E.UNMASK,),

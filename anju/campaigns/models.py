@@ -22,9 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
 
-# The seed document (禹建〔2022〕39号): from late May to the end of June 2022.
-SEED_NAME = "禹州市2022年度第一轮巩固拓展脱贫攻坚成果农村危房改造“回头看”"
-SEED_DOCUMENT = "禹建〔2022〕39号"
+# The seed document's dates (late May to the end of June): the demo round's phase structure.
 SEED_START = dt.date(2022, 5, 23)
 SEED_END = dt.date(2022, 6, 30)
 
@@ -50,9 +48,33 @@ def county_of(unit):
     return unit
 
 
+class Status(models.TextChoices):
+    """A round's life: drafted from the bureau's document, published (the townships see it
+    and work in it), closed (finished; read-only), archived (kept, out of the way)."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    CLOSED = "closed", _("已结束")
+    ARCHIVED = "archived", _("已归档")
+
+
 class CampaignQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(is_active=True)
+        return self.filter(is_active=True).exclude(status=Status.DRAFT)
+
+    def of_county(self, user):
+        """Every round of the user's county (drafts only for the city administrator)."""
+        county = county_of(getattr(user, "unit", None))
+        if county is None:
+            return self.none()
+        qs = self.filter(county=county)
+        if getattr(user, "role", None) != "city_admin":
+            qs = qs.exclude(status=Status.DRAFT)
+        return qs
+
+    def for_user(self, user):
+        """The scope of ``get_scoped_or_404``: the rounds of the user's county."""
+        return self.of_county(user)
 
     def current(self, user=None, on: dt.date | None = None, *, county=None) -> Campaign | None:
         """THE current round, the one definition every page, command, task and the API use.
@@ -86,6 +108,18 @@ class CampaignQuerySet(models.QuerySet):
 class Campaign(AuditedModel):
     name = models.CharField(_("名称"), max_length=120)
     document_number = models.CharField(_("文号"), max_length=40, blank=True)
+    issuing_office = models.CharField(
+        _("发文单位"),
+        max_length=60,
+        blank=True,
+        help_text=_("印发本轮方案的单位，如“某县住房和城乡建设局”。"),
+    )
+    superior_office = models.CharField(
+        _("上级主管部门"),
+        max_length=60,
+        blank=True,
+        help_text=_("县级总结报告报送的上级部门，如“某市住房和城乡建设局”。"),
+    )
     county = models.ForeignKey(
         "units.Unit",
         verbose_name=_("县（市、区）"),
@@ -117,6 +151,17 @@ class Campaign(AuditedModel):
     rule_params = models.JSONField(_("规则参数"), default=dict, blank=True)
     disabled_rules = models.JSONField(_("停用的规则"), default=list, blank=True)
     is_active = models.BooleanField(_("进行中"), default=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("复制自"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -148,6 +193,15 @@ class Campaign(AuditedModel):
     def assess_due_on(self, month: dt.date) -> dt.date:
         """The day the households newly listed in ``month``'s month must be assessed by."""
         return month.replace(day=self.assess_due_day)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_read_only(self) -> bool:
+        """A closed or archived round: its records are shown, never changed."""
+        return self.status in (Status.CLOSED, Status.ARCHIVED)
 
     def is_rule_enabled(self, code: str) -> bool:
         return code not in (self.disabled_rules or [])

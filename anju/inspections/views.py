@@ -17,6 +17,7 @@ from anju.accounts.roles import Role
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
@@ -31,6 +32,7 @@ INSPECTORS = services.INSPECTORS
 
 # --- planning (reviewer) -------------------------------------------------------------------
 @allow(REVIEWERS)
+@needs_round
 def plan(request):
     campaign = Campaign.objects.current(request.user)
     if request.method == "POST":

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
@@ -168,6 +169,7 @@ def entry_detail(request, pk: int):
 
 # --- writing an entry ------------------------------------------------------------------------
 @allow(services.WRITERS)
+@needs_round
 def entry_create(request):
     user = request.user
     return _entry_form(request, township=user.unit, campaign=Campaign.objects.current(user))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core.access import allow
 from anju.rectification import forms, services
 from anju.rectification.findings import describe, entries_from_findings
@@ -27,6 +28,7 @@ def _findings(request, values):
 
 
 @allow(services.WRITERS)
+@needs_round
 def from_findings(request):
     user = request.user
     source = request.POST if request.method == "POST" else request.GET

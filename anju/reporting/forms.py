@@ -23,14 +23,12 @@ def _date(label: str, help_text: str = "") -> forms.DateField:
 
 
 class ScheduleForm(VersionedFormMixin, forms.Form):
-    mobilise_ends_on = _date(
-        "动员部署阶段截止日期", "方案要求：5 月底前。各乡镇在此前上传工作方案。"
-    )
+    mobilise_ends_on = _date("动员部署阶段截止日期", "各乡镇在此前上传工作方案。")
     rectify_ends_on = _date(
         "排查整改阶段截止日期",
-        "方案要求：6 月中旬前。第 1 周从排查整改阶段第一天开始；此后不再接收周报。",
+        "第 1 周从排查整改阶段第一天开始；此后不再接收周报。",
     )
-    accept_ends_on = _date("总结验收阶段截止日期", "方案要求：6 月 25 日前。")
+    accept_ends_on = _date("总结验收阶段截止日期", "乡镇在此阶段报送整改报告和最终台账。")
     report_weekday = forms.TypedChoiceField(
         label="每周报送日",
         choices=Weekday.choices,

@@ -1,7 +1,8 @@
 """Weekly reporting (DESIGN.md §3 Reporting; 禹建〔2022〕39号 三、方法步骤).
 
-- ``Schedule``: a campaign's three phases — 动员部署 (5 月底前), 排查整改 (6 月中旬前),
-  总结验收 (6 月 25 日前) — and its weekly deadline (weekday and time). The weeks are derived
+- ``Schedule``: a campaign's three phases — 动员部署, 排查整改, 总结验收, each with its end
+  date and the round's document's wording of that deadline (the seed: 5 月底前, 6 月中旬前,
+  6 月 25 日前) — and its weekly deadline (weekday and time). The weeks are derived
   from it (``anju.reporting.weeks``): week 1 starts with 排查整改.
 - ``WorkPlan``: a township's 工作方案 for the 动员部署 phase (PDF/DOC/DOCX, checked by content).
 - ``WeeklySubmission``: one township's ledger for one week, frozen. The officer prepares it
@@ -48,15 +49,21 @@ class Schedule(AuditedModel):
         related_name="reporting_schedule",
     )
     mobilise_ends_on = models.DateField(
-        _("动员部署阶段截止日期"), help_text=_("方案要求：5 月底前。各乡镇在此前上传工作方案。")
+        _("动员部署阶段截止日期"), help_text=_("各乡镇在此前上传工作方案。")
     )
     rectify_ends_on = models.DateField(
         _("排查整改阶段截止日期"),
-        help_text=_("方案要求：6 月中旬前。此阶段实行周报告制度，之后不再接收周报。"),
+        help_text=_("此阶段实行周报告制度，之后不再接收周报。"),
     )
-    accept_ends_on = models.DateField(
-        _("总结验收阶段截止日期"), help_text=_("方案要求：6 月 25 日前。")
+    accept_ends_on = models.DateField(_("总结验收阶段截止日期"))
+    mobilise_required = models.CharField(
+        _("动员部署阶段方案要求"),
+        max_length=60,
+        blank=True,
+        help_text=_("本轮方案对该阶段时限的原文，如“5月底前”；留空则只显示日期。"),
     )
+    rectify_required = models.CharField(_("排查整改阶段方案要求"), max_length=60, blank=True)
+    accept_required = models.CharField(_("总结验收阶段方案要求"), max_length=60, blank=True)
     report_weekday = models.PositiveSmallIntegerField(
         _("每周报送日"), choices=Weekday.choices, default=DEFAULT_WEEKDAY
     )

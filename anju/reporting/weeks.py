@@ -1,7 +1,7 @@
 """The calendar of a campaign: its three phases and the reporting weeks, derived from the
 ``Schedule`` (nothing here is stored).
 
-Rules (禹建〔2022〕39号 三、方法步骤 — “排查实行周报告制度……从第一周起，每周报送一次”):
+Rules (the seed's 三、方法步骤 — “排查实行周报告制度……从第一周起，每周报送一次”):
 
 - 动员部署 runs from the campaign's first day to ``mobilise_ends_on``; 排查整改 from the next
   day to ``rectify_ends_on``; 总结验收 from the next day to ``accept_ends_on``.
@@ -40,7 +40,7 @@ class Phase:
     label: str
     starts_on: dt.date
     ends_on: dt.date
-    required: str  # the seed's wording
+    required: str  # the round's document's wording of the deadline ("" when not given)
 
     def contains(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -72,13 +72,18 @@ def due_text(moment: dt.datetime) -> str:
 
 
 def compute_phases(
-    *, starts_on: dt.date, mobilise_ends_on: dt.date, rectify_ends_on: dt.date, accept_ends_on
+    *,
+    starts_on: dt.date,
+    mobilise_ends_on: dt.date,
+    rectify_ends_on: dt.date,
+    accept_ends_on,
+    required: tuple[str, str, str] = ("", "", ""),
 ) -> list[Phase]:
     one = dt.timedelta(days=1)
     return [
-        Phase("mobilise", "动员部署阶段", starts_on, mobilise_ends_on, "5 月底前"),
-        Phase("rectify", "排查整改阶段", mobilise_ends_on + one, rectify_ends_on, "6 月中旬前"),
-        Phase("accept", "总结验收阶段", rectify_ends_on + one, accept_ends_on, "6 月 25 日前"),
+        Phase("mobilise", "动员部署阶段", starts_on, mobilise_ends_on, required[0]),
+        Phase("rectify", "排查整改阶段", mobilise_ends_on + one, rectify_ends_on, required[1]),
+        Phase("accept", "总结验收阶段", rectify_ends_on + one, accept_ends_on, required[2]),
     ]
 
 
@@ -100,6 +105,11 @@ def phases(schedule) -> list[Phase]:
         mobilise_ends_on=schedule.mobilise_ends_on,
         rectify_ends_on=schedule.rectify_ends_on,
         accept_ends_on=schedule.accept_ends_on,
+        required=(
+            schedule.mobilise_required,
+            schedule.rectify_required,
+            schedule.accept_required,
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next
@@ -242,6 +243,7 @@ def dismissal_list(request):
 
 
 @allow(CITY | TOWNSHIP)
+@needs_round
 def compare(request):
     township = None
     code = request.GET.get("township", "")

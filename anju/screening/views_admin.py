@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.versions import versioned
@@ -20,6 +21,7 @@ RUN_ROLES = CITY | {Role.TOWNSHIP_OFFICER}
 
 
 @allow(CITY | TOWNSHIP)
+@needs_round
 def rule_list(request):
     campaign = Campaign.objects.current(request.user)
     hits = selectors.hits_by_rule(request.user)
@@ -81,6 +83,7 @@ def rule_version(campaign, rule) -> str:
 
 @versioned
 @allow(Role.CITY_ADMIN)
+@needs_round
 def rule_edit(request, code: str):
     rule = _rule_or_404(code)
     campaign = Campaign.objects.current(request.user)

@@ -16,6 +16,8 @@ nav.register("入户排查", "visits:index", {Role.VILLAGE_WORKER, *TOWNSHIP, *C
 def _worker(request):
     user = request.user
     campaign = Campaign.objects.current(user)
+    if campaign is None:
+        return None
     households = Household.objects.for_user(user)
     rows = coverage.worklist(campaign, households).select_related("village")
     left = rows.filter(visited=False)
@@ -34,6 +36,8 @@ def _township(request):
 
     user = request.user
     campaign = Campaign.objects.current(user)
+    if campaign is None:
+        return None
     data = coverage.coverage(user.unit, campaign)
     return {
         "campaign": campaign,
@@ -48,6 +52,8 @@ def _city(request):
     """The county's coverage from the overview's latest snapshot (a live count over a
     million households took ~8 s on every home page); live only while none exists."""
     campaign = Campaign.objects.current(request.user)
+    if campaign is None:
+        return None
     data = _county_from_snapshot(request.user, campaign)
     if data is None:
         data = coverage.county_coverage(services.county_of(request.user.unit), campaign)

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
@@ -49,6 +50,7 @@ def index(request):
 
 # --- the worklist: households left to visit first -------------------------------------------------
 @allow(WORKLIST_ROLES)
+@needs_round
 def worklist(request):
     # The name box is POSTed: an ID number or phone typed into it continues sealed (qk),
     # never in the URL or the access log (core.search; issue #13).
@@ -406,6 +408,7 @@ def photo_file(request, pk: int, photo_pk: int):
 
 # --- the printable paper form -------------------------------------------------------------------------
 @allow(PRINT_ROLES)
+@needs_round
 def print_forms(request):
     """One A4 page per household, pre-filled from the registry, for villages on paper."""
     user = request.user

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next
@@ -243,6 +244,7 @@ def check_flags(request, pk: int):
 
 # --- coverage --------------------------------------------------------------------------------------------------
 @allow(COVERAGE_ROLES)
+@needs_round
 def coverage(request):
     user = request.user
     campaign = Campaign.objects.current(user)

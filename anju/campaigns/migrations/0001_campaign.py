@@ -3,22 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def create_seed_campaign(apps, schema_editor):
-    """The seed's round (禹建〔2022〕39号), shifted by whole weeks to be live now."""
-    from anju.campaigns.models import SEED_DOCUMENT, SEED_NAME, shifted_seed_dates
-
-    Unit = apps.get_model("units", "Unit")
-    Campaign = apps.get_model("campaigns", "Campaign")
-    county = Unit.objects.filter(level="county").order_by("code").first()
-    if county is None or Campaign.objects.exists():
-        return
-    import datetime as dt
-
-    start, end = shifted_seed_dates(dt.date.today())
-    Campaign.objects.create(
-        name=SEED_NAME, document_number=SEED_DOCUMENT, county=county, starts_on=start, ends_on=end
-    )
+# A fresh install has no round (issue #16): the city administrator creates the first one
+# on the rounds page. Installs migrated before this change keep the round they have.
 
 
 class Migration(migrations.Migration):
@@ -53,5 +39,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='campaign_dates_ordered')],
             },
         ),
-        migrations.RunPython(create_seed_campaign, migrations.RunPython.noop),
     ]

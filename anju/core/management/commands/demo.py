@@ -18,6 +18,7 @@ from anju.core import dbstats
 DEMO_STEPS = [
     "anju.units.demo",
     "anju.accounts.demo",
+    "anju.campaigns.demo",  # the demo round, before anything that works in it
     "anju.registry.demo",
     "anju.screening.demo",
     "anju.visits.demo",

@@ -1,0 +1,183 @@
+"""Rounds pages: the list of the county's rounds, one round, the round form (new, copy of an
+earlier round, edit while draft) and the steps publish / close / archive. Thin: the work is
+in ``services``; rounds are fetched in the user's county (``get_scoped_or_404``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.campaigns import forms, services
+from anju.campaigns.models import Campaign, county_of, round_today
+from anju.core import versions
+from anju.core.access import allow
+from anju.core.scoping import get_scoped_or_404
+from anju.core.versions import versioned
+from anju.reporting.models import Schedule
+
+VIEWERS = CITY | TOWNSHIP
+
+
+def round_version(campaign) -> str:
+    """What the round form was opened on: the round's fields and its schedule's."""
+    schedule = Schedule.objects.filter(campaign=campaign).first()
+    return versions.fingerprint(versions.version_of(campaign), versions.version_of(schedule))
+
+
+def _round(request, pk: int) -> Campaign:
+    return get_scoped_or_404(request, Campaign.objects.select_related("county"), pk=pk)
+
+
+@allow(VIEWERS)
+def round_list(request):
+    rounds = list(Campaign.objects.of_county(request.user).order_by("-starts_on", "-id"))
+    return render(
+        request,
+        "campaigns/round_list.html",
+        {
+            "rounds": rounds,
+            "current": Campaign.objects.current(request.user),
+            "county": county_of(request.user.unit),
+            "is_admin": request.user.role == Role.CITY_ADMIN,
+        },
+    )
+
+
+@allow(VIEWERS)
+def round_detail(request, pk: int):
+    campaign = _round(request, pk)
+    schedule = Schedule.objects.filter(campaign=campaign).first()
+    return render(
+        request,
+        "campaigns/round_detail.html",
+        {
+            "campaign": campaign,
+            "schedule": schedule,
+            "phases": services.phases_of(campaign),
+            "today": round_today(),
+            "is_admin": request.user.role == Role.CITY_ADMIN,
+            "disabled": list(campaign.disabled_rules or []),
+            "current": Campaign.objects.current(request.user),
+        },
+    )
+
+
+@allow(Role.CITY_ADMIN)
+def round_create(request):
+    """A new draft round; ``?from=<id>`` copies an earlier round of the county."""
+    source_pk = request.POST.get("copied_from") or request.GET.get("from")
+    source = _round(request, int(source_pk)) if source_pk and source_pk.isdigit() else None
+    if request.method == "POST":
+        form = forms.RoundForm(request.POST)
+        if form.is_valid():
+            try:
+                campaign = services.create_round(
+                    actor=request.user, data=form.round_data(), copied_from=source
+                )
+            except services.RoundError as exc:
+                messages.error(request, str(exc))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"已创建草稿“{campaign.name}”。核对无误后请发布。")
+                return redirect("campaigns:detail", pk=campaign.pk)
+    else:
+        today = round_today()
+        if source is not None:
+            values = services.copy_initial(source, today)
+        else:
+            end = (
+                today.replace(month=12, day=31)
+                if today.month < 12
+                else today.replace(year=today.year + 1, month=1, day=31)
+            )
+            values = {
+                "starts_on": today,
+                "ends_on": end,
+                **services.blank_schedule(today, end),
+            }
+        form = forms.RoundForm(initial=forms.initial_of(values))
+    return render(
+        request,
+        "campaigns/round_form.html",
+        {"form": form, "source": source, "campaign": None},
+    )
+
+
+@versioned
+@allow(Role.CITY_ADMIN)
+def round_edit(request, pk: int):
+    campaign = _round(request, pk)
+    status = 200
+    differences = []
+    if not campaign.is_draft:
+        messages.error(
+            request, "只有草稿状态的轮次可以修改；已发布的轮次请在“报送安排”页调整阶段。"
+        )
+        return redirect("campaigns:detail", pk=campaign.pk)
+    if request.method == "POST":
+        form = forms.RoundForm(request.POST, version=round_version(campaign))
+        if form.is_valid():
+            try:
+                with versions.editing(
+                    campaign, form.submitted_version(), what=campaign.name, of=round_version
+                ) as current:
+                    services.update_round(
+                        actor=request.user, campaign=current, data=form.round_data()
+                    )
+            except versions.StaleEdit as exc:
+                versions.refuse(request, exc, form, version=round_version(exc.current))
+                status = versions.CONFLICT
+                if exc.current is not None:
+                    differences = versions.differences(form, exc.current)
+            except services.RoundError as exc:
+                messages.error(request, str(exc))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("campaigns:detail", pk=campaign.pk)
+    else:
+        form = forms.RoundForm(
+            initial=forms.initial_of(forms.values_of(campaign)), version=round_version(campaign)
+        )
+    return render(
+        request,
+        "campaigns/round_form.html",
+        {
+            "form": form,
+            "source": campaign.copied_from,
+            "campaign": campaign,
+            "differences": differences,
+        },
+        status=status,
+    )
+
+
+@versioned
+@allow(Role.CITY_ADMIN)
+@require_POST
+def round_step(request, pk: int, action: str):
+    campaign = _round(request, pk)
+    try:
+        with versions.editing(
+            campaign, versions.submitted(request.POST), what=campaign.name
+        ) as cur:
+            services.step(actor=request.user, campaign=cur, action=action)
+    except versions.StaleEdit as exc:
+        versions.refuse(request, exc)
+    except services.RoundError as exc:
+        messages.error(request, str(exc))
+    else:
+        verb = services.STEPS[action][2]
+        messages.success(request, f"已{verb}“{campaign.name}”。")
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for name, message_list in exc.message_dict.items():
+        for message in message_list:
+            form.add_error(None if name == "__all__" or name not in form.fields else name, message)
