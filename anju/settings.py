@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "anju.accounts.middleware.LoginStepsMiddleware",
     "anju.audit.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anju.campaigns.selection.RoundSelectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anju.core.context_processors.shell",
+                "anju.campaigns.selection.banner",
             ],
         },
     },

@@ -118,6 +118,7 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
 
 # Views that accept a POST but change no business or security data, and why.
 NOT_AUDITED: dict[str, str] = {
+    "campaigns:view": "只在本人会话中记住正在查看哪一轮（界面状态，不改任何数据）",
     "core:reminders_read": "只把本人的提醒标记为已读（个人界面状态，不是业务数据）",
     "screening:rule_preview": "只计算参数修改后的命中户数，不保存任何数据",
     "admin:password_change": "只转到统一的修改密码页（那里按密码策略修改并记录审计）",

@@ -65,7 +65,7 @@ class CampaignQuerySet(models.QuerySet):
     def of_county(self, user):
         """Every round of the user's county (drafts only for the city administrator)."""
         county = county_of(getattr(user, "unit", None))
-        if county is None:
+        if county is None or not getattr(user, "role", ""):
             return self.none()
         qs = self.filter(county=county)
         if getattr(user, "role", None) != "city_admin":
@@ -86,7 +86,14 @@ class CampaignQuerySet(models.QuerySet):
         The active round running on that day (the last-started when rounds overlap); else
         the latest active round already started; else the next one to start. None when the
         county has no round: nothing is ever created here (a read never writes).
+
+        A user looking at another round through the round selector (``user.viewing_round``,
+        set per request from the session by ``campaigns/selection.py``) gets that round
+        when no day is asked about: the pages then show it, read-only when it is closed.
         """
+        chosen = getattr(user, "viewing_round", None)
+        if chosen is not None and on is None:
+            return chosen  # the round selector (campaigns/selection.py): a past round, read-only
         on = on or round_today()
         qs = self.active()
         if user is not None:

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
-from anju.campaigns import forms, services
+from anju.campaigns import forms, selection, services
 from anju.campaigns.models import Campaign, county_of, round_today
 from anju.core import versions
 from anju.core.access import allow
+from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.reporting.models import Schedule
@@ -31,6 +32,12 @@ def _round(request, pk: int) -> Campaign:
     return get_scoped_or_404(request, Campaign.objects.select_related("county"), pk=pk)
 
 
+def live_round(user):
+    """The round running for the user's county, whatever round the user is looking at."""
+    county = county_of(user.unit)
+    return Campaign.objects.current(county=county) if county is not None else None
+
+
 @allow(VIEWERS)
 def round_list(request):
     rounds = list(Campaign.objects.of_county(request.user).order_by("-starts_on", "-id"))
@@ -39,7 +46,8 @@ def round_list(request):
         "campaigns/round_list.html",
         {
             "rounds": rounds,
-            "current": Campaign.objects.current(request.user),
+            "current": live_round(request.user),
+            "viewing": getattr(request.user, "viewing_round", None),
             "county": county_of(request.user.unit),
             "is_admin": request.user.role == Role.CITY_ADMIN,
         },
@@ -60,7 +68,7 @@ def round_detail(request, pk: int):
             "today": round_today(),
             "is_admin": request.user.role == Role.CITY_ADMIN,
             "disabled": list(campaign.disabled_rules or []),
-            "current": Campaign.objects.current(request.user),
+            "current": live_round(request.user),
         },
     )
 
@@ -181,3 +189,24 @@ def _add_errors(form, exc: ValidationError) -> None:
     for name, message_list in exc.message_dict.items():
         for message in message_list:
             form.add_error(None if name == "__all__" or name not in form.fields else name, message)
+
+
+@allow(VIEWERS)
+@require_POST
+def round_view(request):
+    """The round selector: look at an earlier (or any published) round of the county, or
+    go back to the current one (empty ``round``). Drafts cannot be looked at this way."""
+    pk = request.POST.get("round", "")
+    if not pk:
+        selection.choose(request, None)
+        messages.info(request, "已回到当前轮次。")
+        return redirect(safe_next(request))
+    campaign = _round(request, int(pk)) if pk.isdigit() else None
+    if campaign is None or campaign.is_draft:
+        messages.error(request, "草稿状态的轮次不能切换查看，请先发布。")
+        return redirect("campaigns:list")
+    live = live_round(request.user)
+    selection.choose(request, None if live is not None and live.pk == campaign.pk else campaign)
+    if campaign.is_read_only:
+        messages.info(request, f"正在查看“{campaign.name}”：各页显示本轮的内容，只能查看。")
+    return redirect("/")
