@@ -15,7 +15,8 @@ report, through the services and as their own users, so the pages show each stat
   台账草稿 page has something to show; its accepted report is not touched — drafts are not
   on the ledger). 顺店镇 has none, so it can generate again after a return.
 
-Deterministic: fixed texts, a drawn PNG as the "scan", past server times derived from now.
+Deterministic: fixed texts, a drawn PNG page as the "scan" (uploaded an hour after each
+signature, before the review), past server times derived from now.
 Skipped when the campaign already has final submissions or the demo logins are missing.
 """
 
@@ -254,20 +255,26 @@ def _hand_in(campaign, township, officer, head, at: dt.datetime, cases: str):
         )
     upload = ContentFile(_scan_png(), name=f"{township.name}整改报告（盖章）.png")
     with acting_as(officer):
-        services._store_scan(submission, scan.check(upload), actor=officer, name=officer.full_name)
+        services._store_scan(
+            submission,
+            scan.check(upload),
+            actor=officer,
+            name=officer.full_name,
+            at=at + dt.timedelta(hours=2),
+        )
     submission.refresh_from_db()
     return submission
 
 
 def _scan_png() -> bytes:
-    """A small drawn page with a red seal: stands in for the scanned, sealed report."""
+    """A drawn A4 page (100 dpi) with a red seal: stands in for the scanned, sealed report."""
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (210, 297), "white")
+    image = Image.new("RGB", (827, 1169), "white")
     draw = ImageDraw.Draw(image)
-    for y in range(40, 240, 14):
-        draw.line((24, y, 186, y), fill=(90, 90, 90), width=2)
-    draw.ellipse((120, 200, 190, 270), outline=(200, 0, 0), width=4)
+    for y in range(160, 940, 44):
+        draw.line((96, y, 731, y), fill=(90, 90, 90), width=3)
+    draw.ellipse((470, 800, 740, 1070), outline=(200, 0, 0), width=10)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

@@ -61,7 +61,8 @@ class ScanForm(forms.Form):
     file = forms.FileField(
         label="盖章扫描件",
         help_text=(
-            f"加盖单位公章并经主要负责同志签字后的整改报告扫描件或照片：PDF、JPG 或 PNG，"
+            f"加盖单位公章并经主要负责同志签字后的整改报告扫描件或照片：PDF（不超过 "
+            f"{scan.max_pages()} 页），或整页的 JPG、PNG 照片（短边至少 {scan.MIN_SHORT_SIDE} 像素），"
             f"不超过 {scan.max_bytes() // (1024 * 1024)} MB；按文件内容检查。"
         ),
         error_messages={"required": "请选择盖章扫描件。", "empty": "所选文件是空文件。"},

@@ -11,8 +11,8 @@
   a reason (已重新打开): it stays as history with its signature and frozen hashes, and the
   township prepares, signs and uploads a new one. ``verify_signature`` recomputes the
   hashes from the stored files.
-- ``SealedScan``: one upload of the sealed, signed scan (PDF, JPG or PNG, checked by
-  content); the latest counts, earlier ones stay.
+- ``SealedScan``: one upload of the sealed, signed scan (a PDF or a JPG/PNG picture of a
+  page, checked by content, size and pages); the latest counts, earlier ones stay.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
@@ -257,7 +258,7 @@ class SealedScan(AuditedModel):
         related_name="+",
     )
     uploaded_by_name = models.CharField(_("上传人姓名"), max_length=60)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     objects = TownshipScoped.as_manager()
 

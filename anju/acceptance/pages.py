@@ -19,6 +19,7 @@ from anju.acceptance.models import (
     SealedScan,
     Status,
 )
+from anju.accounts import reauth
 from anju.accounts.roles import Role
 from anju.reporting import selectors
 from anju.reporting.ledger import FIELD_LABELS
@@ -223,6 +224,9 @@ def detail_context(user, s: FinalSubmission) -> dict:
         else None,
         "sign_handle_block": _handle_block(township, s.campaign)
         if s.status == Status.AWAITING_SIGNATURE and own
+        else None,
+        "reauth": reauth.ask_for(user)
+        if s.status == Status.AWAITING_SIGNATURE and own and user.role == Role.TOWNSHIP_HEAD
         else None,
         "field_labels": FIELD_LABELS,
         "hint": STATE_HINTS[s.status],

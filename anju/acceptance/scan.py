@@ -1,12 +1,17 @@
-"""Checks on an uploaded 盖章扫描件 (SECURITY.md row 20): PDF, JPG or PNG, judged by content.
+"""Checks on an uploaded 盖章扫描件 (SECURITY.md row 20): a PDF, or a JPG/PNG picture of a
+page, judged by content.
 
 ``check(upload)`` reads at most the size limit and returns a ``Checked`` file, or raises
 ``ScanError`` with a Chinese message naming the file:
 
 - PDF: starts with ``%PDF-``, ends with ``%%EOF``, carries no script, launch or attachment
-  (the same rules as the 工作方案, ``anju.reporting.workplan``);
-- JPG/PNG: opened with Pillow (pixel limit, decompression bombs refused) and re-encoded
-  upright without metadata (``anju.registry.photos``), so what is stored is a clean image;
+  (the same rules as the 工作方案, ``anju.reporting.workplan``), is not encrypted, and has
+  between 1 and ``FINAL_SCAN_MAX_PAGES`` pages (default 100; page objects counted in the
+  file and in its compressed object streams, inflated with a cap);
+- JPG/PNG: opened with Pillow (pixel limit, decompression bombs refused), shaped like a
+  page (short side at least 800 px — legible at ~100 dpi —, long side at most 2.2 times
+  the short one) and re-encoded upright without metadata (``anju.registry.photos``), so
+  what is stored is a clean image;
 - anything else — an .exe or a text file renamed .pdf, a Word file — is refused, whatever
   its extension or the browser's content type.
 
@@ -16,6 +21,8 @@ The stored name is generated (``models.scan_path``); the original name is kept a
 from __future__ import annotations
 
 import hashlib
+import re
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +33,41 @@ from anju.reporting import workplan
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
+
+
+DEFAULT_MAX_PAGES = 100
+MIN_SHORT_SIDE = 800  # pixels: a page scanned at ~100 dpi or photographed whole
+MAX_ASPECT = 2.2  # long side / short side: A4 is 1.41, a 16:9 photo 1.78
+OBJECT_STREAM_LIMIT = 16 * 1024 * 1024  # bytes inflated per object stream, at most
+PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+ENCRYPTED = re.compile(rb"/Encrypt\b")
+
+
+def max_pages() -> int:
+    return int(getattr(settings, "FINAL_SCAN_MAX_PAGES", DEFAULT_MAX_PAGES))
+
+
+def pdf_pages(data: bytes) -> int:
+    """How many page objects the PDF holds: in the file itself and in its compressed
+    object streams (PDF 1.5+), inflated with a size cap so a bomb cannot blow up."""
+    pages = len(PAGE.findall(data))
+    for found in OBJECT_STREAM.finditer(data):
+        start = data.find(b"stream", found.end())
+        if start < 0:
+            continue
+        start += len(b"stream")
+        start += 2 if data[start : start + 2] == b"\r\n" else 1
+        end = data.find(b"endstream", start)
+        if end < 0:
+            continue
+        inflate = zlib.decompressobj()
+        try:
+            text = inflate.decompress(data[start:end], OBJECT_STREAM_LIMIT)
+        except zlib.error:
+            continue
+        pages += len(PAGE.findall(text))
+    return pages
 
 
 class ScanError(ValueError):
@@ -72,13 +114,45 @@ def _pdf(name: str, data: bytes) -> bytes:
         workplan._pdf(name, data)
     except workplan.WorkPlanError as exc:
         raise ScanError(str(exc)) from None
+    if ENCRYPTED.search(data):
+        raise ScanError(
+            f"文件“{name}”已加密或设置了打开密码，无法核对内容。请扫描后直接导出不加密的 PDF 再上传。"
+        )
+    pages, limit = pdf_pages(data), max_pages()
+    if pages == 0:
+        raise ScanError(
+            f"文件“{name}”中找不到任何页面（文件可能已损坏）。请重新扫描、导出 PDF 后上传。"
+        )
+    if pages > limit:
+        raise ScanError(
+            f"文件“{name}”有 {pages} 页，超过 {limit} 页。请只扫描加盖公章、主要负责同志签字的"
+            "整改报告和整改台账。"
+        )
     return data
 
 
 def _image(name: str, data: bytes) -> tuple[bytes, str]:
     try:
         image = photos._open(data, name)
+    except photos.PhotoError as exc:
+        raise ScanError(str(exc).replace("照片", "扫描件")) from None
+    _page_shaped(name, *image.size)
+    try:
         content, _thumb, _size = photos._reencode(image)
     except photos.PhotoError as exc:
         raise ScanError(str(exc).replace("照片", "扫描件")) from None
     return content, ".jpg" if image.format == "JPEG" else ".png"
+
+
+def _page_shaped(name: str, width: int, height: int) -> None:
+    short, long = sorted((width, height))
+    if short < MIN_SHORT_SIDE:
+        raise ScanError(
+            f"图片“{name}”只有 {width}×{height} 像素，看不清公章和签字。请扫描（不低于 100 dpi）"
+            f"或拍摄整页，图片短边至少 {MIN_SHORT_SIDE} 像素。"
+        )
+    if long > short * MAX_ASPECT:
+        raise ScanError(
+            f"图片“{name}”为 {width}×{height} 像素，过于狭长，不像一页纸。请扫描或拍摄完整的一页；"
+            "多页请扫描为一个 PDF 文件。"
+        )

@@ -5,7 +5,8 @@ change audited; called alike by the pages, the commands and the demo.
         (again while 待签字: the narrative is saved and both files are generated anew)
     sign (乡镇主要负责人 of that township) → 已签字待上传: server time, SHA-256 of both files,
         the ledger's content hash and a seal over all of them (Event.SIGN)
-    upload_scan (经办人: the sealed, signed scan, PDF/JPG/PNG)  →  待审核 (Event.CREATE)
+    upload_scan (经办人: the sealed, signed scan, a PDF or a picture of a page; refused once
+        accepted — the city reopens first)  →  待审核 (Event.CREATE)
     accept (市住建局审核员) → 已通过 (Event.ACCEPT)
     return_submission (审核员, reason) → 已退回 (Event.RETURN); the township prepares a new one.
     reopen (审核员, reason; an accepted one, typically after the ledger changed after
@@ -263,16 +264,26 @@ def file_sha256(field) -> str | None:
         return None
 
 
-def sign(*, actor, submission: FinalSubmission) -> FinalSubmission:
-    """The township head signs the generated files, at the server's time."""
+def sign(*, actor, submission: FinalSubmission, confirmed_with: str = "") -> FinalSubmission:
+    """The township head signs the generated files, at the server's time. The page first
+    asks for the password or TOTP code again (``anju.accounts.reauth``); ``confirmed_with``
+    says which, and goes into the audit row of the signature."""
     township = submission.township
     _require_township(actor, township, HEADS, "签字")
     _check_visits(township, submission.campaign, "签字")
     _check_unhandled(township, submission.campaign, "签字")
-    return _sign(submission=submission, actor=actor, name=_name(actor), at=cal.server_now())
+    return _sign(
+        submission=submission,
+        actor=actor,
+        name=_name(actor),
+        at=cal.server_now(),
+        confirmed_with=confirmed_with,
+    )
 
 
-def _sign(*, submission: FinalSubmission, actor, name: str, at: dt.datetime) -> FinalSubmission:
+def _sign(
+    *, submission: FinalSubmission, actor, name: str, at: dt.datetime, confirmed_with: str = ""
+) -> FinalSubmission:
     submission.refresh_from_db()
     if submission.status != Status.AWAITING_SIGNATURE:
         raise AcceptanceError(
@@ -325,6 +336,7 @@ def _sign(*, submission: FinalSubmission, actor, name: str, at: dt.datetime) -> 
                 "ledger_hash": submission.ledger_hash,
                 "entries": submission.entry_count,
                 "seal": seal,
+                "confirmed_with": confirmed_with or None,
             },
         )
     return submission
@@ -337,6 +349,11 @@ def upload_scan(*, actor, submission: FinalSubmission, upload) -> SealedScan:
     township = submission.township
     _require_township(actor, township, OFFICERS, "上传盖章扫描件")
     submission.refresh_from_db()
+    if submission.status in (Status.ACCEPTED, Status.REOPENED):
+        raise AcceptanceError(
+            f"该总结验收材料已“{submission.get_status_display()}”，不能再上传盖章扫描件。"
+            "验收后如需更正，须市住建局重新打开，乡镇重新生成、签字后再上传。"
+        )
     if submission.status not in (Status.SIGNED, Status.AWAITING_REVIEW):
         raise AcceptanceError(
             f"该总结验收材料当前为“{submission.get_status_display()}”，"
@@ -349,7 +366,8 @@ def upload_scan(*, actor, submission: FinalSubmission, upload) -> SealedScan:
     return _store_scan(submission, checked, actor=actor, name=_name(actor))
 
 
-def _store_scan(submission, checked, *, actor, name: str) -> SealedScan:
+def _store_scan(submission, checked, *, actor, name: str, at=None) -> SealedScan:
+    """``at`` is the server clock (the demo passes earlier server times for its history)."""
     item = SealedScan(
         submission=submission,
         township=submission.township,
@@ -360,6 +378,7 @@ def _store_scan(submission, checked, *, actor, name: str) -> SealedScan:
         sha256=checked.sha256,
         uploaded_by=actor,
         uploaded_by_name=name,
+        uploaded_at=at or cal.server_now(),
     )
     item.file.save("scan", ContentFile(checked.content), save=False)
     try:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anju.acceptance import forms, pages, services
 from anju.acceptance.models import FinalSubmission, SealedScan
+from anju.accounts import reauth
 from anju.accounts.roles import CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
 from anju.core import versions
@@ -125,13 +126,19 @@ def _back(request, s: FinalSubmission):
 @allow(Role.TOWNSHIP_HEAD)
 @require_POST
 def sign(request, pk: int):
+    """签字确认: the head types the password (or the TOTP code) again."""
     s = _submission(request, pk)
+    submitted = versions.submitted(request.POST)
     try:
-        with _guard(request, s):
-            services.sign(actor=request.user, submission=s)
+        # A stale page is refused before the password is asked; the password is checked
+        # outside the signing transaction, so a wrong one stays audited and counted.
+        versions.check(s, submitted, what=_what(s))
+        method = reauth.confirm(request, request.POST.get(reauth.FIELD), what="签字")
+        with _guard(request, s, submitted):
+            services.sign(actor=request.user, submission=s, confirmed_with=method)
     except versions.StaleEdit as exc:
         versions.refuse(request, exc)
-    except services.AcceptanceError as exc:
+    except (services.AcceptanceError, reauth.NotConfirmed) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(

@@ -60,20 +60,40 @@ def _record_failure(key: str, ip: str | None, now: dt.datetime, *, locked: bool)
         )
         if locked:
             return
-        LoginFailure.objects.create(username=key, ip=ip, ts=now)
-        window = now - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-        recent = LoginFailure.objects.filter(username=key, ts__gt=window).count()
-        if recent >= settings.LOGIN_FAILURE_LIMIT:
-            until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            LoginLock.objects.update_or_create(username=key, defaults={"locked_until": until})
-            LoginFailure.objects.filter(username=key).delete()
-            record(
-                Event.ACCOUNT_LOCKED,
-                outcome=Outcome.SUCCESS,
-                object_label="accounts.user",
-                object_pk=str(known.pk) if known else "",
-                detail={"username": key, "until": until.isoformat(), "failures": recent},
-            )
+        _count_failure(key, ip, now, known)
+
+
+def record_failure(username: str, ip: str | None, *, step: str, what: str) -> None:
+    """A wrong password typed again by a signed-in user (``reauth``: to sign, to approve):
+    audited as that user, and counted towards the lock-out exactly like a failed login."""
+    key = _key(username)
+    now = timezone.now()
+    known = User.objects.filter(username__iexact=key).first()
+    record(
+        Event.LOGIN_FAILED,
+        outcome=Outcome.FAILURE,
+        object_label="accounts.user",
+        object_pk=str(known.pk) if known else "",
+        detail={"username": key, "reason": "credentials", "step": step, "for": what},
+    )
+    _count_failure(key, ip, now, known)
+
+
+def _count_failure(key: str, ip: str | None, now: dt.datetime, known: User | None) -> None:
+    LoginFailure.objects.create(username=key, ip=ip, ts=now)
+    window = now - dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    recent = LoginFailure.objects.filter(username=key, ts__gt=window).count()
+    if recent >= settings.LOGIN_FAILURE_LIMIT:
+        until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        LoginLock.objects.update_or_create(username=key, defaults={"locked_until": until})
+        LoginFailure.objects.filter(username=key).delete()
+        record(
+            Event.ACCOUNT_LOCKED,
+            outcome=Outcome.SUCCESS,
+            object_label="accounts.user",
+            object_pk=str(known.pk) if known else "",
+            detail={"username": key, "until": until.isoformat(), "failures": recent},
+        )
 
 
 def unlock(username: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from anju.accounts import reauth
 from anju.accounts.roles import Role
 from anju.campaigns.models import SEED_START
 from anju.rectification.snapshot import official_rows
@@ -193,6 +194,7 @@ def submission_context(user, submission: WeeklySubmission, now) -> dict:
         ],
         "can_refresh": submission.status in UNSENT and own and user.role == Role.TOWNSHIP_OFFICER,
         "can_approve": awaiting and head,
+        "reauth": reauth.ask_for(user) if awaiting and head else None,
         "can_review": submission.status == Status.SUBMITTED and user.role == Role.CITY_REVIEWER,
         "versions": list(
             WeeklySubmission.objects.for_user(user)

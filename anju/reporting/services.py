@@ -418,13 +418,23 @@ def send_back(*, actor, submission: WeeklySubmission, reason: str) -> WeeklySubm
     return submission
 
 
-def approve(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
-    """The township head approves: this sends the report, at the server's time."""
+def approve(*, actor, submission: WeeklySubmission, confirmed_with: str = "") -> WeeklySubmission:
+    """The township head approves: this sends the report, at the server's time. The page
+    first asks for the password or TOTP code again (``anju.accounts.reauth``);
+    ``confirmed_with`` says which, and goes into the audit row."""
     _require_township(actor, submission.township, HEADS, "审批本乡镇的周报")
-    return _approve(submission=submission, actor=actor, name=_name(actor), at=cal.server_now())
+    return _approve(
+        submission=submission,
+        actor=actor,
+        name=_name(actor),
+        at=cal.server_now(),
+        confirmed_with=confirmed_with,
+    )
 
 
-def _approve(*, submission: WeeklySubmission, actor, name: str, at: dt.datetime):
+def _approve(
+    *, submission: WeeklySubmission, actor, name: str, at: dt.datetime, confirmed_with: str = ""
+):
     schedule = _schedule(submission.campaign)
     submission.refresh_from_db()
     if submission.status != Status.AWAITING:
@@ -485,6 +495,7 @@ def _approve(*, submission: WeeklySubmission, actor, name: str, at: dt.datetime)
                         "seq": seq,
                         "prev_hash": prev_hash,
                         "content_hash": digest,
+                        "confirmed_with": confirmed_with or None,
                     },
                 )
             return submission

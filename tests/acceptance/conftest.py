@@ -138,7 +138,7 @@ def png(name: str = "盖章扫描件.png") -> SimpleUploadedFile:
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", (60, 80), "white").save(out, "PNG")
+    Image.new("RGB", (827, 1169), "white").save(out, "PNG")  # an A4 page at 100 dpi
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
 
 
@@ -159,7 +159,7 @@ def hand_in(campaign, township_a, officer_a, head_a):
     def run(*, sign: bool = True, upload: bool = True):
         s = services.prepare(actor=officer_a, campaign=campaign, township=township_a, **NARRATIVE)
         if sign:
-            s = services.sign(actor=head_a, submission=s)
+            s = services.sign(actor=head_a, submission=s, confirmed_with="password")
         if upload:
             services.upload_scan(actor=officer_a, submission=s, upload=png())
             s.refresh_from_db()

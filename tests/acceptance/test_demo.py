@@ -41,6 +41,10 @@ def test_the_demo_hands_in_two_townships_once(
     shundian = FinalSubmission.objects.get(township=township_b)
     assert shundian.status == Status.AWAITING_REVIEW and shundian.signed_by_name == "shundian_fzr"
     assert SealedScan.objects.count() == 3
+    for item in SealedScan.objects.select_related("submission"):  # signed, uploaded, reviewed
+        s = item.submission
+        assert s.signed_at < item.uploaded_at
+        assert s.reviewed_at is None or item.uploaded_at < s.reviewed_at
     assert not coverage.unvisited_unexplained(township_a, campaign).exists()
     sign = AuditEvent.objects.filter(event="sign", object_id=str(shundian.pk)).get()
     assert sign.username == "shundian_fzr"

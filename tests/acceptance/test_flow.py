@@ -11,6 +11,7 @@ from anju.acceptance import services
 from anju.acceptance.models import FinalSubmission, SealedScan, Status
 from anju.audit.models import AuditEvent
 from tests.acceptance.conftest import NARRATIVE, png
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,10 @@ def test_the_full_flow_through_the_pages(
     assert "签字确认" not in text(officer.get("/acceptance/"))
 
     # The head signs: server time, both files' SHA-256, the ledger hash, the seal.
-    response = head.post(f"/acceptance/{s.pk}/sign/", {"next": "index", "signed_at": "2000-01-01"})
+    response = head.post(
+        f"/acceptance/{s.pk}/sign/",
+        {"next": "index", "signed_at": "2000-01-01", "reauth": PASSWORD},
+    )
     assert response["Location"] == "/acceptance/"
     s.refresh_from_db()
     assert s.status == Status.SIGNED and s.signed_by == head_a and s.signed_by_name == "p_head_a"
@@ -92,7 +96,7 @@ def test_the_full_flow_through_the_pages(
     officer.post("/acceptance/prepare/", {**NARRATIVE, "cases": "甲一村王五户危房已挂牌。"})
     again = FinalSubmission.objects.exclude(pk=s.pk).get()
     assert again.resubmission_of == s and again.status == Status.AWAITING_SIGNATURE
-    head.post(f"/acceptance/{again.pk}/sign/")
+    head.post(f"/acceptance/{again.pk}/sign/", {"reauth": PASSWORD})
     officer.post(f"/acceptance/{again.pk}/scan/", {"file": png()})
     reviewer.post(f"/acceptance/{again.pk}/accept/")
     again.refresh_from_db()
@@ -141,7 +145,7 @@ def test_the_head_cannot_sign_a_draft_the_ledger_has_moved_past(
     ledger_services.update_entry(actor=officer_a, entry=ready[0], data={"measures": "当日挂牌"})
     page = text(as_user(head_a).get("/acceptance/"))
     assert "台账又有 1 处变化" in page
-    response = as_user(head_a).post(f"/acceptance/{s.pk}/sign/", follow=True)
+    response = as_user(head_a).post(f"/acceptance/{s.pk}/sign/", {"reauth": PASSWORD}, follow=True)
     assert "请经办人重新生成后再签字" in text(response)
     s.refresh_from_db()
     assert s.status == Status.AWAITING_SIGNATURE

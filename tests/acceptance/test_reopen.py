@@ -12,6 +12,7 @@ from anju.audit.models import AuditEvent
 from anju.core.models import Reminder
 from anju.rectification import services as ledger_services
 from tests.acceptance.conftest import NARRATIVE, png
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_the_city_reopens_and_the_township_signs_again(
     again = FinalSubmission.objects.exclude(pk=s.pk).get()
     assert again.resubmission_of == s and again.status == Status.AWAITING_SIGNATURE
     assert again.ledger_hash != s.ledger_hash
-    head.post(f"/acceptance/{again.pk}/sign/")
+    head.post(f"/acceptance/{again.pk}/sign/", {"reauth": PASSWORD})
     officer.post(f"/acceptance/{again.pk}/scan/", {"file": png()})
     reviewer.post(f"/acceptance/{again.pk}/accept/")
     again.refresh_from_db()

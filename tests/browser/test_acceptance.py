@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser.conftest import DEMO_PASSWORD, DESKTOP, PHONE, axe_violations, screenshot
 
 
 def fits_the_phone(page) -> bool:
@@ -23,16 +23,17 @@ def accept_dialogs(page) -> None:
 def scan_png() -> bytes:
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (420, 594), "white")
+    image = Image.new("RGB", (840, 1188), "white")
     draw = ImageDraw.Draw(image)
-    draw.ellipse((260, 420, 380, 540), outline=(200, 0, 0), width=6)
+    draw.ellipse((520, 840, 760, 1080), outline=(200, 0, 0), width=12)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
 
 
-def sign_as_head(head) -> None:
-    """签字确认 on the township page."""
+def sign_as_head(head, password: str = DEMO_PASSWORD) -> None:
+    """签字确认 on the township page: the password typed again (issue #17 item 6)."""
+    head.get_by_label("登录密码").fill(password)
     head.get_by_role("button", name="签字确认").click()
     head.wait_for_url("**/acceptance/")
 
@@ -100,8 +101,12 @@ def test_a_final_report_is_returned_regenerated_signed_uploaded_and_accepted(new
     assert download.value.suggested_filename == "顺店镇整改报告（待签字稿）.docx"
     screenshot(head, "acceptance-phone-head-sign")
     assert fits_the_phone(head)
-    head.get_by_role("button", name="签字确认").click()
-    head.wait_for_url("**/acceptance/")
+    # One click is not a signature: a wrong password signs nothing.
+    sign_as_head(head, password="Wrong@2022")
+    assert "登录密码不正确，未签字" in head.locator(".alert-danger").inner_text()
+    screenshot(head, "acceptance-phone-head-wrong-password")
+    assert fits_the_phone(head)
+    sign_as_head(head)
     assert "已签字" in head.locator(".alert-success").inner_text()
     assert "签字摘要" in head.content()
 

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser.conftest import DEMO_PASSWORD, DESKTOP, PHONE, axe_violations, screenshot
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -52,6 +52,12 @@ def head_approves(new_page, pk: str, name: str, problems: dict) -> None:
     assert fits_the_phone(page)
     screenshot(page, f"reporting-phone-head-{name}")
     problems[f"head-{name}"] = axe_violations(page)
+    # Approving asks for the password again (issue #17 item 6): a wrong one sends nothing.
+    page.get_by_label("登录密码").fill("Wrong@2022")
+    page.get_by_role("button", name="审批并报送").click()
+    page.wait_for_url(f"**/reports/{pk}/")
+    assert "登录密码不正确，未审批报送" in page.locator(".alert-danger").inner_text()
+    page.get_by_label("登录密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="审批并报送").click()
     page.wait_for_url(f"**/reports/{pk}/")
     assert "已报送市住建局" in page.locator(".alert-success").inner_text()

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anju.audit.models import AuditEvent
 from anju.reporting.models import Status, WeeklySubmission, WorkPlan
+from tests.conftest import PASSWORD
 from tests.reporting.conftest import at, bj
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,9 @@ def test_a_week_end_to_end_through_the_pages(
         assert "审批并报送" not in text(officer.get(f"/reports/{s.pk}/"))
         assert officer.post(f"/reports/{s.pk}/approve/").status_code == 403
     with at("2022-06-03 16:59:30"):
-        head.post(f"/reports/{s.pk}/approve/", {"submitted_at": "2022-06-01 08:00"})
+        head.post(
+            f"/reports/{s.pk}/approve/", {"submitted_at": "2022-06-01 08:00", "reauth": PASSWORD}
+        )
     s.refresh_from_db()
     assert s.status == Status.SUBMITTED and s.submitted_at == bj("2022-06-03 16:59:30")
     event = AuditEvent.objects.get(event="submit", object_id=str(s.pk))
@@ -75,7 +78,7 @@ def test_a_week_end_to_end_through_the_pages(
     with at("2022-06-05 09:00"):
         officer.post("/reports/prepare/", {"week": "1"})
         again = WeeklySubmission.objects.latest("id")
-        head.post(f"/reports/{again.pk}/approve/")
+        head.post(f"/reports/{again.pk}/approve/", {"reauth": PASSWORD})
         reviewer.post(f"/reports/{again.pk}/accept/")
     again.refresh_from_db()
     assert again.status == Status.ACCEPTED and again.resubmission_of == s
