@@ -516,6 +516,9 @@ class ImportBatch(models.Model):
     # a checked file waits to be imported; removed once imported (or by ``cleanup``).
     upload = models.CharField(_("暂存文件"), max_length=100, blank=True, editable=False)
     create_villages = models.BooleanField(_("自动新建名单中没有的行政村"), default=False)
+    # The process running the batch (core.liveness: host, pid, start time), so a batch
+    # whose process died is found and marked failed instead of staying 导入中 forever.
+    runner = models.CharField(_("执行进程"), max_length=120, blank=True, editable=False)
     # Further numbers of the run: sheet, header row, villages/assessments/renovations
     # created, notices, seconds taken, problems left out of the stored list.
     summary = models.JSONField(_("导入摘要"), default=dict, blank=True)
@@ -533,6 +536,11 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def crashed(self) -> bool:
+        """Failed because the process running it died (it can be run again)."""
+        return self.status == self.Status.FAILED and bool((self.summary or {}).get("crashed"))
 
     @property
     def is_stalled(self) -> bool:

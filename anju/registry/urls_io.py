@@ -17,5 +17,6 @@ urlpatterns = [
         name="import_problems",
     ),
     path("households/import/<int:pk>/confirm/", views_io.import_confirm, name="import_confirm"),
+    path("households/import/<int:pk>/retry/", views_io.import_retry, name="import_retry"),
     path("households/export/", views_io.export_registry, name="export"),
 ]

@@ -107,8 +107,9 @@ def import_history(request):
 
 
 def _batch(request, pk: int) -> ImportBatch:
+    """The batch, in the user's scope; one whose process died is marked failed on read."""
     queryset = ImportBatch.objects.select_related("user", "township")
-    return get_scoped_or_404(request, queryset, pk=pk)
+    return services.reap(get_scoped_or_404(request, queryset, pk=pk))
 
 
 @allow(VIEWERS)
@@ -125,6 +126,7 @@ def import_detail(request, pk: int):
     valid_rows = batch.total_rows - batch.skipped
     own = batch.user_id == request.user.pk and request.user.role in IMPORTERS
     can_follow = own and bool(batch.upload) and batch.status in (Status.CHECKED, Status.BLOCKED)
+    can_retry = own and bool(batch.upload) and batch.crashed
     return render(
         request,
         "registry/io/detail.html",
@@ -137,6 +139,7 @@ def import_detail(request, pk: int):
             "can_import_all": can_follow and batch.total_rows and not batch.error_count,
             "can_import_valid": can_follow and batch.skipped and valid_rows > 0,
             "valid_rows": valid_rows,
+            "can_retry": can_retry,
         },
     )
 
@@ -169,6 +172,19 @@ def import_confirm(request, pk: int):
         return redirect("registry:import_detail", pk=batch.pk)
     try:
         follow = services.follow_up(batch=batch, user=request.user, mode=form.cleaned_data["mode"])
+    except FileRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("registry:import_detail", pk=batch.pk)
+    return redirect("registry:import_detail", pk=follow.pk)
+
+
+@allow(IMPORTERS)
+@require_POST
+def import_retry(request, pk: int):
+    """Run again, in its own mode, a batch whose process died (its file is still stored)."""
+    batch = _batch(request, pk)
+    try:
+        follow = services.follow_up(batch=batch, user=request.user, mode=batch.mode)
     except FileRefused as exc:
         messages.error(request, str(exc))
         return redirect("registry:import_detail", pk=batch.pk)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from anju.accounts.roles import TOWNSHIP
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
-from anju.core import dbstats
+from anju.core import dbstats, liveness
 from anju.registry import id_refusals
 from anju.registry.io.plan import Plan, make_plan
 from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
@@ -198,6 +198,8 @@ def _progress(batch: ImportBatch, percent: int, phase: str, *, status: str | Non
     fields = {"progress": percent, "message": phase}
     if status:
         fields["status"] = status
+    if status == Status.RUNNING:  # who runs it, to find it if this process dies
+        fields["runner"] = liveness.this_process()
     for name, value in fields.items():
         setattr(batch, name, value)
     ImportBatch.objects.filter(pk=batch.pk).update(**fields)

@@ -21,6 +21,7 @@ from anju.accounts.roles import IMPORTERS, TOWNSHIP
 from anju.audit.context import acting_as, current_actor
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
+from anju.core import liveness
 from anju.registry.io import importer
 from anju.registry.io.readers import FileRefused, check_name, max_bytes
 from anju.registry.models import ImportBatch
@@ -98,8 +99,10 @@ def start(*, user, uploaded, mode: str, create_villages: bool = False) -> Import
 
 
 def follow_up(*, batch: ImportBatch, user, mode: str) -> ImportBatch:
-    """Import a file that was checked (or blocked) before, without uploading it again."""
-    if batch.user_id != user.pk or batch.status not in (Status.CHECKED, Status.BLOCKED):
+    """Import a file that was checked (or blocked) before, or whose import died with its
+    process (``reap``), without uploading it again."""
+    again = batch.status in (Status.CHECKED, Status.BLOCKED) or batch.crashed
+    if batch.user_id != user.pk or not again:
         raise FileRefused("该次检查的文件不能再导入，请重新上传。")
     try:
         path = upload_path(batch.upload)
@@ -109,6 +112,7 @@ def follow_up(*, batch: ImportBatch, user, mode: str) -> ImportBatch:
     if not same:
         raise FileRefused("暂存的文件已过期（超过 24 小时）或已清理，请重新上传。")
     with transaction.atomic():
+        summary = {"checked_in": batch.pk} if not batch.crashed else {"again_of": batch.pk}
         follow = ImportBatch.objects.create(
             user=batch.user,
             township_id=user.unit_id if user.role in TOWNSHIP else None,
@@ -117,7 +121,7 @@ def follow_up(*, batch: ImportBatch, user, mode: str) -> ImportBatch:
             mode=mode,
             create_villages=batch.create_villages,
             upload=batch.upload,
-            summary={"checked_in": batch.pk},
+            summary=summary,
         )
         ImportBatch.objects.filter(pk=batch.pk).update(upload="")
     return _launch(follow, path)
@@ -153,6 +157,40 @@ def execute(batch_id: int) -> ImportBatch:
     if batch.status in (Status.DONE, Status.FAILED):
         discard_upload(batch)
     return batch
+
+
+CRASHED = (
+    "导入进程意外中止（服务器重启，或进程被终止），本次导入没有写入任何数据（数据库已回到导入前的状态）。"
+    "可以点“重新导入”再试一次；如果再次中止，请把文件按乡镇拆分后分别导入。"
+)
+
+
+def reap(batch: ImportBatch) -> ImportBatch:
+    """Mark ``batch`` failed if it is 导入中 and the process running it has died.
+
+    Its transaction died with the process, so nothing was written; the stored file is kept
+    so that the user can run it again (``follow_up``). Called when the batch is read and by
+    ``reap_imports`` each time the background worker starts."""
+    if batch.status != Status.RUNNING or not batch.runner:
+        return batch
+    if liveness.is_alive(batch.runner) is not False:
+        return batch
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status=Status.RUNNING, runner=batch.runner
+    ).update(summary={**(batch.summary or {}), "crashed": True, "runner": batch.runner})
+    if not claimed:  # it finished meanwhile, or someone else marked it
+        batch.refresh_from_db()
+        return batch
+    batch.refresh_from_db()
+    with _system():  # the system found the dead process, whoever is reading the page
+        importer.fail(batch, CRASHED)
+    return batch
+
+
+def reap_all() -> list[ImportBatch]:
+    """Every 导入中 batch whose process has died, marked failed."""
+    running = ImportBatch.objects.filter(status=Status.RUNNING).exclude(runner="")
+    return [b for b in (reap(b) for b in running.select_related("user")) if b.crashed]
 
 
 def _system():
