@@ -25,7 +25,7 @@ def _text(label: str, help_text: str, rows: int, *, required: bool = False) -> f
 class NarrativeForm(VersionedFormMixin, forms.Form):
     document_number = forms.CharField(
         label="发文字号（可不填）",
-        help_text="本乡镇报告的发文字号，如“火政〔2022〕12号”；不填则打印后手写。",
+        help_text="本乡镇报告的发文字号，如“某政〔年份〕12号”；不填则打印后手写。",
         required=False,
         max_length=40,
         error_messages={"max_length": "发文字号不能超过 40 个字。"},

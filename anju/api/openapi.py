@@ -110,7 +110,7 @@ HOUSEHOLD_PROPS = {
     "borrowed": _b("是否举债"),
     "other_subsidy": _s("其他住房补助（无则为空）"),
     "grade": _s("当前鉴定等级", null=True, enum=[*Grade.values, None]),
-    "has_renovation": _t("boolean", "是否已安排危房改造：当前改造记录填有改造方式（RULES.md）"),
+    "has_renovation": _t("boolean", "是否已安排危房改造：当前改造记录填有改造方式"),
     "renovation_state": _s(
         "当前改造进度：未开工、施工中、已竣工待验收、已验收；无改造（或未填改造方式）为 null",
         null=True,
@@ -368,9 +368,9 @@ PARAMETERS = {
     ),
     "updated_since": _q(
         "updated_since",
-        "只要此时间以后更新过的农户：日期（2022-06-01，当日零点，北京时间）或带时区的时间",
+        "只要此时间以后更新过的农户：日期（2031-06-01，当日零点，北京时间）或带时区的时间",
         {"type": "string"},
-        "2022-06-01",
+        "2031-06-01",
     ),
     "rule": _q(
         "rule", "规则编号", {"type": "string", "pattern": selectors.RULE_CODE.pattern}, "A1-01"

@@ -98,7 +98,7 @@ def _since(filters: dict, name: str) -> dt.datetime | None:
         moment = day = None
     if moment is None and day is None:
         raise BadRequest(
-            f"参数 {name} 的值“{value}”无效：应为日期 2022-06-01 或时间 2022-06-01T08:00:00+08:00。"
+            f"参数 {name} 的值“{value}”无效：应为日期 2031-06-01 或时间 2031-06-01T08:00:00+08:00。"
         )
     if moment is None:
         moment = dt.datetime.combine(day, dt.time.min)

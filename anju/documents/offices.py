@@ -23,6 +23,13 @@ def bureau(campaign) -> str:
     return named or f"{county_name(campaign)}住房和城乡建设局"
 
 
+def short(campaign) -> str:
+    """The bureau as its documents name it in running text: 市住建局 for a county-level city
+    (禹州市), 县住建局 for a county, 区住建局 for a district; "住建局" without a county."""
+    name = county_name(campaign)
+    return f"{name[-1]}住建局" if name and name[-1] in "市县区旗" else "住建局"
+
+
 def superior(campaign) -> str:
     """The office the county reports upward to (上行文的主送机关)."""
     return getattr(campaign, "superior_office", "") or settings.SUPERIOR_OFFICE

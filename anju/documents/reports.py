@@ -256,7 +256,7 @@ def _findings(doc: OfficialDocument, data: RectificationReport) -> None:
     open_ = sum(f.open for f in data.findings)
     resolved = sum(f.resolved for f in data.findings)
     text = (
-        f"市住建局政策筛查在本镇发现问题{total}个（按农户和规则计）：确认属实{confirmed}个，"
+        f"政策筛查在本镇发现问题{total}个（按农户和规则计）：确认属实{confirmed}个，"
         f"经核实排除{dismissed}个，待确认{open_}个"
     )
     if resolved:

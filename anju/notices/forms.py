@@ -34,7 +34,7 @@ class NoticeForm(VersionedFormMixin, forms.ModelForm):
             "recipients": {"required": "请填写主送机关。"},
             "copies_to": {"max_length": "抄送机关不能超过 200 个字。"},
             "introduction": {"required": "请填写导语。"},
-            "day": {"invalid": "成文日期格式不对，请按“2022-06-20”填写。"},
+            "day": {"invalid": "成文日期格式不对，请按“年-月-日”填写。"},
         }
 
     def __init__(self, *args, **kwargs):

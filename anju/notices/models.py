@@ -70,7 +70,7 @@ class Notice(AuditedModel):
         _("发文字号"),
         max_length=40,
         blank=True,
-        help_text=_("如：禹建〔2022〕45号。印发前须填写。"),
+        help_text=_("本县的发文字号，如“某建〔年份〕45号”。印发前须填写。"),
     )
     issuer = models.CharField(_("发文机关"), max_length=60)
     recipients = models.CharField(_("主送机关"), max_length=120)

@@ -259,7 +259,7 @@ def _criticism(f: _Facts) -> list[Reason]:
             Reason(
                 "failed_check",
                 "抽查不合格",
-                f"市住建局第{s['sample']}批抽查中，{'、'.join(s['failed_villages'])}判定为不合格"
+                f"第{s['sample']}批抽查中，{'、'.join(s['failed_villages'])}判定为不合格"
                 + (f"（发现{'、'.join(found)}）" if found else ""),
                 s,
             )
@@ -270,7 +270,7 @@ def _criticism(f: _Facts) -> list[Reason]:
             Reason(
                 "fake_fixes",
                 "虚假整改",
-                f"整改台账{_numbers_text(numbers)}问题已销号，经市住建局抽查核实未整改到位",
+                f"整改台账{_numbers_text(numbers)}问题已销号，经抽查核实未整改到位",
                 {"entries": numbers, "samples": sorted({x["sample"] for x in f.fake})},
             )
         )
@@ -308,7 +308,7 @@ def _praise(f: _Facts) -> list[Reason]:
             Reason(
                 "check_passed",
                 "抽查合格",
-                f"市住建局第{s['sample']}批抽查的{'、'.join(s['villages'])}均合格",
+                f"第{s['sample']}批抽查的{'、'.join(s['villages'])}均合格",
                 s,
             )
         )

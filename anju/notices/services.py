@@ -25,8 +25,7 @@ class NoticeError(Exception):
 
 
 CRITICISM_REQUIREMENT = (
-    "被通报批评的乡镇（街道）要深刻剖析原因，立即整改，于5个工作日内将整改情况书面报市住建局"
-    "村镇股办公室。"
+    "被通报批评的乡镇（街道）要深刻剖析原因，立即整改，于5个工作日内将整改情况书面报{bureau}。"
 )
 GENERAL_REQUIREMENT = (
     "各乡镇（街道）要严格落实周报告制度，按时报送整改台账，确保排查全面、整改真实，对敷衍整改、"
@@ -46,12 +45,12 @@ def defaults(campaign, *, praise: bool = True, criticism: bool = True) -> dict:
         "recipients": "各乡镇人民政府、街道办事处",
         "copies_to": offices.superior(campaign),
         "introduction": (
-            f"按照{basis}要求，市住建局对各乡镇（街道）农村危房改造“回头看”排查整改工作进行了"
+            f"按照{basis}要求，{offices.short(campaign)}对各乡镇（街道）农村危房改造“回头看”排查整改工作进行了"
             "跟踪督导，对周报告制度落实、整改台账推进和问题整改真实性进行了检查和抽查。"
             "现将有关情况通报如下。"
         ),
         "requirements": "\n".join(
-            ([CRITICISM_REQUIREMENT] if criticism else [])
+            ([CRITICISM_REQUIREMENT.format(bureau=offices.short(campaign))] if criticism else [])
             + [GENERAL_REQUIREMENT]
             + ([PRAISE_REQUIREMENT] if praise else [])
         ),
@@ -221,7 +220,7 @@ def problems(notice: Notice) -> list[str]:
     """What stops the notice from being issued, in Chinese (empty when it may be issued)."""
     found = []
     if not notice.document_number.strip():
-        found.append("请先填写发文字号（如：禹建〔2022〕45号），再印发。")
+        found.append("请先填写发文字号，再印发。")
     units = list(notice.units.select_related("township"))
     if not units:
         found.append("通报中还没有乡镇，请至少保留一个乡镇再印发。")

@@ -16,7 +16,7 @@ def _date(label: str, help_text: str = "") -> forms.DateField:
         input_formats=["%Y-%m-%d"],
         error_messages={
             "required": f"请填写{label}。",
-            "invalid": f"{label}应为日期，如 2022-06-15。",
+            "invalid": f"{label}应为日期，按“年-月-日”填写。",
         },
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
@@ -90,7 +90,7 @@ class ReturnForm(VersionedFormMixin, forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={
             "required": "请填写重新报送截止时间。",
-            "invalid": "重新报送截止时间应如 2022-06-08 17:00。",
+            "invalid": "重新报送截止时间应按“年-月-日 时:分”填写，如 17:00。",
         },
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"

@@ -52,3 +52,16 @@ def describe(rule: Rule, values: Params) -> str:
         f"{p.label} {num(values[p.name]) if p.kind != DAYS else values[p.name]}{p.unit}"
         for p in rule.params
     )
+
+
+def basis_for(campaign, rule: Rule) -> str:
+    """A rule's policy basis as pages show it: ``{plan}`` names the round's own plan (its
+    document number), and the parameters the rule runs with in this round follow — so a
+    changed ceiling shows at once, and no other county's document or figure is quoted."""
+    plan = "本轮“回头看”方案"
+    if campaign is not None and campaign.document_number:
+        plan += f"（{campaign.document_number}）"
+    text = rule.basis.replace("{plan}", plan)
+    if rule.params:
+        text += f"本轮参数：{describe(rule, effective(campaign, rule))}。"
+    return text

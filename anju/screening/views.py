@@ -18,7 +18,7 @@ from anju.core.access import allow
 from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
-from anju.screening import forms, rules, selectors, services
+from anju.screening import forms, params, rules, selectors, services
 from anju.screening.choices import Aspect, Severity
 from anju.screening.models import Finding, Status
 from anju.units.models import Unit
@@ -90,6 +90,7 @@ def _detail(request, finding, *, status=200, **forms_in):
             request,
             finding=finding,
             rule=finding.rule,
+            basis=params.basis_for(finding.campaign, finding.rule) if finding.rule else "",
             events=finding.events.select_related("user", "run").order_by("at", "id"),
             dismiss_form=forms_in.get("dismiss_form") or forms.dismiss_form(),
             overturn_form=forms_in.get("overturn_form") or forms.overturn_form(),

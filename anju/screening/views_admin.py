@@ -36,6 +36,7 @@ def rule_list(request):
                 {
                     "rule": rule,
                     "params": params.describe(rule, values),
+                    "basis": params.basis_for(campaign, rule),
                     "enabled": campaign.is_rule_enabled(rule.code),
                     "hits": hits.get(rule.code, 0),
                 }
@@ -113,7 +114,13 @@ def rule_edit(request, code: str):
                 return render(
                     request,
                     "screening/rule_edit.html",
-                    page_context(request, rule=rule, form=form, campaign=exc.current),
+                    page_context(
+                        request,
+                        rule=rule,
+                        form=form,
+                        campaign=exc.current,
+                        basis=params.basis_for(exc.current, rule),
+                    ),
                     status=versions.CONFLICT,
                 )
             if changes:
@@ -124,7 +131,14 @@ def rule_edit(request, code: str):
     return render(
         request,
         "screening/rule_edit.html",
-        page_context(request, rule=rule, form=form, campaign=campaign, preview=preview),
+        page_context(
+            request,
+            rule=rule,
+            form=form,
+            campaign=campaign,
+            preview=preview,
+            basis=params.basis_for(campaign, rule),
+        ),
     )
 
 

@@ -19,7 +19,7 @@ from anju.screening.rules.base import (
 )
 
 BASIS_METHOD = (
-    "禹建〔2022〕39号：因地制宜选择改造方式，针对危房户实际情况安排原址重建或加固维修；"
+    "{plan}：因地制宜选择改造方式，针对危房户实际情况安排原址重建或加固维修；"
     "C级一般维修加固，D级一般拆除重建，与此不符的应记录理由（建村函〔2019〕200号）。"
 )
 
@@ -81,7 +81,7 @@ class A3_03(Rule):
 class A3_04(Rule):
     code, aspect, severity = "A3-04", Aspect.METHOD, Severity.ERROR
     title = "A/B级房屋享受危房改造补助"
-    basis = "A级、B级房屋不属于危房，不享受农村危房改造补助（建村函〔2019〕200号；许建发〔2022〕21号）。"
+    basis = "A级、B级房屋不属于危房，不享受农村危房改造补助（《农村住房安全性鉴定技术导则》，建村函〔2019〕200号）。"
     remedy = "核实鉴定等级：确为A/B级的，补助不应发放，依规追回；鉴定等级有误的，重新鉴定并更正。"
     fields = {"grade": A + "grade", "amount": R + "subsidy_amount"}
 

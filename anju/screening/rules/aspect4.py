@@ -31,9 +31,11 @@ from anju.screening.rules.base import (
 )
 
 MONEY = DecimalField(max_digits=14, decimal_places=4)
-BASIS_AREA = "农村危房改造面积控制：重建（新建）住房面积应满足基本居住需要，又不得超标准建设（DOMAIN.md §3）。"
-BASIS_SUBSIDY = "许建发〔2022〕21号：C级加固维修每户不超过15000元；D级拆除重建按630元/㎡补助，1、2、3人户补助面积分别不超过24、36、48㎡，3人以上户不超过50000元。"
-BASIS_PAYMENT = "许建发〔2022〕21号：补助资金在竣工验收后30日内足额发放至农户“一卡通”账户；直接支付给施工方须有农户签字的代发协议。"
+BASIS_AREA = "农村危房改造面积控制：重建（新建）住房面积应满足基本居住需要，又不得超标准建设。"
+BASIS_SUBSIDY = (
+    "{plan}：落实补助发放政策规定情况；补助标准按当地住建部门文件执行，在本轮参数中设置。"
+)
+BASIS_PAYMENT = "{plan}：落实补助发放政策规定情况；补助资金在竣工验收后按期足额发放至农户“一卡通”账户，直接支付给施工方须有农户签字的代发协议。"
 
 
 def _persons(v) -> str:
@@ -50,7 +52,7 @@ def _limit(v, word: str, label: str, key: str) -> str:
 class A4_01(Rule):
     code, aspect, severity = "A4-01", Aspect.SUBSIDY, Severity.ERROR
     title = "改造后面积低于最低标准"
-    basis = BASIS_AREA + "最低面积：1人20㎡、2人30㎡、3人40㎡，3人以上每人13㎡（禹州市2022年）。"
+    basis = BASIS_AREA + "最低面积按当地标准，在本轮参数中设置。"
     remedy = (
         "核实改造后实测面积；确实低于最低标准的，督促扩建至满足基本居住需要，或说明原因报县级审核。"
     )
@@ -243,7 +245,7 @@ class A4_06(Rule):
 class A4_07(Rule):
     code, aspect, severity = "A4-07", Aspect.SUBSIDY, Severity.WARNING
     title = "自筹负担过重或举债建房"
-    basis = "政策要求控制农户自筹负担，防止因建房致贫；国家无“过重”标准，默认举债或自筹超过补助2倍时提示（本系统默认参数）。"
+    basis = "政策要求控制农户自筹负担，防止因建房致贫；国家无“过重”标准，自筹超过补助的倍数在本轮参数中设置。"
     remedy = "入户核实自筹资金来源和债务情况，评估返贫风险，必要时纳入监测帮扶。"
     params = (Param("self_ratio", "自筹资金与补助之比", Decimal(2), "倍", RATIO),)
     # 自筹资金 and 是否举债 are the household's (ADR 0009), the subsidy the renovation's

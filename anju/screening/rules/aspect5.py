@@ -27,7 +27,7 @@ from anju.screening.rules.base import (
     undated,
 )
 
-BASIS_ACCEPT = "禹建〔2022〕39号：危房改造质量达标情况；竣工后组织验收，验收后等级应为A级或B级，并核实入住、旧房拆除等情况。"
+BASIS_ACCEPT = "{plan}：排查危房改造质量达标情况。改造后的住房应达到安全（A级或B级）标准。"
 FILE_ITEMS = {
     name: str(Renovation._meta.get_field(name).verbose_name) for name in Renovation.FILE_ITEMS
 }
@@ -43,7 +43,7 @@ REBUILD_IN_OR_ELSEWHERE = [str(Method.REBUILD_IN_PLACE), str(Method.REBUILD_ELSE
 class A5_01(Rule):
     code, aspect, severity = "A5-01", Aspect.QUALITY, Severity.ERROR
     title = "竣工后超期未验收"
-    basis = BASIS_ACCEPT + "验收期限为本系统默认参数。"
+    basis = BASIS_ACCEPT + "竣工后验收期限由市住建局在本轮参数中设置。"
     remedy = "尽快组织竣工验收，录入验收日期和验收后等级。"
     params = (Param("accept_days", "竣工后验收期限", 30, "天", DAYS),)
     fields = {"completed_on": R + "completed_on"}
@@ -159,7 +159,7 @@ class A5_05(Rule):
 class A5_06(Rule):
     code, aspect, severity = "A5-06", Aspect.QUALITY, Severity.WARNING
     title = "施工人员资质未登记"
-    basis = "应由经培训合格的农村建筑工匠（证书号）或有资质的施工队伍施工（DOMAIN.md §5）。"
+    basis = "应由经培训合格的农村建筑工匠（证书号）或有资质的施工队伍施工。"
     remedy = "补录施工工匠证书号或施工队伍名称；无资质人员施工的，组织质量安全复查。"
     fields = {"method": R + "method"}
 

@@ -7,7 +7,7 @@ from anju.registry.retention import anonymise_closed
 class Command(BaseCommand):
     help = (
         "匿名化保存期限届满的已结案农户的个人信息（身份证号、电话、补助发放账号、住房坐标、"
-        "照片），户主姓名只留姓氏；每次运行记一条审计日志（SECURITY.md 第 28 行）。每日运行。"
+        "照片），户主姓名只留姓氏；每次运行记一条审计日志。每日运行。"
     )
 
     def add_arguments(self, parser):
