@@ -49,9 +49,9 @@ def load_units_csv(data: bytes, *, fictional: bool = False) -> LoadResult:
             continue
         code, name, parent_code = cells[0], cells[1], cells[2]
         level = level_for_code(code) if code.isdigit() else None
-        if level is None or level == "county":
+        if level is None:
             result.errors.append(
-                f"第 {lineno} 行：代码“{code}”无效，乡镇应为 9 位数字、村应为 12 位数字。"
+                f"第 {lineno} 行：代码“{code}”无效，县应为 6 位数字、乡镇应为 9 位数字、村应为 12 位数字。"
             )
             continue
         if not name or len(name) > 50:
@@ -61,6 +61,15 @@ def load_units_csv(data: bytes, *, fictional: bool = False) -> LoadResult:
             result.errors.append(f"第 {lineno} 行：代码“{code}”与第 {seen[code]} 行重复。")
             continue
         seen[code] = lineno
+        if level == "county":
+            # A county is the top of a deployment: its 上级代码 (市, 4 digits) is not a unit.
+            if parent_code and not code.startswith(parent_code):
+                result.errors.append(
+                    f"第 {lineno} 行：上级代码“{parent_code}”与代码“{code}”不对应（应为代码的前 4 位，或留空）。"
+                )
+                continue
+            parsed.append((lineno, code, name, level, ""))
+            continue
         expected_parent_len = CODE_LENGTH[PARENT_LEVEL[level]]
         if len(parent_code) != expected_parent_len or not code.startswith(parent_code):
             result.errors.append(
@@ -70,14 +79,14 @@ def load_units_csv(data: bytes, *, fictional: bool = False) -> LoadResult:
         parsed.append((lineno, code, name, level, parent_code))
     known = set(existing) | {p[1] for p in parsed}
     for lineno, _code, _name, _level, parent_code in parsed:
-        if parent_code not in known:
+        if parent_code and parent_code not in known:
             result.errors.append(f"第 {lineno} 行：上级单位“{parent_code}”不存在。")
     if result.errors:
         return result
     with transaction.atomic():
-        # parents first: townships (9 digits) before villages (12 digits)
+        # parents first: the county (6 digits), townships (9) before villages (12)
         for _lineno, code, name, level, parent_code in sorted(parsed, key=lambda p: len(p[1])):
-            parent = existing[parent_code]
+            parent = existing[parent_code] if parent_code else None
             unit = existing.get(code)
             if unit is None:
                 unit = Unit(
@@ -86,7 +95,7 @@ def load_units_csv(data: bytes, *, fictional: bool = False) -> LoadResult:
                 unit.save()
                 existing[code] = unit
                 result.created += 1
-            elif unit.name != name or unit.parent_id != parent.pk:
+            elif unit.name != name or unit.parent_id != (parent.pk if parent else None):
                 unit.name, unit.parent = name, parent
                 unit.save()
                 result.updated += 1
