@@ -37,6 +37,12 @@ class PlanForm(forms.Form):
         help_text="一个村有 d 户及以上漏报或虚假整改，判定该村不合格。",
     )
     seed = _int_field("随机种子", required=False, help_text="留空则由系统生成并记录。")
+    include_open = forms.BooleanField(
+        label="允许重复抽取核查中批次已抽取的农户",
+        required=False,
+        help_text="默认不勾选：同一轮次尚在核查中（结果未公布）的批次已抽取的农户，本次不再抽取。",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def clean(self):
         data = super().clean()

@@ -55,6 +55,9 @@ class Sample(AuditedModel):
     ranking = models.JSONField(_("排名快照"), default=list, blank=True)
     township_ranking = models.JSONField(_("乡镇排名快照"), default=list, blank=True)
     notes = models.JSONField(_("抽样说明"), default=list, blank=True)
+    # The open batches (核查中) of the same round whose households this one did not draw
+    # again (their ids); ``services.verify`` redraws with the same exclusion.
+    excluded_samples = models.JSONField(_("排除的核查中批次"), default=list, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAWN
     )

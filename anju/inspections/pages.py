@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
+from django.db.models import Count
 from django.urls import reverse
 
 from anju.core import versions
@@ -39,6 +40,7 @@ def plan_context(campaign, form) -> dict:
     samples = list(
         Sample.objects.filter(campaign=campaign).select_related("drawn_by")[:SAMPLES_SHOWN]
     )
+    open_now = list(services.open_batches(campaign).annotate(n=Count("households")))
     return {
         "form": form,
         "campaign": campaign,
@@ -52,6 +54,8 @@ def plan_context(campaign, form) -> dict:
         "share": share,
         "ranking_ms": ms,
         "samples": [(s, verdicts.summary(verdicts.village_results(s))) for s in samples],
+        "open_batches": open_now,
+        "open_households": sum(s.n for s in open_now),
     }
 
 
@@ -150,19 +154,32 @@ def mine_context(user) -> dict:
         .prefetch_related("visit__problems")
         .order_by("sample_id", "sample_village__position", "position")
     )
-    groups: OrderedDict[tuple, list] = OrderedDict()
-    left = 0
+    groups: OrderedDict[tuple, dict] = OrderedDict()
     for sh in rows:
-        groups.setdefault((sh.sample, sh.township, sh.village), []).append(sh)
-        if not hasattr(sh, "visit"):
-            left += 1
+        group = groups.setdefault((sh.sample, sh.township, sh.village), {"todo": [], "done": []})
+        group["done" if hasattr(sh, "visit") else "todo"].append(sh)
+    # What is left to do comes first: villages with households still to check (most
+    # left first, then in the sample's order), then the finished ones; within a village
+    # the households to check, the checked ones folded under them.
+    ordered = sorted(
+        enumerate(groups.items()),
+        key=lambda item: (not item[1][1]["todo"], -len(item[1][1]["todo"]), item[0]),
+    )
+    left = sum(len(g["todo"]) for g in groups.values())
     return {
         "groups": [
-            (sample, township, village, items)
-            for (sample, township, village), items in groups.items()
+            {
+                "sample": sample,
+                "township": township,
+                "village": village,
+                "todo": g["todo"],
+                "done": g["done"],
+                "total": len(g["todo"]) + len(g["done"]),
+            }
+            for _, ((sample, township, village), g) in ordered
         ],
         "left": left,
-        "total": sum(len(items) for items in groups.values()),
+        "total": sum(len(g["todo"]) + len(g["done"]) for g in groups.values()),
     }
 
 

@@ -10,13 +10,13 @@ and the entries the city put on its ledger, never a sample before it is visited.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,13 +64,48 @@ class DrawOutcome:
     sample: Sample | None
 
 
-def population_of(campaign):
+def open_batches(campaign):
+    """The round's batches still 核查中 (drawn, results not published)."""
+    return Sample.objects.filter(campaign=campaign, status=Sample.Status.DRAWN).order_by("number")
+
+
+def _scope(campaign, excluded_samples=()):
+    """The round's in-scope households, less those drawn in ``excluded_samples``."""
     scope = Household.objects.in_campaign_scope(all_groups=campaign.scope_all_groups)
+    if excluded_samples:
+        drawn = SampleHousehold.objects.filter(sample_id__in=list(excluded_samples))
+        scope = scope.exclude(id__in=drawn.values("household_id"))
+    return scope
+
+
+def population_of(campaign, excluded_samples=()):
+    scope = _scope(campaign, excluded_samples)
 
     def population(village: sampling.RankedVillage) -> list[int]:
         return list(scope.filter(village_id=village.village_id).values_list("id", flat=True))
 
     return population
+
+
+def _less_excluded(ranked: ranking.Ranking, campaign, excluded_samples) -> ranking.Ranking:
+    """Each village's population less its households already drawn in an open batch (one
+    grouped query), so a village with none left is not drawn again."""
+    if not excluded_samples:
+        return ranked
+    drawn = SampleHousehold.objects.filter(sample_id__in=list(excluded_samples))
+    taken = dict(
+        Household.objects.in_campaign_scope(all_groups=campaign.scope_all_groups)
+        .filter(id__in=drawn.values("household_id"))
+        .values("village_id")
+        .order_by()
+        .annotate(n=Count("id"))
+        .values_list("village_id", "n")
+    )
+    villages = [
+        replace(v, population=v.population - taken[v.village_id]) if v.village_id in taken else v
+        for v in ranked.villages
+    ]
+    return replace(ranked, villages=villages)
 
 
 def draw_sample(
@@ -81,20 +116,61 @@ def draw_sample(
     seed: int | None = None,
     dry_run: bool = False,
     label: str = "",
+    include_open: bool = False,
 ) -> DrawOutcome:
-    """Rank, draw and (unless ``dry_run``) record a sample. Raises ``sampling.SampleError``."""
+    """Rank, draw and (unless ``dry_run``) record a sample. Raises ``sampling.SampleError``.
+
+    Households already drawn in a batch of the same round that is still 核查中 are not
+    drawn again (they are being checked) unless ``include_open``; the batches left out
+    are recorded on the sample and named in its notes."""
     seed_generated = seed is None
     if seed is None:
         seed = sampling.generate_seed()
-    ranked = ranking.compute(campaign)
-    draw = sampling.draw(ranked.villages, params, seed=seed, population=population_of(campaign))
+    open_now = list(open_batches(campaign))
+    excluded = [] if include_open else [s.pk for s in open_now]
+    ranked = _less_excluded(ranking.compute(campaign), campaign, excluded)
+    try:
+        draw = sampling.draw(
+            ranked.villages, params, seed=seed, population=population_of(campaign, excluded)
+        )
+    except sampling.SampleError as exc:
+        raise _excluded_said(exc, ranked, excluded) from None
+    notes = list(draw.notes)
+    if open_now:
+        n = SampleHousehold.objects.filter(sample__in=open_now).count()
+        names = "、".join(f"第 {s.number} 批" for s in open_now)
+        notes.insert(
+            0,
+            f"按要求未排除核查中的{names}已抽取的 {n} 户，可能重复抽到。"
+            if include_open
+            else f"已排除同一轮次核查中的{names}已抽取的 {n} 户，不重复抽查。",
+        )
+    draw = replace(draw, notes=tuple(notes))
     sample = None
     if not dry_run:
-        sample = _save(actor, campaign, draw, ranked, seed_generated, label)
+        sample = _save(actor, campaign, draw, ranked, seed_generated, label, excluded)
     return DrawOutcome(draw=draw, ranking=ranked, seed_generated=seed_generated, sample=sample)
 
 
-def _save(actor, campaign, draw, ranked, seed_generated, label) -> Sample:
+def _excluded_said(exc: sampling.SampleError, ranked, excluded) -> sampling.SampleError:
+    """The village count refused because open batches hold households back says so."""
+    if not excluded or "villages" not in exc.errors:
+        return exc
+    left = sum(1 for v in ranked.villages if v.population > 0)
+    because = (
+        "同一轮次核查中的批次已抽取了各村全部可抽农户，没有可再抽取的村"
+        if left == 0
+        else f"排除同一轮次核查中的批次已抽取的农户后，只有 {left} 个村还有可抽取的农户"
+    )
+    errors = dict(exc.errors)
+    errors["villages"] = (
+        f"{because}。请减少抽查村数、等核查结果公布后再抽，"
+        "或勾选“允许重复抽取核查中批次已抽取的农户”。"
+    )
+    return sampling.SampleError(errors)
+
+
+def _save(actor, campaign, draw, ranked, seed_generated, label, excluded=()) -> Sample:
     user = actor if getattr(actor, "pk", None) else None
     notes = list(draw.notes)
     if seed_generated:
@@ -121,6 +197,7 @@ def _save(actor, campaign, draw, ranked, seed_generated, label) -> Sample:
                         t.snapshot(i) for i, t in enumerate(ranked.townships, start=1)
                     ],
                     notes=notes,
+                    excluded_samples=list(excluded),
                     drawn_by=user,
                     drawn_by_label=label or ("页面" if user else "命令行 draw_sample"),
                 )
@@ -183,7 +260,7 @@ def verify(sample: Sample) -> Verification:
         rank_share=sample.rank_share,
         fail_at=sample.fail_at,
     )
-    population = population_of(sample.campaign)
+    population = population_of(sample.campaign, sample.excluded_samples)
     try:
         redraw = sampling.draw(ranked, params, seed=sample.seed, population=population)
     except sampling.SampleError as exc:

@@ -44,6 +44,7 @@ def plan(request):
                     campaign=campaign,
                     params=form.params(),
                     seed=form.cleaned_data.get("seed"),
+                    include_open=form.cleaned_data.get("include_open", False),
                 )
             except sampling.SampleError as exc:
                 form.add_sample_errors(exc)

@@ -63,10 +63,24 @@ def test_reviewer_draws_inspector_visits_on_a_phone(new_page, tmp_path):
     phone.get_by_role("button", name="保存核查记录").click()
     phone.wait_for_url("**/spot-checks/mine/")
     assert "抽查记录" in phone.locator("div[role=alert].alert-success").inner_text()
-    assert (
-        "1 个问题" in phone.locator(f"main a[href^='{sample_path}households/']").first.inner_text()
-    )
+    # What is left comes first; the checked household is folded under its village, last
+    # (issue #17 item 7).
+    links = phone.locator(f"main a[href^='{sample_path}households/']")
+    assert "待核查" in links.first.inner_text()
+    done = phone.locator("details[data-done]", has=phone.locator(f"a[href^='{sample_path}']"))
+    assert done.count() == 1 and done.get_attribute("open") is None
+    todo = phone.locator("[data-todo]", has=phone.locator(f"a[href^='{sample_path}']"))
+    sections = phone.locator("main section")
+    order = [sections.nth(i).get_attribute("data-group") for i in range(sections.count())]
+    village_done = done.locator("xpath=ancestor::section").get_attribute("data-group")
+    village_todo = todo.locator("xpath=ancestor::section").get_attribute("data-group")
+    assert order.index(village_todo) < order.index(village_done)
+    assert "已全部核查" in done.locator("xpath=ancestor::section").inner_text()
     screenshot(phone, "inspections-phone-mine-after")
+    done.locator("summary").click()
+    assert "1 个问题" in done.locator(f"a[href^='{sample_path}households/']").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "inspections-phone-mine-after-open")
 
     reviewer.goto(sample_path)
     row = reviewer.locator("#villages ~ form tbody tr").first

@@ -6,6 +6,8 @@ each, and records the sample (seed, parameters, ranking snapshot) like the plann
 does. Without ``--seed`` a seed is generated, printed and recorded. A village with fewer
 than N in-scope households is taken whole, with a note. Bad parameters write nothing and
 exit 1 with a Chinese message. ``--dry-run`` prints the sample without recording it.
+Households drawn in a batch of the same round still 核查中 are left out unless
+``--include-open``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ class Command(BaseCommand):
             default=None,
             help="不合格判定户数 d（默认 2；每村只抽 1 户时为 1）",
         )
+        parser.add_argument(
+            "--include-open",
+            action="store_true",
+            help="允许重复抽取同一轮次核查中批次已抽取的农户（默认排除）",
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--dry-run", action="store_true", help="只输出，不记录样本")
 
@@ -63,6 +70,7 @@ class Command(BaseCommand):
                     params=params,
                     seed=opts["seed"],
                     dry_run=opts["dry_run"],
+                    include_open=opts["include_open"],
                 )
         except sampling.SampleError as exc:
             raise CommandError("\n".join(exc.errors.values())) from None
