@@ -41,7 +41,7 @@ from anju.accounts import roles
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
-from anju.core.reminders import remind, users_of
+from anju.core.reminders import remind, resolve, users_of
 from anju.documents.pi_guard import PersonalDataInDocument
 from anju.rectification.snapshot import content_hash
 from anju.reporting import ledger
@@ -215,6 +215,10 @@ def _prepare(
             raise
         # The superseded draft's files go once the new row is committed.
         transaction.on_commit(lambda: _delete_files(old))
+        if live is None and submission.resubmission_of_id:
+            # The township answered the return or the reopening: those reminders are done.
+            prior = submission.resubmission_of_id
+            resolve(keys=[f"acceptance:returned:{prior}", f"acceptance:reopened:{prior}"], at=at)
     remind(
         users_of(township, [Role.TOWNSHIP_HEAD]),
         kind="final_signature",

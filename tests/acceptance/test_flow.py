@@ -10,6 +10,7 @@ import pytest
 from anju.acceptance import services
 from anju.acceptance.models import FinalSubmission, SealedScan, Status
 from anju.audit.models import AuditEvent
+from anju.core.models import Reminder
 from tests.acceptance.conftest import NARRATIVE, png
 from tests.conftest import PASSWORD
 
@@ -96,6 +97,8 @@ def test_the_full_flow_through_the_pages(
     officer.post("/acceptance/prepare/", {**NARRATIVE, "cases": "甲一村王五户危房已挂牌。"})
     again = FinalSubmission.objects.exclude(pk=s.pk).get()
     assert again.resubmission_of == s and again.status == Status.AWAITING_SIGNATURE
+    returned = Reminder.objects.filter(kind="final_returned")
+    assert returned.exists() and not returned.filter(done_at__isnull=True).exists()
     head.post(f"/acceptance/{again.pk}/sign/", {"reauth": PASSWORD})
     officer.post(f"/acceptance/{again.pk}/scan/", {"file": png()})
     reviewer.post(f"/acceptance/{again.pk}/accept/")

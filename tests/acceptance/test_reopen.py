@@ -68,6 +68,8 @@ def test_the_city_reopens_and_the_township_signs_again(
     page = text(officer.get("/acceptance/"))
     assert "重新打开理由：" + reason in page and "生成并提交主要负责人签字" in page
     officer.post("/acceptance/prepare/", NARRATIVE)
+    # The township answered: the reopening's reminders are done.
+    assert not Reminder.objects.pending().filter(kind="final_reopened").exists()
     again = FinalSubmission.objects.exclude(pk=s.pk).get()
     assert again.resubmission_of == s and again.status == Status.AWAITING_SIGNATURE
     assert again.ledger_hash != s.ledger_hash
