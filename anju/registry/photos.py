@@ -186,6 +186,13 @@ def _reencode(image: Image.Image) -> tuple[bytes, bytes, tuple[int, int]]:
         upright = ImageOps.exif_transpose(image) or image
     except Exception:  # a broken orientation tag must not lose the photo
         upright = image
+    if "transparency" in upright.info:  # kept as an alpha channel, not as metadata
+        upright = upright.convert("RGBA")
+    if upright is image:
+        upright = image.copy()
+    # Pillow writes back what it read into ``info`` (a JPEG's comment, a PNG's colour
+    # profile): a polyglot's <script> in a COM segment survived re-encoding. Keep nothing.
+    upright.info.clear()
     out = io.BytesIO()
     if fmt == "JPEG":
         if upright.mode not in ("RGB", "L"):

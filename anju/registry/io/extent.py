@@ -24,7 +24,7 @@ import re
 import xml.sax
 from dataclasses import dataclass
 
-from defusedxml.sax import make_parser
+from defusedxml.expatreader import DefusedExpatParser
 
 MAX_ROWS = 300_000
 MAX_COLUMNS = 256  # column IV, the old Excel limit; real exports use fewer than 100
@@ -197,7 +197,7 @@ def parse_irregular(stream) -> Reach:
 
     ``stream`` is a file object of the inflated part (already checked against the zip-bomb
     budget); it is fed in 1 MB chunks. Malformed XML raises ``xml.sax.SAXException``."""
-    parser = make_parser()
+    parser = DefusedExpatParser(forbid_dtd=True)  # readers refused DTDs; this is a second lock
     handler = _Cells()
     parser.setContentHandler(handler)
     while chunk := stream.read(1 << 20):

@@ -3,7 +3,7 @@
 Before anything parses the file: its size (setting ``IMPORT_MAX_BYTES``, default 50 MB),
 its type by content (not by name), and for .xlsx the zip itself — at most 1,000 entries and
 200 MB once decompressed, checked by actually inflating the entries with a cap (a zip bomb
-that lies in its headers is caught too), no DTD or entity declarations in its XML, no
+that lies in its headers is caught too), no DTD or entity declarations anywhere in its XML, no
 password protection, and no sheet reaching further than calamine can safely hold (``extent``:
 a cell at XFD1048576 made calamine ask for 550 GB and abort the process). Then .xlsx and .xls are read by calamine (Rust, fast) and .csv as
 UTF-8 (with or without BOM) or GBK. Every refusal is a ``FileRefused`` with a Chinese
@@ -179,7 +179,7 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
     def read(name: str):
         with archive.open(name) as stream:
-            return ElementTree.fromstring(stream.read(4 * 1024 * 1024))
+            return ElementTree.fromstring(stream.read(4 * 1024 * 1024), forbid_dtd=True)
 
     try:
         rels = read("xl/_rels/workbook.xml.rels")
@@ -230,17 +230,26 @@ def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> tuple[int, boo
     else:
         raise FileRefused("文件使用了不支持的压缩方式：请在 Excel 或 WPS 中另存为 .xlsx 后重试。")
     produced = 0
-    head = b""
+    tail = b""
     check_xml = entry.filename.endswith((".xml", ".rels", ".vml"))
     scanner = extent.Scanner() if entry.filename.endswith(".xml") else None
 
     def account(data: bytes) -> None:
-        nonlocal produced, head
+        nonlocal produced, tail
+        if check_xml and not produced and data[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00"):
+            raise FileRefused(
+                f"文件中的部件“{entry.filename}”不是 UTF-8 编码的 XML（Excel 不会这样保存），已拒绝："
+                "请在 Excel 或 WPS 中另存为 .xlsx 后重试。"
+            )
         produced += len(data)
         if produced > budget:
             raise _bomb()
-        if check_xml and len(head) < 4096:
-            head += data[: 4096 - len(head)]
+        if check_xml:  # the whole part, not its first 4 KB: a DOCTYPE may follow a comment
+            if _declares(tail + data[:8]) or _declares(data):
+                raise FileRefused(
+                    "文件中含有不允许的 XML 声明（DOCTYPE/ENTITY），出于安全考虑已拒绝。"
+                )
+            tail = data[-8:]
         if scanner is not None:
             scanner.feed(data)
 
@@ -258,12 +267,21 @@ def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> tuple[int, boo
                 chunk = inflater.unconsumed_tail
         except zlib.error:
             raise _corrupt() from None
-    if check_xml and (b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()):
-        raise FileRefused("文件中含有不允许的 XML 声明（DOCTYPE/ENTITY），出于安全考虑已拒绝。")
     if scanner is None:
         return produced, False
     scanner.finish()
     return produced, scanner.irregular
+
+
+def _declares(data: bytes) -> bool:
+    """Whether ``data`` holds ``<!DOCTYPE`` or ``<!ENTITY`` in any letter case."""
+    at = data.find(b"<!")
+    while at != -1:
+        word = data[at + 2 : at + 9].upper()
+        if word == b"DOCTYPE" or word[:6] == b"ENTITY":
+            return True
+        at = data.find(b"<!", at + 2)
+    return False
 
 
 # --- .xlsx and .xls through calamine --------------------------------------------------------
