@@ -11,6 +11,7 @@ the child's exit instead of the refusal it expects.
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 import sys
 import textwrap
@@ -213,3 +214,46 @@ def test_sec_20_the_monitoring_list_import_refuses_it_too(tmp_path):
     assert version.status == ListVersion.Status.FAILED
     assert "一直延伸到 Z1048576 单元格" in version.message
     assert version.persons == 0
+
+
+# --- .xls: BIFF records in a compound file ---------------------------------------------------
+SAMPLES = Path(__file__).parent / "samples"  # saved by LibreOffice from openpyxl workbooks
+
+
+def xls_with_far_label(tmp_path: Path, sample: str, row: int, column: int) -> Path:
+    """A real .xls whose first shared-string label is moved to (row, column), 0-based."""
+    data = bytearray((SAMPLES / sample).read_bytes())
+    at = data.find(struct.pack("<HH", 0x00FD, 10))  # LABELSST: row, column, format, string
+    assert at > 0
+    data[at + 4 : at + 8] = struct.pack("<HH", row, column)
+    path = tmp_path / f"远-{sample}"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("sample", ["households-2-rows.xls", "households-200-rows.xls"])
+def test_sec_20_an_xls_label_at_column_65536_is_refused_not_fatal(tmp_path, sample):
+    # 65,536 × 65,536 cells: calamine asked for 137 GB and the process aborted
+    path = xls_with_far_label(tmp_path, sample, 0xFFFF, 0xFFFF)
+    message = refusal(path)
+    assert (
+        "工作表“农户”的内容从 A1 一直延伸到 CRXP65536 单元格（第 65536 行、第 65536 列）" in message
+    )
+    assert "256 列（到 IV 列）" in message
+
+
+def test_an_xls_reaching_iv65536_is_refused_by_its_cell_count(tmp_path):
+    message = refusal(xls_with_far_label(tmp_path, "households-2-rows.xls", 0xFFFF, 0xFF))
+    assert "一直延伸到 IV65536 单元格" in message and "16777216 个单元格" in message
+
+
+@pytest.mark.parametrize("sample", ["households-2-rows.xls", "households-200-rows.xls"])
+def test_an_ordinary_xls_is_still_read(sample):
+    rows = 3 if "2-rows" in sample else 201
+    assert read_in_child(SAMPLES / sample) == {"read": [[rows, 4]]}
+
+
+def test_a_truncated_xls_is_refused_as_damaged(tmp_path):
+    path = tmp_path / "坏.xls"
+    path.write_bytes((SAMPLES / "households-200-rows.xls").read_bytes()[:3000])
+    assert "无法作为 .xls 打开" in refusal(path)

@@ -4,6 +4,7 @@ columns.py   the template's columns, declared once: header, aliases, parser, gui
 parsers.py   messy cell → clean value, or a Chinese message of what is expected
 readers.py   safe reading: size, type by content, zip bomb, DTD, password; calamine, CSV
 extent.py    how far each .xlsx sheet reaches (<dimension> and real cells), before calamine
+biff.py      the same for an .xls: its compound file, BIFF cell records and DIMENSIONS
 sheet.py     find the sheet and header, map columns, check every cell, duplicates
 scope.py     townships and villages by name or code, within the user's scope
 plan.py      match rows to households by ID number and decide what changes

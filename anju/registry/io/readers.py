@@ -5,7 +5,8 @@ its type by content (not by name), and for .xlsx the zip itself — at most 1,00
 200 MB once decompressed, checked by actually inflating the entries with a cap (a zip bomb
 that lies in its headers is caught too), no DTD or entity declarations anywhere in its XML, no
 password protection, and no sheet reaching further than calamine can safely hold (``extent``:
-a cell at XFD1048576 made calamine ask for 550 GB and abort the process). Then .xlsx and .xls are read by calamine (Rust, fast) and .csv as
+a cell at XFD1048576 made calamine ask for 550 GB and abort the process; ``biff`` does the
+same for an .xls). Then .xlsx and .xls are read by calamine (Rust, fast) and .csv as
 UTF-8 (with or without BOM) or GBK. Every refusal is a ``FileRefused`` with a Chinese
 message; nothing has been written when it is raised.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 import python_calamine as calamine
 from django.conf import settings
 
-from anju.registry.io import extent
+from anju.registry.io import biff, extent
 
 MAX_ENTRIES = 1000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -86,8 +87,11 @@ def open_sheets(path: Path, filename: str) -> list[SheetSource]:
         check_zip(path)
         return _calamine_sheets(path)
     if magic == CFB_MAGIC:
-        if ENCRYPTED_MARK in path.read_bytes():
+        data = path.read_bytes()
+        if ENCRYPTED_MARK in data:
             raise FileRefused(ENCRYPTED_MESSAGE)
+        check_xls(data)
+        del data
         return _calamine_sheets(path)
     if suffix == ".csv":
         return [_csv_sheet(path, filename)]
@@ -95,6 +99,19 @@ def open_sheets(path: Path, filename: str) -> list[SheetSource]:
         "文件内容不是 Excel 工作簿（可能是改了扩展名的网页或文本文件）："
         "请在 Excel 或 WPS 中打开后“另存为” .xlsx 再导入。"
     )
+
+
+# --- .xls: the compound file ----------------------------------------------------------------
+def check_xls(data: bytes) -> None:
+    """Refuse an .xls whose cells reach too far (``biff``), before calamine reads it."""
+    try:
+        biff.sheet_reaches(data)
+    except extent.TooFar as far:
+        raise _too_far(far.sheet, far) from None
+    except (biff.Unreadable, struct.error):
+        raise FileRefused(
+            "文件已损坏，无法作为 .xls 打开（文件结构不完整）：请在 Excel 或 WPS 中另存为 .xlsx 后重试。"
+        ) from None
 
 
 # --- .xlsx: the zip container ---------------------------------------------------------------
@@ -128,7 +145,7 @@ def check_zip(path: Path) -> None:
                 try:
                     produced, odd = _inflate_checked(raw, entry, MAX_UNCOMPRESSED - total)
                 except extent.TooFar as far:
-                    raise _too_far(archive, entry, far) from None
+                    raise _too_far(_sheet_name(archive, entry), far) from None
                 total += produced
                 if odd:
                     irregular.append(entry)
@@ -141,7 +158,7 @@ def _parse_irregular(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
         with archive.open(entry) as stream:
             extent.parse_irregular(stream)
     except extent.TooFar as far:
-        raise _too_far(archive, entry, far) from None
+        raise _too_far(_sheet_name(archive, entry), far) from None
     except Exception:  # malformed XML, or a declaration defusedxml forbids
         raise FileRefused(
             f"文件中的部件“{entry.filename}”不是有效的 XML（文件已损坏或被改动）："
@@ -149,9 +166,12 @@ def _parse_irregular(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
         ) from None
 
 
-def _too_far(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, far: extent.TooFar) -> FileRefused:
+def _sheet_name(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str:
+    return _sheet_names(archive).get(entry.filename, entry.filename)
+
+
+def _too_far(sheet: str, far: extent.TooFar) -> FileRefused:
     reach = far.reach
-    sheet = _sheet_names(archive).get(entry.filename, entry.filename)
     if far.declared:
         where = f"工作表“{sheet}”声明的数据范围一直到 {reach.cell} 单元格"
     else:
