@@ -107,6 +107,8 @@ class Scanner:
     def feed(self, data: bytes) -> None:
         if self.irregular:  # the XML parser counts this part afterwards
             return
+        if not self.carry and b"<" not in data:  # memchr: no tag starts in this chunk
+            return
         buffer = self.carry + data if self.carry else data
         cut = buffer.rfind(b"<")
         if cut < 0:  # no tag starts here: nothing to count

@@ -295,6 +295,8 @@ def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> tuple[int, boo
 
 def _declares(data: bytes) -> bool:
     """Whether ``data`` holds ``<!DOCTYPE`` or ``<!ENTITY`` in any letter case."""
+    if b"<" not in data:  # memchr, before the slower two-byte search
+        return False
     at = data.find(b"<!")
     while at != -1:
         word = data[at + 2 : at + 9].upper()
