@@ -84,6 +84,10 @@ def city_context(user, campaign) -> dict:
         .annotate(n=Count("id"))
         .values_list("township", "n")
     )
+    from anju.acceptance import timing
+    from anju.reporting import weeks as cal
+
+    timed = timing.timings(campaign, [t.pk for t in townships], cal.server_now())
     rows = []
     for t in townships:
         s = latest.get(t.pk)
@@ -97,6 +101,7 @@ def city_context(user, campaign) -> dict:
                 "hint": STATE_HINTS[s.status if s else "none"],
                 "changed": diff,
                 "returns": returns.get(t.pk, 0),
+                "timing": timed.get(t.pk),
             }
         )
     counts = {code: 0 for code, _ in STATES}

@@ -46,6 +46,7 @@ LIST_AT_MOST = 10  # 序号 printed in a fact; the evidence keeps them all
 
 RULES = [
     "通报批评（满足任一项）：周报未报送（含到期未经主要负责人审批、退回后逾期未重报）；周报逾期报送；"
+    "总结验收材料逾期报送或逾期未报送；"
     "整改台账问题超过完成时限仍未销号；市局抽查有村判定为不合格；抽查发现虚假整改。",
     f"通报表扬（不符合批评条件的乡镇）：已到期的周报全部按时报送，并且整改率达到 {HIGH_RATE}% 及以上"
     f"（台账问题不少于 {MIN_ENTRIES} 个）或市局抽查的村全部合格。",
@@ -124,6 +125,7 @@ class _Facts:
     failed: list[dict] = field(default_factory=list)  # per sample
     passed: list[dict] = field(default_factory=list)  # per sample, all villages 合格
     fake: list[dict] = field(default_factory=list)  # (sample, entry number)
+    final: object = None  # acceptance.timing.FinalTiming (late or missing finals only)
 
 
 def _timeliness(facts, campaign, townships, now) -> None:
@@ -148,6 +150,20 @@ def _timeliness(facts, campaign, townships, now) -> None:
             else:  # not yet due, or awaiting / returned and still within its time
                 continue
             f.due += 1
+
+
+def cal_zone():
+    from anju.reporting import weeks
+
+    return weeks.local_zone()
+
+
+def _finals(facts, campaign, ids, now) -> None:
+    from anju.acceptance import timing
+
+    for township_id, t in timing.timings(campaign, ids, now).items():
+        if t.state in (timing.LATE, timing.MISSING):
+            facts[township_id].final = t
 
 
 def _ledger(facts, campaign, ids, today: dt.date) -> None:
@@ -240,6 +256,26 @@ def _criticism(f: _Facts) -> list[Reason]:
                 {"weeks": [n for n, _ in f.late], "late_by": [by for _, by in f.late]},
             )
         )
+    if f.final is not None:
+        t = f.final
+        last = (t.due_at.astimezone(cal_zone()) - dt.timedelta(minutes=1)).date()
+        due = f"总结验收阶段{last.month}月{last.day}日截止"
+        text = (
+            f"总结验收材料（整改报告和整改台账）逾期报送（{due}，逾期{t.late_by}）"
+            if t.late_by
+            else f"总结验收材料（整改报告和整改台账）{due}，至今未报送"
+        )
+        reasons.append(
+            Reason(
+                "late_final",
+                "总结验收材料逾期",
+                text,
+                {
+                    "due_at": t.due_at.isoformat(),
+                    "signed_at": t.signed_at.isoformat() if t.signed_at else "",
+                },
+            )
+        )
     if f.overdue:
         reasons.append(
             Reason(
@@ -325,6 +361,7 @@ def compute(campaign, *, now: dt.datetime | None = None) -> Proposals:
     ids = {t.pk for t in townships}
     facts: dict[int, _Facts] = defaultdict(_Facts)
     _timeliness(facts, campaign, townships, now)
+    _finals(facts, campaign, ids, now)
     _ledger(facts, campaign, ids, today)
     _spot_checks(facts, campaign, ids)
     criticism, praise = [], []
