@@ -35,9 +35,17 @@ HEADER = "".join(
 )
 
 
-def workbook(path: Path, sheet_data: str, *, dimension: str | None = None, raw: str = "") -> Path:
+def workbook(
+    path: Path,
+    sheet_data: str,
+    *,
+    dimension: str | None = None,
+    raw: str = "",
+    part: str = "worksheets/sheet1.xml",
+) -> Path:
     """An .xlsx written by hand: one sheet named 农户 whose XML is ``raw`` when given,
-    else a <sheetData> holding ``sheet_data`` (and a <dimension> when one is given)."""
+    else a <sheetData> holding ``sheet_data`` (and a <dimension> when one is given), stored
+    as xl/``part``."""
     declared = f'<dimension ref="{dimension}"/>' if dimension else ""
     sheet = raw or (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN}">'
@@ -63,9 +71,9 @@ def workbook(path: Path, sheet_data: str, *, dimension: str | None = None, raw: 
         ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE}"><Relation'
-            f'ship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+            f'ship Id="rId1" Type="{REL}/worksheet" Target="{part}"/></Relationships>'
         ),
-        "xl/worksheets/sheet1.xml": sheet,
+        f"xl/{part}": sheet,
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in parts.items():
@@ -175,6 +183,18 @@ def test_prefixed_lower_case_and_reordered_references_are_counted(tmp_path):
     assert "一直延伸到 XFD1048576" in refusal(workbook(tmp_path / "小写.xlsx", lower))
     reordered = "<row r='1'><c s='1' r = 'A1'><v>1</v></c><c t='n' r='AZ1048576'><v>1</v></c></row>"
     assert "一直延伸到 AZ1048576" in refusal(workbook(tmp_path / "乱序.xlsx", reordered))
+
+
+@pytest.mark.parametrize("part", ["worksheets/sheet1.dat", "media/image1.png", "sheet1"])
+def test_a_sheet_stored_under_another_name_is_refused(tmp_path, part):
+    # calamine reads a sheet from whatever part the relationships name; the scan read .xml
+    path = with_far_cell(tmp_path / "改名.xlsx", "XFD1048576", part=part)
+    assert f"工作表“农户”存放在部件“xl/{part}”中，不是 Excel 保存的样子" in refusal(path)
+
+
+def test_a_sheet_part_named_in_capitals_is_counted(tmp_path):
+    path = with_far_cell(tmp_path / "大写.xlsx", "XFD1048576", part="worksheets/SHEET1.XML")
+    assert "一直延伸到 XFD1048576 单元格" in refusal(path)
 
 
 def test_an_ordinary_workbook_is_still_read(tmp_path):

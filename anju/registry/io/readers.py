@@ -151,6 +151,7 @@ def check_zip(path: Path) -> None:
                     irregular.append(entry)
         for entry in irregular:  # inflated once already, within the budget above
             _parse_irregular(archive, entry)
+        _check_sheet_parts(archive)
 
 
 def _parse_irregular(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
@@ -193,8 +194,22 @@ def _too_far(sheet: str, far: extent.TooFar) -> FileRefused:
     )
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part → the name the user sees on its tab (for messages only)."""
+def _check_sheet_parts(archive: zipfile.ZipFile) -> None:
+    """Every sheet calamine will read is a part named .xml, which ``_inflate_checked`` scans:
+    calamine reads a sheet from whatever part the workbook's relationships name, and a
+    worksheet stored as ``sheet1.dat`` or ``a.png`` would have escaped the scan."""
+    names = _sheet_names(archive, strict=True)
+    for part, sheet in names.items():
+        if not part.lower().endswith(".xml"):
+            raise FileRefused(
+                f"工作表“{sheet}”存放在部件“{part}”中，不是 Excel 保存的样子，出于安全考虑已拒绝："
+                "请在 Excel 或 WPS 中另存为 .xlsx 后重试。"
+            )
+
+
+def _sheet_names(archive: zipfile.ZipFile, *, strict: bool = False) -> dict[str, str]:
+    """Worksheet part → the name the user sees on its tab. ``strict``: refuse a workbook
+    whose sheet list or relationships cannot be parsed (calamine's parser is laxer)."""
     from defusedxml import ElementTree
 
     def read(name: str):
@@ -204,7 +219,14 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     try:
         rels = read("xl/_rels/workbook.xml.rels")
         book = read("xl/workbook.xml")
+    except KeyError:  # no sheet list: calamine finds no sheet either
+        return {}
     except Exception:
+        if strict:
+            raise FileRefused(
+                "文件中的工作表清单（xl/workbook.xml 或其关系文件）无法解析，文件已损坏或被改动："
+                "请在 Excel 或 WPS 中另存为 .xlsx 后重试。"
+            ) from None
         return {}
     targets = {}
     for rel in rels:
@@ -251,8 +273,9 @@ def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> tuple[int, boo
         raise FileRefused("文件使用了不支持的压缩方式：请在 Excel 或 WPS 中另存为 .xlsx 后重试。")
     produced = 0
     tail = b""
-    check_xml = entry.filename.endswith((".xml", ".rels", ".vml"))
-    scanner = extent.Scanner() if entry.filename.endswith(".xml") else None
+    lower = entry.filename.lower()
+    check_xml = lower.endswith((".xml", ".rels", ".vml"))
+    scanner = extent.Scanner() if lower.endswith(".xml") else None
 
     def account(data: bytes) -> None:
         nonlocal produced, tail
