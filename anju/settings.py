@@ -154,6 +154,10 @@ TASKS = {
     }
 }
 
+# Seconds between a change that moves an overview figure and the refresh it queues; changes
+# meanwhile join that refresh (anju/overview/freshness.py).
+OVERVIEW_REFRESH_DELAY = env_int("ANJU_OVERVIEW_REFRESH_DELAY", 30, minimum=0)
+
 # --- Accounts and sessions (SECURITY.md rows 1–4, 6) ----------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

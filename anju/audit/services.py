@@ -16,6 +16,7 @@ from anju.audit.models import (
     jsonable,
     object_type,
 )
+from anju.audit.signals import recorded
 from anju.core.crypto import audit_chain_mac
 
 _CHAIN_LOCK = 7_236_100  # PostgreSQL advisory-lock key that serialises chain appends
@@ -55,6 +56,7 @@ def record(
         )
         entry.hash = entry.compute_hash()
         entry.save()
+        recorded.send(AuditEvent, events={entry.event}, object_types={entry.object_type})
     anchors.schedule_daily()
     return entry
 
@@ -132,6 +134,16 @@ def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
                     rows = []
             if rows:
                 cursor.executemany(sql, rows)
+        recorded.send(
+            AuditEvent,
+            events={str(item["event"]) for item in items},
+            object_types={
+                object_type(item["obj"])
+                if item.get("obj") is not None
+                else item.get("object_label", "")
+                for item in items
+            },
+        )
     anchors.schedule_daily()
     return len(items)
 

@@ -49,6 +49,8 @@ JOBS: tuple[Job, ...] = (
     Job("ledger_reminders", "整改台账临期和逾期提醒", hour=7, minute=30),
     # Weekly reports are due at an hour ("24 小时前" and "已过截止时间" need hourly runs).
     Job("reporting_reminders", "周报临期、退回和逾期提醒", minute=5),
+    # "逾期" moves at midnight without any change (changes queue their own refresh).
+    Job("refresh_overview", "全县概览重新统计（逾期按新的一天判断）", hour=0, minute=10),
 )
 
 
@@ -71,17 +73,21 @@ def deferrable() -> bool:
     return _task().get_backend().supports_defer
 
 
-def pending() -> dict[str, dt.datetime]:
-    """The next queued run of each job (``command`` → ``run_after``)."""
+def waiting(task) -> list[tuple[list, dt.datetime]]:
+    """The queued, not yet started runs of ``task``: (args, run_after) each."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     rows = DBTaskResult.objects.filter(
-        task_path=_task().module_path, status=TaskResultStatus.READY
+        task_path=task.module_path, status=TaskResultStatus.READY
     ).values_list("args_kwargs", "run_after")
+    return [(args_kwargs.get("args") or [], run_after) for args_kwargs, run_after in rows]
+
+
+def pending() -> dict[str, dt.datetime]:
+    """The next queued run of each job (``command`` → ``run_after``)."""
     found: dict[str, dt.datetime] = {}
-    for args_kwargs, run_after in rows:
-        args = args_kwargs.get("args") or []
+    for args, run_after in waiting(_task()):
         if args and (args[0] not in found or run_after < found[args[0]]):
             found[args[0]] = run_after
     return found

@@ -7,4 +7,7 @@ class OverviewConfig(AppConfig):
     verbose_name = "全县概览"
 
     def ready(self):
-        from anju.overview import nav  # noqa: F401
+        from anju.audit.signals import recorded
+        from anju.overview import freshness, nav  # noqa: F401
+
+        recorded.connect(freshness.on_recorded, dispatch_uid="overview.freshness")

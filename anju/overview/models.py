@@ -25,7 +25,7 @@ class SnapshotQuerySet(models.QuerySet):
     def latest_done(self, campaign):
         if campaign is None:
             return None
-        return self.done().filter(campaign=campaign).order_by("-finished_at", "-id").first()
+        return self.done().filter(campaign=campaign).order_by("-started_at", "-id").first()
 
 
 class Snapshot(AuditedModel):

@@ -6,11 +6,16 @@ query for the metric rows of the scope, one for the units.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from anju.accounts.roles import CITY
 from anju.campaigns.models import Campaign
+from anju.core import periodic
+from anju.overview import freshness
 from anju.overview import keys as K
 from anju.overview.links import APPROXIMATE, Links
 from anju.overview.models import Metric, Snapshot
@@ -102,6 +107,7 @@ class Overview:
     campaign: object = None
     snapshot: Snapshot | None = None
     running: Snapshot | None = None
+    freshness: dict = field(default_factory=dict)  # see ``fresh``
     township: Unit | None = None
     rows: list[dict] = field(default_factory=list)  # townships, or the township's villages
     total: dict = field(default_factory=dict)
@@ -152,7 +158,7 @@ def _trend(weeks: list[dict], per_week: dict) -> list[dict]:
 def county(user, *, sort: str = "rank", descending: bool | None = None) -> Overview:
     """The city's overview: one row per township, the county total, the trend."""
     campaign = Campaign.objects.current(user)
-    ov = Overview(level="county", campaign=campaign, running=running(campaign))
+    ov = Overview(level="county", campaign=campaign, running=running(campaign), freshness=fresh())
     ov.snapshot = Snapshot.objects.latest_done(campaign)
     if ov.snapshot is None:
         return ov
@@ -224,7 +230,13 @@ def township(user, unit: Unit) -> Overview:
     """A township's overview: its own numbers, one row per village, its weekly trend.
     ``unit`` must already be in the user's scope (the view fetched it scoped)."""
     campaign = Campaign.objects.current(user)
-    ov = Overview(level="township", campaign=campaign, township=unit, running=running(campaign))
+    ov = Overview(
+        level="township",
+        campaign=campaign,
+        township=unit,
+        running=running(campaign),
+        freshness=fresh(),
+    )
     ov.snapshot = Snapshot.objects.latest_done(campaign)
     if ov.snapshot is None:
         return ov
@@ -260,4 +272,22 @@ def headline(user) -> dict | None:
     ov = county(user)
     if ov.snapshot is None:
         return {"snapshot": None, "running": ov.running}
-    return {"snapshot": ov.snapshot, "total": ov.total, "townships": len(ov.rows)}
+    return {
+        "snapshot": ov.snapshot,
+        "total": ov.total,
+        "townships": len(ov.rows),
+        "freshness": ov.freshness,
+    }
+
+
+LATE = dt.timedelta(minutes=2)
+
+
+def fresh(now: dt.datetime | None = None) -> dict:
+    """What the page says about how current its numbers are: ``auto`` (changes queue a
+    refresh: a worker is configured), ``queued`` (the time a refresh queued by changes is
+    due), ``late`` (that time passed two minutes ago: the worker is not running)."""
+    now = now or timezone.now()
+    auto = periodic.deferrable()
+    queued = freshness.queued() if auto else None
+    return {"auto": auto, "queued": queued, "late": bool(queued and queued < now - LATE)}

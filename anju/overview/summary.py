@@ -29,7 +29,7 @@ def _pct(value) -> str:
 
 
 def _when(ov: Overview) -> str:
-    local = timezone.localtime(ov.snapshot.finished_at)
+    local = timezone.localtime(ov.snapshot.started_at)
     return f"{chinese_date(local.date())}{local.hour}时{local.minute:02d}分"
 
 

@@ -18,3 +18,18 @@ def refresh_overview_task(snapshot_id: int, user_id: int | None = None) -> dict:
     with acting_as(user or SYSTEM):
         snapshot = services.run(snapshot)
     return {"snapshot": snapshot.pk, "status": snapshot.status, "rows": snapshot.rows}
+
+
+@task()
+def refresh_after_changes() -> dict:
+    """The refresh queued by changes (``freshness.py``): the current round, as the system."""
+    from anju.audit.context import SYSTEM, acting_as
+    from anju.campaigns.models import Campaign
+    from anju.overview import services
+
+    campaign = Campaign.objects.current()
+    if campaign is None:
+        return {"snapshot": None}
+    with acting_as(SYSTEM):
+        snapshot = services.refresh(campaign=campaign, label="数据变更后自动统计")
+    return {"snapshot": snapshot.pk, "status": snapshot.status, "seconds": snapshot.seconds}

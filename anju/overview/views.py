@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from anju.accounts.roles import CITY, TOWNSHIP, Role
+from anju.accounts.roles import CITY, TOWNSHIP
 from anju.campaigns.models import Campaign
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
@@ -65,7 +65,7 @@ def index(request):
             "ov": ov,
             "sort": sort,
             "columns": columns,
-            "can_refresh": request.user.role == Role.CITY_ADMIN,
+            "can_refresh": request.user.role in CITY,
             "timeliness": selectors.TIMELINESS,
         },
     )
@@ -84,7 +84,7 @@ def _township_page(request, unit: Unit):
         {
             "ov": ov,
             "is_city": request.user.role in CITY,
-            "can_refresh": request.user.role == Role.CITY_ADMIN,
+            "can_refresh": request.user.role in CITY,
             "timeliness": selectors.TIMELINESS,
         },
     )
@@ -106,12 +106,12 @@ def township_data(request, pk: int):
 def _chart_payload(ov, data: dict) -> dict:
     snap = ov.snapshot
     return {
-        "computed_at": timezone.localtime(snap.finished_at).isoformat() if snap else None,
+        "computed_at": timezone.localtime(snap.started_at).isoformat() if snap else None,
         "charts": data,
     }
 
 
-@allow(Role.CITY_ADMIN)
+@allow(CITY)
 @require_POST
 def refresh(request):
     campaign = Campaign.objects.current(request.user)
@@ -148,7 +148,7 @@ def _refused(request, message: str, status: int):
 def _download(request, *, kind: str):
     ov = _summary_overview(request)
     if ov is None:
-        return _refused(request, "尚未统计全县概览，请先由市住建局管理员“重新统计”。", 409)
+        return _refused(request, "尚未统计全县概览，请先在全县概览页点击“重新统计”。", 409)
     reason = request.POST.get("reason", "")
     try:
         authorize_export(request, rows=len(ov.rows), unmasked=False, reason=reason)

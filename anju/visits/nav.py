@@ -113,7 +113,7 @@ def _county_from_snapshot(user, campaign) -> dict | None:
         "rate": round(visited / in_scope, 4) if in_scope else None,
         "problems": problems,
         "townships": townships,
-        "as_of": snapshot.finished_at,
+        "as_of": snapshot.started_at,  # the moment the numbers describe
     }
 
 

@@ -148,3 +148,26 @@ def test_the_reviewer_drafts_previews_and_issues_a_notice(new_page):
     page.reload()
     assert fits_the_phone(page)
     screenshot(page, "notices-phone-issued")
+
+
+def test_every_city_role_refreshes_and_the_page_says_when_it_counted(new_page):
+    """#17 item 1: the city reviewer (not only the administrator) presses 重新统计, on a
+    phone and a desktop; 统计于 is the moment the numbers describe, and the line says how the
+    numbers are kept fresh (here no worker runs: the browser server runs tasks in-process)."""
+    for viewport, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page = new_page("shi_shenhe", viewport=viewport)
+        page.goto("/overview/")
+        status = page.locator("[data-testid=computed-at]")
+        before = status.locator("time").get_attribute("datetime")
+        assert "点击“重新统计”后更新。" in status.inner_text()
+        page.get_by_role("button", name="重新统计").click()
+        page.wait_for_url("**/overview/")
+        assert "已重新统计" in page.locator(".alert").first.inner_text()
+        after = page.locator("[data-testid=computed-at] time").get_attribute("datetime")
+        assert after > before, (before, after)
+        assert fits_the_phone(page) or viewport is DESKTOP
+        screenshot(page, f"overview-{name}-refreshed")
+        page.goto("/")
+        panel = page.locator("#panel-overview").locator("..")
+        assert "统计于" in panel.locator("[data-testid=computed-at]").inner_text()
+        screenshot(page, f"overview-{name}-home-panel")

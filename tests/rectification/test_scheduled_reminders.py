@@ -24,8 +24,11 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
+RUN = "anju.core.tasks.run_periodic"
+
+
 def queued() -> dict[str, dt.datetime]:
-    rows = DBTaskResult.objects.filter(status="READY", task_path="anju.core.tasks.run_periodic")
+    rows = DBTaskResult.objects.filter(status="READY", task_path=RUN)
     found: dict[str, list] = {}
     for row in rows:
         found.setdefault(row.args_kwargs["args"][0], []).append(row.run_after)
@@ -50,13 +53,16 @@ def test_the_worker_sends_the_reminders_by_itself_and_queues_the_next_run(
         call_command("schedule_jobs")  # started again: nothing queued twice
     ledger = periodic.job("ledger_reminders")
     hourly = periodic.job("reporting_reminders")
+    nightly = periodic.job("refresh_overview")
     first = queued()
     assert first == {
         "ledger_reminders": ledger.next_run(start),
         "reporting_reminders": hourly.next_run(start),
+        "refresh_overview": nightly.next_run(start),
     }
     assert "定时任务：整改台账临期和逾期提醒（ledger_reminders），每天 07:30；下次" in out
     assert "定时任务：周报临期、退回和逾期提醒（reporting_reminders），每小时第 05 分" in out
+    assert "定时任务：全县概览重新统计（逾期按新的一天判断）（refresh_overview），每天 00:10" in out
     assert timezone.localtime(first["ledger_reminders"]).time() == dt.time(7, 30)
 
     with time_machine.travel(start, tick=False):
@@ -70,13 +76,15 @@ def test_the_worker_sends_the_reminders_by_itself_and_queues_the_next_run(
     assert f"整改台账第{late.number}号" in overdue.title
     done = {
         r.args_kwargs["args"][0]: r.return_value
-        for r in DBTaskResult.objects.filter(status="SUCCESSFUL")
+        for r in DBTaskResult.objects.filter(status="SUCCESSFUL", task_path=RUN)
     }
     assert "逾期提醒 1 条" in done["ledger_reminders"]["output"]
     assert "周报提醒：" in done["reporting_reminders"]["output"]
+    assert "概览已统计：" in done["refresh_overview"]["output"]
     assert queued() == {
         "ledger_reminders": ledger.next_run(later),
         "reporting_reminders": hourly.next_run(later),
+        "refresh_overview": nightly.next_run(later),
     }
     assert queued()["ledger_reminders"] - first["ledger_reminders"] == dt.timedelta(days=1)
 
@@ -90,9 +98,10 @@ def test_a_worker_that_was_down_catches_up_once(ledger_campaign):
         with time_machine.travel(three_days, tick=False):
             call_command("schedule_jobs")  # the machine restarts: the old runs are still queued
             work()
-        ran = DBTaskResult.objects.filter(status="SUCCESSFUL")
+        ran = DBTaskResult.objects.filter(status="SUCCESSFUL", task_path=RUN)
         assert sorted(r.args_kwargs["args"][0] for r in ran) == [
             "ledger_reminders",
+            "refresh_overview",
             "reporting_reminders",
         ]
         assert all(when > three_days for when in queued().values())

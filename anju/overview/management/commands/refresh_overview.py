@@ -28,6 +28,9 @@ class Command(BaseCommand):
                 raise SystemExit(1)
         else:
             found = Campaign.objects.current()
+            if found is None:
+                self.stdout.write("尚无进行中的“回头看”工作，无需统计。")
+                return
         with acting_as(COMMAND_ACTOR):
             snapshot = services.refresh(campaign=found, label="命令行 refresh_overview")
         self.stdout.write(
