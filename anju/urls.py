@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("anju.audit.urls")),
     path("", include("anju.registry.urls")),
     path("", include("anju.screening.urls")),
+    path("", include("anju.monitoring.urls")),
     path("", include("anju.rectification.urls")),
     path("", include("anju.inspections.urls")),
     path("", include("anju.publicity.urls")),

@@ -130,6 +130,7 @@ MEASURES_BY_ASPECT = {
     "3": "{d}前核实改造方式与鉴定等级是否相符，补充改造方式说明并经镇审核",
     "4": "{d}前由镇财政所核对补助发放台账，补发差额并取得农户签收回执",
     "5": "{d}前组织竣工验收复查，补齐一户一档中的验收材料",
+    "M": "{d}前与乡村振兴、民政部门名单逐户核对，补录漏登农户并完成住房安全鉴定",
     "D": "{d}前由村级信息员核对农户档案，更正系统中的错误信息",
 }
 DISMISS_REASONS = (
@@ -137,6 +138,9 @@ DISMISS_REASONS = (
     "经镇村建所复核，鉴定结果已出具，纸质档案齐全，系统正在补录。",
     "该户已随子女在城镇购房居住，原房屋不再居住，有村委会证明。",
     "补助资金已通过一卡通足额发放，银行流水已核对，系统发放日期录入错误。",
+)
+NOT_OURS = (
+    "经与乡村振兴、民政部门核实，该户已举家迁往外县居住，住房安全由迁入地保障，不属本镇应纳对象。"
 )
 SET_ASIDE = "经镇村干部现场复核，该问题已于入户当日整改到位，不再列入台账。"
 
@@ -168,7 +172,11 @@ def _handle(campaign, township, officer, rng) -> int:
         for finding in Finding.objects.filter(township=township, status=Status.OPEN).order_by(
             "rule_code", "household_id"
         ):
-            if rng.random() < 0.4:
+            if finding.household_id is None:  # 应纳未纳 on a list: not a ledger problem
+                reason = NOT_OURS
+                screening.dismiss(finding=finding, user=officer, reason=reason)
+                done += 1
+            elif rng.random() < 0.4:
                 reason = rng.choice(DISMISS_REASONS)
                 screening.dismiss(finding=finding, user=officer, reason=reason)
                 done += 1

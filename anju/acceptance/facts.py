@@ -12,6 +12,7 @@ findings list and the county overview count them.
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from anju.rectification.models import LedgerEntry, State
 from anju.screening.choices import Aspect
@@ -62,7 +63,7 @@ def findings(township) -> dict:
     rows = [
         {"code": a.value, "label": a.label, **lines[a.value]}
         for a in Aspect
-        if a.value != Aspect.DATA or any(lines[a.value].values())
+        if a.value not in (Aspect.DATA, Aspect.RECONCILE) or any(lines[a.value].values())
     ]
     total = {s: sum(r[s] for r in rows) for s in FINDING_STATES}
     dismissed = [
@@ -76,7 +77,12 @@ def findings(township) -> dict:
             township=township, status=Status.DISMISSED
         )
         .order_by("village__code", "household_id", "rule_code")
-        .values_list("village__name", "household__head_name", "rule_code", "reason")
+        .values_list(
+            Coalesce("village__name", "township__name"),
+            Coalesce("household__head_name", "listed__head_name"),
+            "rule_code",
+            "reason",
+        )
     ]
     return {"aspects": rows, "total": total, "dismissed": dismissed}
 

@@ -39,6 +39,7 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "campaigns:step": (E.TRANSITION, U),
         # registry
         "registry:household_create": (C, E.ID_REFUSED),
+        "monitoring:register": (C,),
         "registry:household_unmask": (E.UNMASK,),
         "registry:household_edit": (U, E.ID_REFUSED),
         "registry:assessment_create": (C,),

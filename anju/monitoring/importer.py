@@ -34,6 +34,7 @@ from anju.monitoring.reader import (
     group_minzheng,
     parse_list,
 )
+from anju.monitoring.services import rescreen_after_list
 from anju.monitoring.versions import carry_first_listed, changes
 from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
 from anju.registry.io.readers import FileRefused, open_sheets
@@ -58,8 +59,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def import_list(path: Path, *, source: str, user=None, dry_run: bool = False) -> ListVersion:
-    """Import one file as a version of ``source``. The caller sets the audit actor."""
+def import_list(
+    path: Path, *, source: str, user=None, dry_run: bool = False, rescreen: bool = True
+) -> ListVersion:
+    """Import one file as a version of ``source``. The caller sets the audit actor. A
+    written version queues a county screening unless ``rescreen`` is off (the demo screens
+    the county itself right after)."""
     path = Path(path)
     if not path.is_file():
         raise FileRefused(f"找不到文件：{path}")
@@ -70,10 +75,10 @@ def import_list(path: Path, *, source: str, user=None, dry_run: bool = False) ->
         file_sha256=sha256_of(path),
         dry_run=dry_run,
     )
-    return run(version, path, user=user)
+    return run(version, path, user=user, rescreen=rescreen)
 
 
-def run(version: ListVersion, path: Path, *, user=None) -> ListVersion:
+def run(version: ListVersion, path: Path, *, user=None, rescreen: bool = True) -> ListVersion:
     started = time.perf_counter()
     table, what, group = TABLES[version.source]
     scope = ImportScope(user)
@@ -117,6 +122,9 @@ def run(version: ListVersion, path: Path, *, user=None) -> ListVersion:
             carry_first_listed(version)
             found = changes(version).counts()
             version.summary["changes"] = found
+            # the reconciliation (动态监测比对) reads the current lists: screen the county again
+            if rescreen:
+                transaction.on_commit(lambda: rescreen_after_list(version))
             message = f"已导入：{len(parsed.households)} 户，{len(parsed.persons)} 人"
             if found["previous"]:
                 message += (

@@ -149,6 +149,22 @@ def _by_code(ov: Overview) -> list[dict]:
     return sorted(ov.rows, key=lambda r: r["unit"].code)
 
 
+# One column per aspect on an A4 sheet of at most 13: the registry reconciled with the
+# department lists (动态监测比对) is counted with 动态监测, whose check it belongs to.
+COLUMNS = [a for a in Aspect if a != Aspect.RECONCILE]
+
+
+def _column(aspect) -> str:
+    return "动态监测（含名单比对）" if aspect == Aspect.MONITORING else aspect.label
+
+
+def _by_aspect(row, aspect) -> int:
+    value = row[K.FINDING_ASPECT[aspect.value]]
+    if aspect == Aspect.MONITORING:
+        value += row.get(K.FINDING_ASPECT[Aspect.RECONCILE], 0)
+    return value
+
+
 # --- the workbook ---------------------------------------------------------------------------
 # One sheet per subject, each short enough for A4 landscape: (sheet, [(header, width, get)]).
 TOWNSHIP_SHEETS = [
@@ -166,7 +182,7 @@ TOWNSHIP_SHEETS = [
         "问题与整改",
         [
             ("筛查问题", 9, lambda r: r["findings"]),
-            *[(f"其中：{a.label}", 9, lambda r, a=a: r[K.FINDING_ASPECT[a.value]]) for a in Aspect],
+            *[(f"其中：{_column(a)}", 9, lambda r, a=a: _by_aspect(r, a)) for a in COLUMNS],
             ("台账问题", 9, lambda r: r[K.L_TOTAL]),
             ("已销号", 8, lambda r: r[K.L_CLOSED]),
             ("未销号", 8, lambda r: r[K.L_OPEN]),

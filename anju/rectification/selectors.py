@@ -22,6 +22,7 @@ ASPECTS = (
     ("3", "改造方式"),
     ("4", "面积、补助、自筹"),
     ("5", "改造质量"),
+    ("M", "动态监测比对"),
     ("D", "数据质量"),
 )
 LEDGER_STATES = [s for s in State if s != State.DRAFT]

@@ -9,6 +9,7 @@ class Aspect(models.TextChoices):
     METHOD = "3", "改造方式"
     SUBSIDY = "4", "面积、补助、自筹"
     QUALITY = "5", "改造质量"
+    RECONCILE = "M", "动态监测比对"
     DATA = "D", "数据质量"
 
 

@@ -34,6 +34,8 @@ def households_in_scope(campaign, *, township_id=None, village_id=None, househol
 
 def hit_rows(rule: Rule, households, p: Params, as_of: dt.date):
     """``.values()`` of the rule's hits: the household keys and the fields its message uses."""
+    if rule.on_list:  # on list records (M-01): no household ever is a hit
+        return households.none().values(*KEY_COLUMNS)
     plain = [k for k, path in rule.fields.items() if k == path]
     aliased = {k: F(path) for k, path in rule.fields.items() if k != path}
     return rule.hits(households, p, as_of).values(*KEY_COLUMNS, *plain, **aliased)
@@ -165,10 +167,17 @@ def evaluate_households(
     rule: Rule, campaign, ids: list[int], p: Params, as_of: dt.date
 ) -> Iterator[tuple]:
     """The hit tuples of ``evaluate`` over the campaign's households among ``ids``."""
+    if rule.on_list:
+        return
     for row in _compiled(rule, campaign, p, as_of).rows(sorted(ids)):
         yield _hit(rule, row, p, as_of)
 
 
 def count(rule: Rule, households, p: Params, as_of: dt.date) -> int:
-    """How many households the rule fires on (the parameter preview)."""
+    """How many households the rule fires on (the parameter preview); for a rule on list
+    records, how many list records (the county's)."""
+    if rule.on_list:
+        from anju.monitoring.models import ListedHousehold
+
+        return rule.listed_hits(ListedHousehold.objects.all(), p, as_of).count()
     return rule.hits(households, p, as_of).count()

@@ -119,13 +119,28 @@ class Finding(AuditedModel):
     rule_code = models.CharField(_("规则"), max_length=8)
     aspect = models.CharField(_("方面"), max_length=1, choices=Aspect.choices)
     severity = models.CharField(_("性质"), max_length=1, choices=Severity.choices)
+    # A finding is on a registry household, except M-01 (应纳未纳): a household of a
+    # department list that the registry does not hold is on the list record, keyed by the
+    # head's ID hash (``listed_hash``), in the list's township and (when matched) village.
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("农户"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         db_index=False,
     )
+    listed = models.ForeignKey(
+        "monitoring.ListedHousehold",
+        verbose_name=_("名单记录"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    listed_hash = models.CharField(max_length=64, blank=True, db_default="", editable=False)
     township = models.ForeignKey(
         "units.Unit",
         verbose_name=_("乡镇"),
@@ -137,6 +152,8 @@ class Finding(AuditedModel):
         "units.Unit",
         verbose_name=_("行政村"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         db_index=False,
     )
@@ -231,6 +248,16 @@ class Finding(AuditedModel):
                 condition=~Q(status="dismissed") | ~Q(reason=""),
                 name="finding_dismissal_has_reason",
             ),
+            models.UniqueConstraint(
+                fields=["rule_code", "listed_hash"],
+                condition=Q(household__isnull=True),
+                name="finding_one_per_rule_listed",
+            ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False, village__isnull=False)
+                | (Q(household__isnull=True) & ~Q(listed_hash="")),
+                name="finding_has_a_subject",
+            ),
         ]
         indexes = [
             models.Index(fields=["township", "status", "aspect"], name="finding_township"),
@@ -251,6 +278,23 @@ class Finding(AuditedModel):
     @property
     def is_firing(self) -> bool:
         return self.status in FIRING
+
+    @property
+    def on_list(self) -> bool:
+        """应纳未纳: on a department list's record, not on a registry household."""
+        return self.household_id is None
+
+    @property
+    def subject_name(self) -> str:
+        if self.household_id is not None:
+            return self.household.head_name
+        return self.listed.head_name if self.listed_id else ""
+
+    @property
+    def subject_masked(self) -> str:
+        if self.household_id is not None:
+            return self.household.id_number_masked
+        return self.listed.id_number_masked if self.listed_id else ""
 
 
 class FindingEventQuerySet(models.QuerySet):

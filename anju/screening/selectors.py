@@ -80,7 +80,7 @@ def findings_for(user, f: FindingFilter):
     return (
         Finding.objects.for_user(user)
         .filter(f.q())
-        .select_related("household", "township", "village")
+        .select_related("household", "listed", "township", "village")
         .order_by("township_id", "village_id", "household_id", "rule_code")
     )
 
@@ -112,7 +112,7 @@ def dismissals_for(user, state: str):
     elif state == "upheld":
         qs = qs.filter(reviewed_at__isnull=False)
     return qs.select_related(
-        "household", "township", "village", "decided_by", "reviewed_by"
+        "household", "listed", "township", "village", "decided_by", "reviewed_by"
     ).order_by("-decided_at", "-id")
 
 

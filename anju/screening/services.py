@@ -24,7 +24,7 @@ from anju.audit.events import Event
 from anju.audit.services import record
 from anju.campaigns.models import Campaign
 from anju.registry.models import Household
-from anju.screening import engine, params, rules, sync
+from anju.screening import engine, listed, params, rules, sync
 from anju.screening.models import Finding, FindingEvent, Hit, Run, Status
 from anju.screening.rules.base import Params
 from anju.screening.signals import finding_confirmed
@@ -231,7 +231,9 @@ def execute_run(run_id: int) -> Run:
 def _process(run: Run) -> Run:
     """Screen a claimed run chunk by chunk, then record its result."""
     campaign = run.campaign
-    rule_set = [(rule, params.effective(campaign, rule)) for rule in params.enabled_rules(campaign)]
+    enabled = [(rule, params.effective(campaign, rule)) for rule in params.enabled_rules(campaign)]
+    rule_set = [(rule, values) for rule, values in enabled if not rule.on_list]
+    on_lists = [(rule, values) for rule, values in enabled if rule.on_list]
     disabled = [r.code for r in rules.all_rules() if not campaign.is_rule_enabled(r.code)]
     totals: Counter = Counter()
     try:
@@ -243,6 +245,8 @@ def _process(run: Run) -> Run:
                     progress=done * 100 // len(chunks),
                     **{k: totals[k] for k in COUNT_FIELDS},
                 )
+        # 应纳未纳 (M-01): findings on department list records, after the households
+        totals.update(listed.screen(run, on_lists, disabled))
     except Exception as exc:
         Run.objects.filter(pk=run.pk).update(
             status=Run.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
@@ -310,6 +314,11 @@ def _required(reason: str, what: str) -> str:
 
 def confirm(*, finding: Finding, user) -> Finding:
     """The township officer agrees it is a real problem (the ledger turns it into an entry)."""
+    if finding.household_id is None:
+        raise ActionError(
+            "该户尚未建档，不能直接列入台账：请先“登记入档”（建档后本问题自动消除，"
+            "之后的问题按农户列入台账）；确不属于应纳对象的，请填写理由后排除。"
+        )
     now = timezone.now()
     finding = _transition(
         finding,

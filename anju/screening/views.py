@@ -82,6 +82,23 @@ def finding_list(request):
     )
 
 
+def _register(request, finding) -> dict:
+    """应纳未纳 (on a list record): the villages 登记入档 may choose, or the registry
+    household that now holds the head."""
+    if not finding.on_list:
+        return {}
+    from anju.monitoring.views import villages_for
+    from anju.registry.models import Household
+    from anju.registry.services import EDITORS
+
+    held = Household.objects.for_user(request.user).filter(id_number_hash=finding.listed_hash)
+    can = request.user.role in EDITORS and finding.is_firing and finding.listed_id is not None
+    return {
+        "registered": held.first(),
+        "register_villages": list(villages_for(request.user, finding)) if can else None,
+    }
+
+
 def _detail(request, finding, *, status=200, **forms_in):
     return render(
         request,
@@ -100,13 +117,14 @@ def _detail(request, finding, *, status=200, **forms_in):
             and finding.status == Status.DISMISSED,
             next=_next(request, ""),
             kept_reason=forms_in.get("kept_reason", ""),
+            **_register(request, finding),
         ),
         status=status,
     )
 
 
 def _what(finding) -> str:
-    return f"{finding.household.head_name}户的筛查问题 {finding.rule_code}"
+    return f"{finding.subject_name}户的筛查问题 {finding.rule_code}"
 
 
 def _decision(request, finding):
@@ -122,7 +140,9 @@ def _refused(request, finding, exc, *, kept: str = ""):
 
 
 def _scoped(request, pk):
-    queryset = Finding.objects.select_related("household", "township", "village", "decided_by")
+    queryset = Finding.objects.select_related(
+        "household", "listed", "township", "village", "decided_by"
+    )
     return get_scoped_or_404(request, queryset, pk=pk)
 
 
@@ -144,9 +164,7 @@ def finding_confirm(request, pk: int):
     except services.ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, f"已确认问题：{finding.rule_code} {finding.household.head_name}户。"
-        )
+        messages.success(request, f"已确认问题：{finding.rule_code} {finding.subject_name}户。")
     return redirect(_next(request, reverse("screening:finding", args=[finding.pk])))
 
 
@@ -166,9 +184,7 @@ def finding_dismiss(request, pk: int):
     except services.ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, f"已排除问题：{finding.rule_code} {finding.household.head_name}户。"
-        )
+        messages.success(request, f"已排除问题：{finding.rule_code} {finding.subject_name}户。")
     return redirect(_next(request, reverse("screening:finding", args=[finding.pk])))
 
 

@@ -26,8 +26,27 @@ ANNOTATIONS = {
     "ceiling": Decimal("15120"),
     "gap": 45,
     "now_grade": "D",
+    # 动态监测比对 (reconcile.py): values the current lists give
+    "first_listed_on": dt.date(2022, 4, 1),
+    "list_dangerous": True,
+    "eliminated_on": dt.date(2022, 3, 1),
+    "fpjc_differs": True,
+    "fpjc_groups": 1,
+    "mz_differs": True,
+    "mz_groups": 16,
+    "last_listed_on": dt.date(2022, 3, 31),
 }
-TEXT = {"masked": "411081********123X", "channel": "其他", "other": "灾后重建"}
+TEXT = {
+    "masked": "411081********123X",
+    "channel": "其他",
+    "other": "灾后重建",
+    "listed_in": "fpjc",
+    "list_source": "fpjc",
+    "last_source": "minzheng",
+    "fpjc_type": "边缘易致贫户",
+    "source": "fpjc",
+    "village_name": "示例一村",
+}
 
 BAD = [
     ("None", re.compile(r"None|nan|null")),

@@ -227,8 +227,9 @@ def test_a_township_compares_its_own_villages_only(as_user, officer_a, found, vi
 
 def test_the_catalogue_lists_all_rules_with_scoped_hits(as_user, officer_b, found):
     page = text(as_user(officer_b).get("/screening/rules/"))
-    assert "共 29 条规则" in page
+    assert "共 35 条规则" in page
     assert "A1-01" in page and "D-02" in page
+    assert "动态监测比对" in page and "M-02" in page and "方面M" not in page
     assert 'href="/screening/?rule=A1-01">1</a>' in page
 
 

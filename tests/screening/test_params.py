@@ -51,6 +51,7 @@ def test_every_rule_has_its_metadata_and_defaults():
         *[f"A3-0{i}" for i in range(1, 5)],
         *[f"A4-0{i}" for i in range(1, 9)],
         *[f"A5-0{i}" for i in range(1, 7)],
+        *[f"M-0{i}" for i in range(1, 7)],
         "D-01",
         "D-02",
     ]
@@ -64,6 +65,7 @@ def test_every_rule_has_its_metadata_and_defaults():
     assert defaults["A4-07"] == {"self_ratio": Decimal(2)}
     assert defaults["A5-01"] == {"accept_days": 30}
     assert defaults["A4-03"]["reinforce_max"] == Decimal(15000)
+    assert defaults["M-02"] == {"assess_days": 30}
 
 
 def test_saving_stores_the_values_and_audits_the_change(city_admin):

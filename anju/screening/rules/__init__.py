@@ -7,7 +7,15 @@ rules.get("A4-01")
 
 from __future__ import annotations
 
-from anju.screening.rules import aspect1, aspect2, aspect3, aspect4, aspect5, quality  # noqa: F401
+from anju.screening.rules import (  # noqa: F401
+    aspect1,
+    aspect2,
+    aspect3,
+    aspect4,
+    aspect5,
+    quality,
+    reconcile,
+)
 from anju.screening.rules.base import CATALOGUE, Aspect, Param, Params, Rule, Severity
 
 

@@ -115,6 +115,9 @@ class Rule:
     remedy: str = ""
     params: tuple[Param, ...] = ()
     fields: dict[str, str] = {}
+    # A rule on department list records (M-01) rather than registry households: its
+    # ``listed_hits(listed, p, as_of)`` narrows list records; ``screening/listed.py`` runs it.
+    on_list: bool = False
 
     def hits(self, households, p: Params, as_of: dt.date):
         raise NotImplementedError

@@ -14,6 +14,8 @@ import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from anju.audit.context import SYSTEM, acting_as
 from anju.audit.events import Event
@@ -26,7 +28,9 @@ from anju.units.models import Unit
 
 
 def aspect_value(code: str):
-    return "数据质量" if code == Aspect.DATA else int(code)
+    if code in (Aspect.DATA, Aspect.RECONCILE):
+        return Aspect(code).label
+    return int(code)
 
 
 class Command(BaseCommand):
@@ -81,10 +85,14 @@ class Command(BaseCommand):
     def _print_json(self, run):
         findings = Finding.objects.firing().order_by("township__code", "household_id", "rule_code")
         if run.kind == Run.Kind.TOWNSHIP:
-            findings = findings.filter(household__township_id=run.unit_id)
+            findings = findings.filter(
+                Q(household__township_id=run.unit_id)
+                | Q(household__isnull=True, township_id=run.unit_id)
+            )
         rows = findings.values_list(
             "rule_code",
-            "household__id_number_enc",
+            # the registry household's head, or the listed head of an 应纳未纳 (M-01)
+            Coalesce("household__id_number_enc", "listed__id_number_enc"),
             "township__code",
             "village__code",
             "aspect",
@@ -97,7 +105,7 @@ class Command(BaseCommand):
                 "rule_code": code,
                 "id_number": crypto.decrypt(enc),
                 "township_code": township,
-                "village_code": village,
+                "village_code": village or "",
                 "aspect": aspect_value(aspect),
                 "severity": severity,
                 "status": status,
