@@ -20,6 +20,7 @@ DEMO_STEPS = [
     "anju.accounts.demo",
     "anju.campaigns.demo",  # the demo round, before anything that works in it
     "anju.registry.demo",
+    "anju.monitoring.demo",  # the departments' lists of the demo's households, before screening
     "anju.screening.demo",
     "anju.visits.demo",
     "anju.rectification.demo",
