@@ -68,7 +68,8 @@ def build(ctx) -> None:
 
 def _township(campaign, township, officer, head, today) -> int:
     open_findings = list(
-        Finding.objects.filter(township=township, status=Status.OPEN)
+        # on registry households (an 应纳未纳 on a list is registered or dismissed, not ledgered)
+        Finding.objects.filter(township=township, status=Status.OPEN, household__isnull=False)
         .select_related("household", "household__village")
         .order_by("rule_code", "household_id")
     )

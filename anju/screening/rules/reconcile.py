@@ -144,9 +144,8 @@ class M_01(Rule):
         )
 
     def message(self, v, p, as_of):
-        what = "、".join(
-            x for x in (v["monitoring_type"], *groups_to_labels(int(v["groups"] or 0))) if x
-        )
+        named = (v["monitoring_type"], *groups_to_labels(int(v["groups"] or 0)))
+        what = "、".join(dict.fromkeys(x for x in named if x))
         listed = f"{day(v['first_listed_on'])} 列入" if v["first_listed_on"] else "列入"
         where = f"（{v['village_name']}）" if v["village_name"] else ""
         return (
