@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0001_spot_checks'),
+        ('inspections', '0002_sample_excluded_open_batches'),
     ]
 
     operations = [
