@@ -44,8 +44,8 @@ FPJC_GROUPS = int(KeyGroup.UNSTABLE | KeyGroup.SUDDEN)
 MINZHENG_GROUPS = int(KeyGroup.DIBAO | KeyGroup.DIBAO_EDGE | KeyGroup.TEKUN)
 
 BASIS = (
-    "禹建〔2022〕39号 方面二：是否建立农村低收入群体住房安全动态监测机制，做到“应纳尽纳”；"
-    "民政、乡村振兴部门每月推送名单，住建部门逐户核对并鉴定（SOURCES.md）。"
+    "{plan} 方面二：是否建立农村低收入群体住房安全动态监测机制，做到“应纳尽纳”；"
+    "民政、乡村振兴部门每月推送名单，住建部门逐户核对并鉴定。"
 )
 
 
@@ -158,7 +158,10 @@ class M_01(Rule):
 class M_02(Rule):
     code, aspect, severity = "M-02", Aspect.RECONCILE, Severity.ERROR
     title = "列入名单后超期未鉴定"
-    basis = BASIS + "新增农户原则上当月20日前完成住房安全鉴定；期限为本系统默认参数。"
+    basis = (
+        BASIS
+        + "新增农户原则上当月20日前完成住房安全鉴定；国家未规定时限，期限由市住建局在本轮参数中设置。"
+    )
     remedy = "尽快组织对该户住房进行安全性鉴定（评定），录入鉴定日期、鉴定等级和鉴定人员。"
     params = (Param("assess_days", "列入名单后完成鉴定期限", 30, "天", DAYS),)
     fields = {"first_listed_on": "first_listed_on", "listed_in": "listed_in"}
