@@ -201,9 +201,12 @@ def test_a_change_after_acceptance_is_reopened_generated_and_signed_again(new_pa
     officer.wait_for_url("**/acceptance/")
     assert "请乡镇主要负责人审阅后在系统中签字" in officer.locator(".alert-success").inner_text()
 
-    head = new_page("huolong_fzr", viewport=PHONE)
+    head = new_page("huolong_fzr", viewport=DESKTOP)  # the signing form on a desktop
     accept_dialogs(head)
     head.goto("/acceptance/")
+    head.get_by_label("登录密码").scroll_into_view_if_needed()
+    screenshot(head, "acceptance-desktop-head-sign-password")
+    problems["sign"] = axe_violations(head)
     sign_as_head(head)
     assert "已签字" in head.locator(".alert-success").inner_text()
 
