@@ -129,9 +129,11 @@ def test_the_reviewer_drafts_previews_and_issues_a_notice(new_page):
     paper = page.locator(".notice-paper")
     assert "禹建〔2022〕88号" in paper.inner_text()
     # the 版头 (red 发文机关标志 and the number under it) and the 版记 (抄送, 印发)
-    assert paper.locator(".notice-mark").inner_text() == "禹州市住房和城乡建设局文件"
+    # the offices come from the round (#16 item 4); the demo round names itself a demonstration
+    assert paper.locator(".notice-mark").inner_text() == "禹州市住房和城乡建设局（演示）文件"
     imprint = paper.locator(".notice-imprint").inner_text()
-    assert "抄送：许昌市住房和城乡建设局。" in imprint and "禹州市住房和城乡建设局办公室" in imprint
+    assert "抄送：上级住房和城乡建设主管部门（演示）。" in imprint
+    assert "禹州市住房和城乡建设局（演示）办公室" in imprint
     screenshot(page, "notices-desktop-preview")
     page.set_viewport_size(PHONE)
     assert fits_the_phone(page)
