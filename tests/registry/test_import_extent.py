@@ -192,6 +192,31 @@ def test_a_sheet_stored_under_another_name_is_refused(tmp_path, part):
     assert f"工作表“农户”存放在部件“xl/{part}”中，不是 Excel 保存的样子" in refusal(path)
 
 
+def test_an_opendocument_table_inside_an_xlsx_is_refused(tmp_path):
+    # calamine, when the .xlsx side fails to open, reads the same zip as OpenDocument, whose
+    # repeated rows and columns the scan does not count (100,000 × 200 cells from 1 KB)
+    table = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-'
+        'repeated="100000"><table:table-cell table:number-columns-repeated="200" office:value-'
+        'type="float" office:value="1"/></table:table-row></table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+        'opendocument.spreadsheet"/></manifest:manifest>'
+    )
+    path = tmp_path / "3f2a9c0d"  # stored uploads have no extension: calamine guesses
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("content.xml", table)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    assert "OpenDocument 表格的内容（content.xml）" in refusal(path)
+
+
 def test_a_sheet_part_named_in_capitals_is_counted(tmp_path):
     path = with_far_cell(tmp_path / "大写.xlsx", "XFD1048576", part="worksheets/SHEET1.XML")
     assert "一直延伸到 XFD1048576 单元格" in refusal(path)

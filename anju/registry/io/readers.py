@@ -134,6 +134,11 @@ def check_zip(path: Path) -> None:
                     "请在 Excel 或 WPS 中“另存为” .xlsx 后再导入。"
                 )
             raise FileRefused("文件不是 Excel 工作簿（缺少工作簿内容）：请上传 .xlsx 文件。")
+        if "content.xml" in names:  # calamine would fall back to reading it as OpenDocument
+            raise FileRefused(
+                "文件同时含有 OpenDocument 表格的内容（content.xml），不是 Excel 保存的 .xlsx，"
+                "出于安全考虑已拒绝：请在 Excel 或 WPS 中另存为 .xlsx 后重试。"
+            )
         if sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
             raise _bomb()
         if any(e.flag_bits & 0x1 for e in entries):
