@@ -219,6 +219,11 @@ class ListedHousehold(models.Model):
         )
 
     @property
+    def kinds(self) -> list[str]:
+        """监测对象类别 and the key groups, each named once."""
+        return list(dict.fromkeys(x for x in (self.monitoring_type, *self.group_labels) if x))
+
+    @property
     def risk_label(self) -> str:
         if self.risk_eliminated is None:
             return "未填"

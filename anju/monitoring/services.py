@@ -39,7 +39,10 @@ def register_data(listed) -> dict:
         "head_name": listed.head_name,
         "size": listed.size or listed.persons.count() or 1,
         "groups": listed.groups,
-        "is_alleviated": True if listed.household_type.startswith("脱贫") else None,
+        # 户类型 脱贫户 → 是; another stated type (普通农户) → 否; not stated → 未填
+        "is_alleviated": listed.household_type.startswith("脱贫")
+        if listed.household_type
+        else None,
         "enjoys_policy": None,
         "monitoring_type": listed.monitoring_type,
         "risk_state": risk,
