@@ -47,6 +47,7 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "registry:photo_upload": (C,),
         "registry:import_upload": (E.IMPORT, E.ID_REFUSED),
         "registry:import_confirm": (E.IMPORT, E.ID_REFUSED),
+        "registry:import_retry": (E.IMPORT, E.ID_REFUSED),
         "registry:export": (E.EXPORT,),
         # screening
         "screening:confirm": (E.TRANSITION,),
