@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from anju.accounts.models import LoginFailure, LoginLock, User
@@ -28,7 +29,7 @@ def is_locked(username: str, now: dt.datetime | None = None) -> bool:
     return LoginLock.objects.filter(username=_key(username), locked_until__gt=now).exists()
 
 
-def attempt_login(request, username: str, password: str) -> User | None:
+def attempt_login(request: HttpRequest, username: str, password: str) -> User | None:
     """Log the user in and return them, or record the failure and return None."""
     key = _key(username)
     now = timezone.now()

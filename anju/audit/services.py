@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -25,9 +27,9 @@ _CHAIN_LOCK = 7_236_100  # PostgreSQL advisory-lock key that serialises chain ap
 def record(
     event: Event | str,
     *,
-    obj=None,
+    obj: Any = None,
     outcome: Outcome | str = Outcome.SUCCESS,
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     actor: Actor | None = None,
     object_label: str = "",
     object_pk: str = "",
@@ -80,7 +82,7 @@ _COLUMNS = (
 _BATCH = 2000
 
 
-def record_many(items: list[dict], *, actor: Actor | None = None) -> int:
+def record_many(items: list[dict[str, Any]], *, actor: Actor | None = None) -> int:
     """Append many events at once (bulk imports): each item has ``event`` and optionally
     ``obj`` or ``object_label``/``object_pk``, ``outcome`` and ``detail`` (whose dictionary
     keys must all be text, see ``canonical_detail``). One lock, one chain, one

@@ -9,7 +9,7 @@ from anju.registry.choices import RiskState
 LIST_IMPORTERS = CITY
 
 
-def can_import_lists(user) -> bool:
+def can_import_lists(user: object) -> bool:
     return getattr(user, "role", None) in LIST_IMPORTERS
 
 

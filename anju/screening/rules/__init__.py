@@ -19,7 +19,7 @@ from anju.screening.rules import (  # noqa: F401
 from anju.screening.rules.base import CATALOGUE, Aspect, Param, Params, Rule, Severity
 
 
-def _order(code: str) -> tuple:
+def _order(code: str) -> tuple[bool, str, int]:
     head, _, tail = code.partition("-")
     return (head == "D", head, int(tail))
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import F, Q
 
 from anju.screening.rules.base import (
     A,
     Aspect,
+    Households,
+    Params,
     Rule,
     Severity,
+    Values,
     current_grade,
     dated,
     filled,
@@ -36,10 +41,10 @@ class A1_01(Rule):
     remedy = "组织技术人员或第三方机构对房屋进行安全性鉴定（评定），录入鉴定日期、鉴定人员、鉴定等级并出具鉴定结果；确无住房的，登记为无房户。"
     fields = {"no_house": "no_house"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(lacks("assessment")).exclude(no_house=True)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return "有住房（未登记为无房户），但没有住房安全性鉴定（评定）记录"
 
 
@@ -55,14 +60,14 @@ class A1_02(Rule):
         "result_issued": A + "result_issued",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(assessment__isnull=False).filter(
             Q(assessment__assessed_on__isnull=True)
             | is_empty(A + "assessor")
             | Q(assessment__result_issued=False)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         gaps = []
         if v["assessed_on"] is None:
             gaps.append("鉴定日期为空")
@@ -81,10 +86,10 @@ class A1_03(Rule):
     remedy = "按鉴定等级制作并悬挂安全等级标识牌，录入挂牌日期、挂牌等级并上传挂牌照片。"
     fields = {"grade": A + "grade", "assessed_on": A + "assessed_on"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(assessment__isnull=False, plaque_posted=False)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         head = f"已鉴定为{grade(v['grade'])}" if filled(v["grade"]) else "已鉴定，鉴定等级未填"
         return f"{head}（{dated('鉴定日期', v['assessed_on'])}），是否挂牌为“否”"
 
@@ -102,7 +107,7 @@ class A1_04(Rule):
         "post_grade": "renovation__post_grade",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return (
             households.filter(plaque_posted=True)
             .exclude(plaque_grade="")
@@ -111,7 +116,7 @@ class A1_04(Rule):
             .exclude(plaque_grade=F("now_grade"))
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         source = "验收后等级" if v["accepted_on"] and v["post_grade"] else "鉴定等级"
         plaque = graded("挂牌等级", v["plaque_grade"])
         if not filled(v["now_grade"]):
@@ -127,12 +132,12 @@ class A1_05(Rule):
     remedy = "对上报的疑似危房组织安全性鉴定（评定），录入新的鉴定记录。"
     fields = {"reported_on": "suspected_reported_on", "assessed_on": A + "assessed_on"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(suspected_reported_on__isnull=False).filter(
             Q(assessment__isnull=True) | Q(assessment__assessed_on__lt=F("suspected_reported_on"))
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         reported = dated("疑似危房上报日期", v["reported_on"])
         if not filled(v["assessed_on"]):
             return f"{reported}，之后没有鉴定记录"
@@ -147,8 +152,8 @@ class A1_06(Rule):
     remedy = "按危险场地房屋直接评定为D级，更正鉴定等级，并安排异地（迁址）重建。"
     fields = {"grade": A + "grade"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(dangerous_site=True, assessment__grade__in=["A", "B", "C"])
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return f"是否危险场地为“是”，{named('鉴定等级', v['grade'] and grade(v['grade']))}，应为D级"

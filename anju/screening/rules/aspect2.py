@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 
 from anju.registry.choices import RiskState
@@ -11,10 +13,13 @@ from anju.screening.rules.base import (
     SAFE,
     A,
     Aspect,
+    Households,
     Param,
+    Params,
     R,
     Rule,
     Severity,
+    Values,
     filled,
     grade,
     has_renovation,
@@ -26,7 +31,7 @@ from anju.screening.rules.base import (
 )
 
 
-def danger(value) -> str:
+def danger(value: object) -> str:
     """ "D级危房", or "危房（等级未填）"."""
     return f"{grade(value)}危房" if filled(value) else "危房（等级未填）"
 
@@ -45,7 +50,7 @@ class A2_01(Rule):
     params = (Param("plan_days", "鉴定后纳入改造期限", 90, "天", DAYS),)
     fields = {"no_house": "no_house", "grade": A + "grade", "assessed_on": A + "assessed_on"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(no_renovation()).filter(
             Q(no_house=True)
             | (
@@ -54,7 +59,7 @@ class A2_01(Rule):
             )
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         if v["no_house"]:
             return "无房户，尚未安排改造（新建或其他保障）"
         late = overdue("鉴定日期", v["assessed_on"], as_of, p.plan_days, "仍未纳入改造")
@@ -74,7 +79,7 @@ class A2_02(Rule):
         "method": "renovation__method",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(
             has_renovation(),
             older_than(A + "assessed_on", p.finish_days, as_of),
@@ -82,7 +87,7 @@ class A2_02(Rule):
             assessment__grade__in=DANGEROUS,
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         late = overdue("鉴定日期", v["assessed_on"], as_of, p.finish_days, "仍未验收")
         method = f"改造方式 {v['method']}" if filled(v["method"]) else "改造方式未填"
         return f"{danger(v['grade'])}，{late}（{method}）"
@@ -105,7 +110,7 @@ class A2_03(Rule):
         "post_grade": "renovation__post_grade",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         # an accepted renovation: a renovation (with a 改造方式) that has a 验收日期
         accepted = has_renovation() & Q(renovation__accepted_on__isnull=False)
         safe_now = accepted & Q(renovation__post_grade__in=SAFE)
@@ -113,7 +118,7 @@ class A2_03(Rule):
             (Q(assessment__grade__in=DANGEROUS) & ~safe_now) | (Q(no_house=True) & ~accepted)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         if v["grade"] in DANGEROUS:
             if v["renovation_id"] and not v["method"]:
                 state = "改造记录未填改造方式，不算已改造"

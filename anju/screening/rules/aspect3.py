@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from anju.registry.choices import Method
 from anju.screening.rules.base import (
     REBUILD,
     SAFE,
     A,
     Aspect,
+    Households,
+    Params,
     R,
     Rule,
     Severity,
+    Values,
     amount,
     graded,
     is_empty,
@@ -32,12 +37,12 @@ class A3_01(Rule):
     remedy = "核实C级危房选择重建的原因，在“改造方式说明”中写明（如结构无维修价值）；不应重建的，纠正改造方式。"
     fields = {"grade": A + "grade", "method": R + "method"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(assessment__grade="C", renovation__method__in=REBUILD).filter(
             is_empty(R + "method_reason")
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return (
             f"{graded('鉴定等级', v['grade'])}，{named('改造方式', v['method'])}，改造方式说明为空"
         )
@@ -51,12 +56,12 @@ class A3_02(Rule):
     remedy = "D级危房原则上拆除重建；确有保留价值采用加固维修的，在“改造方式说明”中写明理由并附鉴定意见。"
     fields = {"grade": A + "grade", "method": R + "method"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(assessment__grade="D", renovation__method=Method.REINFORCE).filter(
             is_empty(R + "method_reason")
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return (
             f"{graded('鉴定等级', v['grade'])}，{named('改造方式', v['method'])}，改造方式说明为空"
         )
@@ -70,10 +75,10 @@ class A3_03(Rule):
     remedy = "危险场地不得原址重建：核实场地情况，改为异地重建；场地经鉴定已不危险的，更正“是否危险场地”。"
     fields = {"method": R + "method"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(dangerous_site=True, renovation__method=Method.REBUILD_IN_PLACE)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return f"是否危险场地为“是”，{named('改造方式', v['method'])}"
 
 
@@ -85,10 +90,10 @@ class A3_04(Rule):
     remedy = "核实鉴定等级：确为A/B级的，补助不应发放，依规追回；鉴定等级有误的，重新鉴定并更正。"
     fields = {"grade": A + "grade", "amount": R + "subsidy_amount"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(
             assessment__grade__in=SAFE, renovation__subsidy_amount__gt=0
         ).exclude(no_house=True)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return f"{graded('鉴定等级', v['grade'])}（非危房），{amount('补助金额', v['amount'])}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Q, Value, When
@@ -16,10 +17,13 @@ from anju.screening.rules.base import (
     REBUILD,
     Aspect,
     DaysBetween,
+    Households,
     Param,
+    Params,
     R,
     Rule,
     Severity,
+    Values,
     amount,
     by_size,
     dated,
@@ -38,11 +42,11 @@ BASIS_SUBSIDY = (
 BASIS_PAYMENT = "{plan}：落实补助发放政策规定情况；补助资金在竣工验收后按期足额发放至农户“一卡通”账户，直接支付给施工方须有农户签字的代发协议。"
 
 
-def _persons(v) -> str:
+def _persons(v: Values) -> str:
     return f"{v['size']}人户" if v["size"] else "该户"
 
 
-def _limit(v, word: str, label: str, key: str) -> str:
+def _limit(v: Values, word: str, label: str, key: str) -> str:
     """ "低于3人户最低标准40㎡" (without a computed limit: "低于该户最低标准")."""
     limit = v[key]
     return f"{word}{_persons(v)}{label}" + (f"{num(limit)}㎡" if limit is not None else "")
@@ -64,7 +68,7 @@ class A4_01(Rule):
     )
     fields = {"size": "size", "area": R + "area_after", "minimum": "minimum"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         minimum = by_size({1: p.min_1, 2: p.min_2, 3: p.min_3}, p.min_each)
         return (
             households.filter(renovation__method__in=REBUILD)
@@ -72,7 +76,7 @@ class A4_01(Rule):
             .filter(renovation__area_after__lt=F("minimum") - HALF_STEP)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return (
             f"{amount('改造后面积', v['area'], '㎡')}，{_limit(v, '低于', '最低标准', 'minimum')}"
         )
@@ -92,7 +96,7 @@ class A4_02(Rule):
     )
     fields = {"size": "size", "area": R + "area_after", "guide": "guide"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         guide = by_size(dict.fromkeys((1, 2, 3), p.guide_small), p.guide_each)
         return (
             households.filter(renovation__method__in=REBUILD)
@@ -100,7 +104,7 @@ class A4_02(Rule):
             .filter(renovation__area_after__gt=F("guide") + HALF_STEP)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return f"{amount('改造后面积', v['area'], '㎡')}，{_limit(v, '超过', '控制标准', 'guide')}"
 
 
@@ -126,7 +130,7 @@ class A4_03(Rule):
         "ceiling": "ceiling",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         cap = Case(
             When(size=1, then=Value(p.area_1)),
             When(size=2, then=Value(p.area_2)),
@@ -153,7 +157,7 @@ class A4_03(Rule):
             .filter(renovation__subsidy_amount__gt=F("ceiling") + HALF_STEP)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         paid = amount("补助金额", v["amount"])
         if v["method"] == Method.REINFORCE:
             why = "加固维修补助上限"
@@ -180,13 +184,13 @@ class A4_04(Rule):
     params = (Param("pay_days", "验收后发放期限", 30, "天", DAYS),)
     fields = {"accepted_on": R + "accepted_on", "amount": R + "subsidy_amount"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(
             Q(renovation__subsidy_amount=0) | Q(renovation__subsidy_amount__isnull=True),
             older_than(R + "accepted_on", p.pay_days, as_of),
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         paid = "补助金额仍未填" if v["amount"] is None else "补助金额仍为0"
         return overdue("验收日期", v["accepted_on"], as_of, p.pay_days, paid)
 
@@ -204,12 +208,12 @@ class A4_05(Rule):
         "gap": "gap",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.annotate(
             gap=DaysBetween(F("renovation__subsidy_paid_on"), F("renovation__accepted_on"))
         ).filter(gap__gt=p.pay_days)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         gap = (
             f"相隔 {v['gap']} 天，超过 {p.pay_days} 天"
             if v["gap"] is not None
@@ -228,7 +232,7 @@ class A4_06(Rule):
     remedy = "补签农户同意代发的协议并归档；无法补签的，核实资金去向，确保补助足额到户。"
     fields = {"amount": R + "subsidy_amount", "channel": R + "payment_channel"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return (
             households.filter(renovation__subsidy_amount__gt=0)
             .exclude(renovation__payment_channel="")
@@ -236,7 +240,7 @@ class A4_06(Rule):
             .filter(is_not_yes(R + "payee_agreement"))
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         channel = f"发放方式为“{v['channel']}”（非一卡通）" if v["channel"] else "发放方式未填"
         return f"{amount('补助金额', v['amount'])}，{channel}，无代发协议"
 
@@ -251,14 +255,14 @@ class A4_07(Rule):
     # 自筹资金 and 是否举债 are the household's (ADR 0009), the subsidy the renovation's
     fields = {"borrowed": "borrowed", "amount": R + "subsidy_amount", "self_funds": "self_funds"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         heavy = Q(
             renovation__subsidy_amount__gt=0,
             self_funds__gt=F("renovation__subsidy_amount") * Value(p.self_ratio) + HALF_STEP,
         )
         return households.filter(Q(borrowed=True) | heavy)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         parts = []
         if v["borrowed"]:
             parts.append("是否举债为“是”")
@@ -278,9 +282,9 @@ class A4_08(Rule):
     remedy = "核实两项补助是否针对同一住房、同一年度；属重复享受的，依规追回危房改造补助。"
     fields = {"other": "other_subsidy", "amount": R + "subsidy_amount"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(renovation__subsidy_amount__gt=0).exclude(other_subsidy="")
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         other = f"已享受{v['other']}补助" if v["other"] else "已享受其他住房补助"
         return f"{other}，同时享受{amount('危房改造补助', v['amount'])}"

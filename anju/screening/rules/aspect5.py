@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 
 from anju.registry.choices import Method
@@ -11,10 +13,13 @@ from anju.screening.rules.base import (
     REBUILD,
     SAFE,
     Aspect,
+    Households,
     Param,
+    Params,
     R,
     Rule,
     Severity,
+    Values,
     dated,
     grade,
     has_renovation,
@@ -29,7 +34,8 @@ from anju.screening.rules.base import (
 
 BASIS_ACCEPT = "{plan}：排查危房改造质量达标情况。改造后的住房应达到安全（A级或B级）标准。"
 FILE_ITEMS = {
-    name: str(Renovation._meta.get_field(name).verbose_name) for name in Renovation.FILE_ITEMS
+    name: str(Renovation._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    for name in Renovation.FILE_ITEMS
 }
 CHECKS = {
     "foundation_check": ("foundation_checked_on", "地基基础检查"),
@@ -48,12 +54,12 @@ class A5_01(Rule):
     params = (Param("accept_days", "竣工后验收期限", 30, "天", DAYS),)
     fields = {"completed_on": R + "completed_on"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(
             older_than(R + "completed_on", p.accept_days, as_of), undated(R + "accepted_on")
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return overdue("竣工日期", v["completed_on"], as_of, p.accept_days, "仍未验收")
 
 
@@ -67,12 +73,12 @@ class A5_02(Rule):
     )
     fields = {"accepted_on": R + "accepted_on", "post_grade": R + "post_grade"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(renovation__accepted_on__isnull=False).exclude(
             renovation__post_grade__in=SAFE
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         accepted = dated("验收日期", v["accepted_on"])
         if not v["post_grade"]:
             return f"{accepted}，验收后等级为空"
@@ -87,7 +93,7 @@ class A5_03(Rule):
     remedy = "补录施工过程检查日期并归档检查记录；确未检查的，在台账中说明并组织质量复查。"
     fields = {"method": R + "method", **{key: R + f for key, (f, _) in CHECKS.items()}}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         missing_any = (
             Q(renovation__foundation_checked_on__isnull=True)
             | Q(renovation__structure_checked_on__isnull=True)
@@ -98,7 +104,7 @@ class A5_03(Rule):
             | Q(renovation__method=Method.REINFORCE, renovation__final_checked_on__isnull=True)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         keys = list(CHECKS) if v["method"] in REBUILD else ["final_check"]
         gaps = "、".join(CHECKS[k][1] for k in keys if v[k] is None) or "施工过程检查"
         return f"{named('改造方式', v['method'])}，已验收，缺少{gaps}日期"
@@ -112,13 +118,13 @@ class A5_04(Rule):
     remedy = "补齐缺失的档案资料，扫描或拍照上传，并在档案清单中标记为“是”。"
     fields = {name: R + name for name in FILE_ITEMS}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         missing = Q()
         for name in FILE_ITEMS:
             missing |= is_not_yes(R + name)
         return households.filter(renovation__accepted_on__isnull=False).filter(missing)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         gaps = [label for name, label in FILE_ITEMS.items() if v[name] is not True]
         return f"已验收，一户一档缺少：{'、'.join(gaps) or '部分资料'}"
 
@@ -137,7 +143,7 @@ class A5_05(Rule):
         "old_demolished": R + "old_demolished",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(
             renovation__method__in=REBUILD, renovation__accepted_on__isnull=False
         ).filter(
@@ -145,7 +151,7 @@ class A5_05(Rule):
             | Q(renovation__method__in=REBUILD_IN_OR_ELSEWHERE, renovation__old_demolished=False)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         gaps = []
         if v["moved_in"] is False:
             gaps.append("是否入住为“否”")
@@ -163,8 +169,8 @@ class A5_06(Rule):
     remedy = "补录施工工匠证书号或施工队伍名称；无资质人员施工的，组织质量安全复查。"
     fields = {"method": R + "method"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.filter(has_renovation()).filter(is_empty(R + "craftsman"))
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         return f"{named('改造方式', v['method'])}，施工人员资质为空"

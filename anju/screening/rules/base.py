@@ -11,10 +11,10 @@ A rule is a class with its metadata, its parameters, ONE set-based query and a m
         params = (Param("pay_days", "发放期限", 30, "天", DAYS),)
         fields = {"accepted_on": R + "accepted_on"}   # values the message needs
 
-        def hits(self, households, p, as_of):
+        def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
             return households.filter(...)             # the households where it fires
 
-        def message(self, v, p, as_of):
+        def message(self, v: Values, p: Params, as_of: dt.date) -> str:
             return f"验收日期 {v['accepted_on']}，…"
 
 ``hits`` receives the households in scope (a QuerySet) and returns the subset where the rule
@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,6 +44,12 @@ from django.db.models.lookups import Exact
 from anju.registry.choices import DANGEROUS_GRADES, REBUILD_METHODS, Grade
 from anju.registry.grades import current_grade_sql
 from anju.screening.choices import Aspect, Severity
+
+if TYPE_CHECKING:
+    from anju.registry.models import Household  # noqa: F401 (named by Households below)
+
+Households = models.QuerySet["Household"]  # the households a rule reads and returns
+Values = dict[str, Any]  # one hit's ``.values()`` row, as ``message`` reads it
 
 A = "assessment__"
 R = "renovation__"
@@ -66,19 +73,19 @@ class Param:
     unit: str
     kind: str = LIMIT
 
-    def parse(self, raw) -> int | Decimal:
+    def parse(self, raw: object) -> int | Decimal:
         """A stored or typed value, checked; ValidationError names the parameter."""
         text = "" if raw is None else str(raw).strip()
         if text == "":
             raise ValidationError(f"{self.label}不能为空。", code="required")
         if self.kind == DAYS:
             try:
-                value = int(text)
+                days = int(text)
             except ValueError:
                 raise ValidationError(f"{self.label}须为整数天数。", code="invalid") from None
-            if value < 0:
+            if days < 0:
                 raise ValidationError(f"{self.label}不能为负数。", code="negative")
-            return value
+            return days
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -87,18 +94,19 @@ class Param:
             raise ValidationError(f"{self.label}须为数字。", code="invalid")
         if value <= 0:
             raise ValidationError(f"{self.label}须大于0。", code="not_positive")
-        if value.as_tuple().exponent < -2:
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
             raise ValidationError(f"{self.label}最多两位小数。", code="precision")
         return value
 
-    def to_json(self, value) -> int | str:
+    def to_json(self, value: int | Decimal | str) -> int | str:
         return int(value) if self.kind == DAYS else format(Decimal(value).normalize(), "f")
 
 
-class Params(dict):
+class Params(dict[str, Any]):
     """A rule's effective parameters, read as attributes: ``p.plan_days``."""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         try:
             return self[name]
         except KeyError:
@@ -119,10 +127,10 @@ class Rule:
     # ``listed_hits(listed, p, as_of)`` narrows list records; ``screening/listed.py`` runs it.
     on_list: bool = False
 
-    def hits(self, households, p: Params, as_of: dt.date):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         raise NotImplementedError
 
-    def message(self, v: dict, p: Params, as_of: dt.date) -> str:
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         raise NotImplementedError
 
     # metadata helpers for pages
@@ -224,7 +232,9 @@ class DaysBetween(Func):
     output_field = models.IntegerField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(  # type: ignore[override]  # takes no function/template: its SQL is fixed
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         later, later_params = compiler.compile(self.source_expressions[0])
         earlier, earlier_params = compiler.compile(self.source_expressions[1])
         if connection.vendor == "sqlite":
@@ -234,13 +244,15 @@ class DaysBetween(Func):
         return sql, (*later_params, *earlier_params)
 
 
-def current_grade():
+def current_grade() -> Any:
     """The grade on file now: 验收后等级 once accepted with a grade, else 鉴定等级 (the one
     definition, ``registry/grades.py``)."""
     return current_grade_sql()
 
 
-def by_size(small: dict[int, object], per_person, *, output=None):
+def by_size(
+    small: dict[int, object], per_person: object, *, output: models.Field[Any, Any] | None = None
+) -> Case:
     """A limit that depends on 家庭人口 n: ``small[n]`` for n ≤ 3, ``per_person × n`` above."""
     output = output or models.DecimalField(max_digits=12, decimal_places=2)
     return Case(
@@ -259,11 +271,11 @@ def by_size(small: dict[int, object], per_person, *, output=None):
 UNFILLED = "未填"
 
 
-def filled(value) -> bool:
+def filled(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def num(value) -> str:
+def num(value: Any) -> str:
     """26.00 → "26", 25.50 → "25.5", 15000 → "15000" (no rounding, no exponent)."""
     if value is None:
         return UNFILLED
@@ -272,7 +284,7 @@ def num(value) -> str:
     return text
 
 
-def day(value) -> str:
+def day(value: dt.date | str | None) -> str:
     if value is None or value == "":
         return UNFILLED
     if isinstance(value, str):
@@ -280,40 +292,40 @@ def day(value) -> str:
     return value.isoformat()
 
 
-def grade(value) -> str:
+def grade(value: Any) -> str:
     """ "D级", or "等级未填"."""
     return f"{value}级" if value else f"等级{UNFILLED}"
 
 
-def dated(label: str, value) -> str:
+def dated(label: str, value: Any) -> str:
     """ "鉴定日期 2022-01-10", or "鉴定日期未填"."""
     return f"{label} {day(value)}" if filled(value) else f"{label}{UNFILLED}"
 
 
-def amount(label: str, value, unit: str = "元") -> str:
+def amount(label: str, value: Any, unit: str = "元") -> str:
     """ "补助金额 15000元", or "补助金额未填"."""
     return f"{label} {num(value)}{unit}" if value is not None else f"{label}{UNFILLED}"
 
 
-def named(label: str, value) -> str:
+def named(label: str, value: Any) -> str:
     """ "改造方式为原址重建", or "改造方式未填"."""
     return f"{label}为{value}" if filled(value) else f"{label}{UNFILLED}"
 
 
-def graded(label: str, value) -> str:
+def graded(label: str, value: Any) -> str:
     """ "鉴定等级 D级", or "鉴定等级未填"."""
     return f"{label} {value}级" if filled(value) else f"{label}{UNFILLED}"
 
 
-def days_since(value, as_of: dt.date) -> int | None:
-    if not filled(value):
+def days_since(value: dt.date | str | None, as_of: dt.date) -> int | None:
+    if value is None or value == "":
         return None
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return (as_of - value).days
 
 
-def overdue(label: str, value, as_of: dt.date, limit: int, what: str) -> str:
+def overdue(label: str, value: Any, as_of: dt.date, limit: int, what: str) -> str:
     """ "鉴定日期 2022-01-10，至 2022-06-01 已 142 天，超过 90 天仍未纳入改造"; without the
     date: "鉴定日期未填，超过 90 天仍未纳入改造"."""
     if not filled(value):

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import combinations
 
 from django.db.models import F, Q
 
-from anju.screening.rules.base import A, Aspect, R, Rule, Severity, day, register
+from anju.screening.rules.base import (
+    A,
+    Aspect,
+    Households,
+    Params,
+    R,
+    Rule,
+    Severity,
+    Values,
+    day,
+    register,
+)
 
 # 批准日期 ≤ 开工日期 ≤ 竣工日期 ≤ 验收日期 ≤ 补助发放日期
 CHAIN = (
@@ -27,11 +39,11 @@ class D_01(Rule):
     remedy = "核对户口簿或身份证原件，更正身份证号。"
     fields = {"masked": "id_number_masked"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         # IDs are stored encrypted; the check result is kept beside them when they are set.
         return households.filter(id_number_valid=False)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         masked = f"身份证号 {v['masked']} " if v["masked"] else "身份证号"
         return f"{masked}校验码错误或出生日期不存在"
 
@@ -49,13 +61,13 @@ class D_02(Rule):
         "assessed_on": A + "assessed_on",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         wrong = Q(assessment__assessed_on__gt=F("renovation__started_on"))
         for (early, _), (late, _) in PAIRS:
             wrong |= Q(**{f"{R}{early}__gt": F(R + late)})
         return households.filter(renovation__isnull=False).filter(wrong)
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         problems = [
             f"{late_label} {day(v[late])} 早于{early_label} {day(v[early])}"
             for (early, early_label), (late, late_label) in PAIRS
