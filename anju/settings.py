@@ -242,10 +242,10 @@ AUDIT_ANCHOR_DIR = env_path("ANJU_AUDIT_ANCHOR_DIR", DATA_DIR / "backups" / "aud
 AUDIT_ANCHOR_DAILY = env_bool("ANJU_AUDIT_ANCHOR_DAILY", True)
 
 # --- Locale -----------------------------------------------------------------------------
-# The source language of Anju's strings is Chinese (docs/adr/0001).
+# Anju is Chinese-only: its strings are Chinese literals, no catalogue of its own; USE_I18N
+# gives Django's own strings in Chinese (docs/adr/0001).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "anju" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -260,9 +260,21 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the tree when collectstatic has not run
 MEDIA_ROOT = env_path("ANJU_MEDIA_ROOT", DATA_DIR / "media")  # outside the web root
-# Photos from house visits and households (SECURITY.md row 20).
+# Uploads (SECURITY.md row 20): photos from house visits and households, evidence of
+# rectification, the final report's signed scan, the work plan, and registry imports.
 PHOTO_MAX_BYTES = env_int("ANJU_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
 PHOTO_MAX_PIXELS = env_int("ANJU_PHOTO_MAX_MEGAPIXELS", 50, minimum=1) * 1_000_000
+EVIDENCE_MAX_BYTES = env_int("ANJU_EVIDENCE_MAX_MB", 10, minimum=1) * 1024 * 1024
+FINAL_SCAN_MAX_BYTES = env_int("ANJU_FINAL_SCAN_MAX_MB", 20, minimum=1) * 1024 * 1024
+WORK_PLAN_MAX_BYTES = env_int("ANJU_WORK_PLAN_MAX_MB", 20, minimum=1) * 1024 * 1024
+IMPORT_MAX_BYTES = env_int("ANJU_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
+# An import file up to this size is read during the request; a bigger one by the worker.
+IMPORT_SYNC_MAX_BYTES = env_int("ANJU_IMPORT_SYNC_MAX_KB", 256, minimum=0) * 1024
+# An import reports at most this many problems (registry and 动态监测 lists).
+IMPORT_MAX_PROBLEMS = env_int("ANJU_IMPORT_MAX_PROBLEMS", 100_000, minimum=1)
+# A house visit recorded farther than this from the household's location is flagged (a
+# campaign's own ``rule_params["visits"]["far_m"]`` comes first).
+VISIT_FAR_METRES = env_int("ANJU_VISIT_FAR_METRES", 500, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

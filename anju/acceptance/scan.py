@@ -30,7 +30,6 @@ from django.conf import settings
 from anju.registry import photos
 from anju.reporting import workplan
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 
@@ -87,7 +86,7 @@ class Checked:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "FINAL_SCAN_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.FINAL_SCAN_MAX_BYTES
 
 
 def check(upload) -> Checked:

@@ -7,7 +7,9 @@ documented keys, so the document cannot drift from ``serializers``.
 
 from __future__ import annotations
 
-from anju.api import selectors, tokens
+from django.conf import settings
+
+from anju.api import selectors
 from anju.rectification.models import Nature, State
 from anju.registry.choices import Grade
 from anju.screening.choices import Aspect
@@ -418,7 +420,7 @@ RESPONSES = {
     "Unauthorized": _error("缺少令牌，或令牌无效、已撤销、已过期，或账号已停用、授权已变更"),
     "NotFound": _error("记录不存在或不在令牌的数据范围内（两者不作区分）"),
     "TooManyRequests": _error(
-        f"请求过于频繁：每个令牌每分钟最多 {tokens.DEFAULT_RATE_PER_MINUTE} 次（可配置）；"
+        f"请求过于频繁：每个令牌每分钟最多 {settings.API_RATE_PER_MINUTE} 次（可配置）；"
         "Retry-After 头给出需等待的秒数"
     ),
 }

@@ -37,22 +37,21 @@ PREFIX_LENGTH = 12  # "anju_" and 7 random characters, shown to tell tokens apar
 LIFETIME_DAYS = (30, 90, 180, 365)
 DEFAULT_LIFETIME_DAYS = 90
 MAX_LIVE_TOKENS = 5
-DEFAULT_RATE_PER_MINUTE = 120
 _HASH_SALT = "anju.api.ApiToken"
 
 
 def rate_per_minute() -> int:
-    return int(getattr(settings, "API_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE))
+    return settings.API_RATE_PER_MINUTE
 
 
-def key_hash(raw: str, secret: str | None = None) -> str:
+def key_hash(raw: str, secret: str | bytes | None = None) -> str:
     """The keyed hash stored for a token (HMAC-SHA256 under the server's secret key)."""
     return salted_hmac(_HASH_SALT, raw, secret=secret, algorithm="sha256").hexdigest()
 
 
 def _hashes(raw: str) -> list[str]:
     # A rotated SECRET_KEY keeps old tokens working while it is listed in the fallbacks.
-    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    secrets_in_use = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return [key_hash(raw, secret) for secret in secrets_in_use]
 
 

@@ -42,7 +42,6 @@ from anju.registry.io.scope import ImportScope
 
 log = logging.getLogger(__name__)
 Status = ListVersion.Status
-MAX_PROBLEMS = 100_000
 BATCH = 2000
 
 TABLES = {
@@ -213,7 +212,7 @@ def _write(version: ListVersion, parsed: ParsedList) -> None:
 
 def _finish(version, status, message, problems, started) -> ListVersion:
     problems = sorted(problems, key=lambda p: (p.row or 0, len(p.col), p.col))
-    limit = int(getattr(settings, "IMPORT_MAX_PROBLEMS", MAX_PROBLEMS))
+    limit = settings.IMPORT_MAX_PROBLEMS
     summary = dict(version.summary or {})
     summary["notices"] = sum(1 for p in problems if p.level == NOTICE)
     summary["seconds"] = round(time.perf_counter() - started, 2)

@@ -24,7 +24,6 @@ from django.conf import settings
 
 from anju.registry import photos
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 PDF_EOF = b"%%EOF"
 # Names in a PDF that run code or open other files when the document is opened.
@@ -53,7 +52,7 @@ class Checked:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.EVIDENCE_MAX_BYTES
 
 
 def check(upload) -> Checked:

@@ -28,8 +28,6 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 50_000_000
 THUMB_SIZE = (480, 480)
 
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -53,11 +51,11 @@ def thumbnail_name(name: str) -> str:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.PHOTO_MAX_BYTES
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return settings.PHOTO_MAX_PIXELS
 
 
 def human_size(n: int) -> str:

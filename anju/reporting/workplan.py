@@ -25,7 +25,6 @@ from django.conf import settings
 
 from anju.registry import photos
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -60,7 +59,7 @@ class Checked:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "WORK_PLAN_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.WORK_PLAN_MAX_BYTES
 
 
 def read_upload(upload, *, what: str, limit: int, error: type[Exception]) -> tuple[str, bytes]:

@@ -54,7 +54,6 @@ from anju.visits.models import (
 
 RECORDERS = frozenset({Role.VILLAGE_WORKER, Role.TOWNSHIP_OFFICER})
 REVIEWERS = frozenset({Role.TOWNSHIP_OFFICER})
-DEFAULT_FAR_METRES = 500
 MAX_PHOTOS = 12
 
 
@@ -88,7 +87,7 @@ def far_metres(campaign: Campaign) -> int:
     """How far from the house a visit's GPS may be before it is flagged (campaign parameter
     ``rule_params["visits"]["far_m"]``, else the ``VISIT_FAR_METRES`` setting, else 500 m)."""
     own = (campaign.rule_params or {}).get("visits") or {}
-    return int(own.get("far_m") or getattr(settings, "VISIT_FAR_METRES", DEFAULT_FAR_METRES))
+    return int(own.get("far_m") or settings.VISIT_FAR_METRES)
 
 
 def in_scope(household: Household, campaign: Campaign) -> bool:

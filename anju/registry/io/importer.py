@@ -37,7 +37,6 @@ from anju.registry.signals import households_changed
 
 log = logging.getLogger(__name__)
 Status, Mode = ImportBatch.Status, ImportBatch.Mode
-DEFAULT_MAX_PROBLEMS = 100_000
 
 
 class _Clock:
@@ -256,7 +255,7 @@ def _summary_text(batch, status, summary, error_rows) -> str:
 
 def _finish(batch, status, message, problems, *, started, summary=None) -> ImportBatch:
     problems = sorted(problems, key=lambda p: (p.row or 0, len(p.col), p.col))
-    limit = int(getattr(settings, "IMPORT_MAX_PROBLEMS", DEFAULT_MAX_PROBLEMS))
+    limit = settings.IMPORT_MAX_PROBLEMS
     summary = dict(summary or {})
     summary["notices"] = sum(1 for p in problems if p.level == NOTICE)
     summary["seconds"] = round(time.perf_counter() - started, 2)

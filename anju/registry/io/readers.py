@@ -29,7 +29,6 @@ from anju.registry.io import biff, extent
 
 MAX_ENTRIES = 1000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 HEAD_ROWS = 10  # the header is looked for in the first rows of each sheet
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -45,7 +44,7 @@ class FileRefused(Exception):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.IMPORT_MAX_BYTES
 
 
 @dataclass

@@ -27,7 +27,6 @@ from anju.registry.io.readers import FileRefused, check_name, max_bytes
 from anju.registry.models import ImportBatch
 
 Status, Mode = ImportBatch.Status, ImportBatch.Mode
-DEFAULT_SYNC_MAX_BYTES = 256 * 1024
 
 
 def upload_dir() -> Path:
@@ -128,7 +127,7 @@ def follow_up(*, batch: ImportBatch, user, mode: str) -> ImportBatch:
 
 
 def _launch(batch: ImportBatch, path: Path) -> ImportBatch:
-    limit = int(getattr(settings, "IMPORT_SYNC_MAX_BYTES", DEFAULT_SYNC_MAX_BYTES))
+    limit = settings.IMPORT_SYNC_MAX_BYTES
     if path.stat().st_size <= limit:
         return execute(batch.pk)
     from anju.registry.tasks import run_import
