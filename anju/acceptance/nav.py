@@ -12,13 +12,13 @@ nav.register("总结验收", "acceptance:index", CITY | TOWNSHIP, order=460)
 
 
 def _township(request):
-    from anju.acceptance import pages
+    from anju.acceptance import selectors
 
     user = request.user
     campaign = Campaign.objects.current(user)
     if campaign is None:
         return None
-    live = pages.live_for(user, campaign, user.unit)
+    live = selectors.live_for(user, campaign, user.unit)
     return {
         "live": live,
         "label": live.get_status_display() if live else "未提交",
@@ -30,13 +30,13 @@ def _township(request):
 
 
 def _city(request):
-    from anju.acceptance import pages
+    from anju.acceptance import selectors
 
     user = request.user
     campaign = Campaign.objects.current(user)
     if campaign is None:
         return None
-    counts = pages.status_counts(user, campaign)
+    counts = selectors.status_counts(user, campaign)
     if not any(v for k, v in counts.items() if k != "none"):
         return None
     return {"counts": counts, "url": reverse("acceptance:index")}

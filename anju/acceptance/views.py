@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from anju.acceptance import forms, pages, services
+from anju.acceptance import forms, selectors, services
 from anju.acceptance.models import FinalSubmission, SealedScan
 from anju.accounts import reauth
 from anju.accounts.roles import CITY, TOWNSHIP, Role
@@ -23,7 +23,7 @@ from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
-from anju.reporting import selectors
+from anju.reporting import selectors as reporting_selectors
 
 VIEWERS = CITY | TOWNSHIP
 TYPES = {
@@ -45,9 +45,9 @@ def _submission(request, pk: int) -> FinalSubmission:
 def index(request, form=None, scan_form=None, status=200):
     user = request.user
     campaign = Campaign.objects.current(user)
-    if selectors.is_city(user):
-        return render(request, "acceptance/city.html", pages.city_context(user, campaign))
-    context = pages.township_context(user, campaign, form=form, scan_form=scan_form)
+    if reporting_selectors.is_city(user):
+        return render(request, "acceptance/city.html", selectors.city_context(user, campaign))
+    context = selectors.township_context(user, campaign, form=form, scan_form=scan_form)
     return render(request, "acceptance/township.html", context, status=status)
 
 
@@ -93,8 +93,8 @@ def prepare(request):
 @allow(VIEWERS)
 def detail(request, pk: int, return_form=None, scan_form=None, reopen_form=None, status=200):
     s = _submission(request, pk)
-    context = pages.detail_context(request.user, s)
-    context["versions"] = pages.versions_of(request.user, s)
+    context = selectors.detail_context(request.user, s)
+    context["versions"] = selectors.versions_of(request.user, s)
     if context["can_review"]:
         context["return_form"] = return_form or forms.ReturnForm(version=versions.version_of(s))
     if context["can_reopen"]:

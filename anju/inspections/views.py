@@ -22,7 +22,7 @@ from anju.core import versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
-from anju.inspections import forms, pages, sampling, services
+from anju.inspections import forms, sampling, selectors, services
 from anju.inspections.models import Sample, SampleHousehold, Visit, VisitPhoto
 from anju.registry import photos as photo_checks
 
@@ -62,7 +62,7 @@ def plan(request):
         form = forms.PlanForm(request.GET or None)
         if form.is_bound:
             form.is_valid()
-    return render(request, "inspections/plan.html", pages.plan_context(campaign, form))
+    return render(request, "inspections/plan.html", selectors.plan_context(campaign, form))
 
 
 # --- a sample (reviewer) -------------------------------------------------------------------
@@ -73,7 +73,7 @@ def _sample(request, pk: int) -> Sample:
 @allow(REVIEWERS)
 def sample_detail(request, pk: int):
     sample = _sample(request, pk)
-    return render(request, "inspections/sample.html", pages.sample_context(sample))
+    return render(request, "inspections/sample.html", selectors.sample_context(sample))
 
 
 @versioned
@@ -96,7 +96,7 @@ def sample_assign(request, pk: int):
             sample,
             versions.submitted(request.POST),
             what=f"{sample}的抽查人员分配",
-            of=pages.assign_version,
+            of=selectors.assign_version,
             parts=lambda s: list(s.villages.all()),
         ):
             changed = services.assign(actor=request.user, sample=sample, assignments=assignments)
@@ -143,7 +143,7 @@ def sample_confirm(request, pk: int):
                 "已提醒乡镇经办人。",
             )
             return redirect(f"{reverse('inspections:sample', args=[pk])}#confirm")
-    context = pages.sample_context(sample, confirm_form=form, checked=set(ids))
+    context = selectors.sample_context(sample, confirm_form=form, checked=set(ids))
     return render(request, "inspections/sample.html", context, status=400)
 
 
@@ -169,7 +169,7 @@ def sample_publish(request, pk: int):
 # --- the inspector's households -------------------------------------------------------------
 @allow(INSPECTORS)
 def mine(request):
-    return render(request, "inspections/mine.html", pages.mine_context(request.user))
+    return render(request, "inspections/mine.html", selectors.mine_context(request.user))
 
 
 def _target(request, pk: int, household_pk: int) -> SampleHousehold:
@@ -252,7 +252,7 @@ def _visit(request, sh: SampleHousehold, limiter):
                     mine,
                     form.submitted_version(),
                     what=what,
-                    of=pages.record_version,
+                    of=selectors.record_version,
                     parts=lambda v: list(v.problems.all()),
                 ):
                     services.record_visit(
@@ -265,10 +265,10 @@ def _visit(request, sh: SampleHousehold, limiter):
                         new_photos=checked,
                     )
             except versions.StaleEdit as exc:
-                versions.refuse(request, exc, form, version=pages.record_version(exc.current))
+                versions.refuse(request, exc, form, version=selectors.record_version(exc.current))
                 status = versions.CONFLICT
             except ValidationError as exc:
-                pages.attach_errors(form, formset, exc)
+                selectors.attach_errors(form, formset, exc)
             except services.SpotCheckError as exc:
                 messages.error(request, str(exc))
             else:
@@ -276,13 +276,13 @@ def _visit(request, sh: SampleHousehold, limiter):
                 return redirect("inspections:mine")
     else:
         form = forms.VisitForm(
-            initial=pages.visit_initial(existing), version=pages.record_version(existing)
+            initial=selectors.visit_initial(existing), version=selectors.record_version(existing)
         )
         formset = forms.ProblemFormSet(
-            prefix="p", entries=entries, initial=pages.problems_initial(existing)
+            prefix="p", entries=entries, initial=selectors.problems_initial(existing)
         )
         status = 200
-    context = pages.visit_context(sh, entries, form, formset, can_edit)
+    context = selectors.visit_context(sh, entries, form, formset, can_edit)
     return render(request, "inspections/visit.html", context, status=status)
 
 
@@ -315,4 +315,4 @@ def visit_photo(request, pk: int, household_pk: int, photo_pk: int):
 # --- results (township) ------------------------------------------------------------------------
 @allow(services.TOWNSHIP_READERS)
 def results(request):
-    return render(request, "inspections/results.html", pages.results_context(request.user))
+    return render(request, "inspections/results.html", selectors.results_context(request.user))

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from anju.accounts.models import User
 from anju.audit.context import SYSTEM, acting_as
 from anju.campaigns.models import Campaign
-from anju.reporting import extras, ledger, pages, services
+from anju.reporting import extras, ledger, selectors, services
 from anju.reporting import weeks as cal
 from anju.reporting.models import (
     DEFAULT_TIME,
@@ -82,7 +82,7 @@ def _schedule(campaign, today: dt.date, admin) -> Schedule:
     existing = services.schedule_of(campaign)
     if existing is not None:
         return existing
-    initial = pages.schedule_initial(campaign, None)
+    initial = selectors.schedule_initial(campaign, None)
     start, end = campaign.starts_on, campaign.ends_on
     if start <= today <= end:
         # Live: a short 动员部署 so that two full weeks of 排查整改 lie behind today.

@@ -22,7 +22,7 @@ from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.rectification.snapshot import official_rows
-from anju.reporting import forms, ledger, pages, selectors, services
+from anju.reporting import forms, ledger, selectors, services
 from anju.reporting import weeks as cal
 from anju.reporting.models import Schedule, WeeklySubmission, WorkPlan
 
@@ -48,9 +48,9 @@ def index(request):
     schedule = selectors.schedule_for(campaign)
     now = cal.server_now()
     if selectors.is_city(user):
-        context = pages.grid_context(user, campaign, schedule, now)
+        context = selectors.grid_context(user, campaign, schedule, now)
         return render(request, "reporting/grid.html", context)
-    context = pages.township_context(user, campaign, schedule, now)
+    context = selectors.township_context(user, campaign, schedule, now)
     return render(request, "reporting/township.html", context)
 
 
@@ -61,7 +61,7 @@ def schedule(request):
     return render(
         request,
         "reporting/schedule.html",
-        pages.schedule_context(request.user, campaign, selectors.schedule_for(campaign)),
+        selectors.schedule_context(request.user, campaign, selectors.schedule_for(campaign)),
     )
 
 
@@ -99,7 +99,7 @@ def schedule_edit(request):
     else:
         form = forms.ScheduleForm(
             campaign=campaign,
-            initial=pages.schedule_initial(campaign, current),
+            initial=selectors.schedule_initial(campaign, current),
             version=versions.version_of(current),
         )
     return render(
@@ -114,7 +114,7 @@ def schedule_edit(request):
 @allow(VIEWERS)
 def work_plans(request, form=None):
     campaign = Campaign.objects.current(request.user)
-    context = pages.work_plans_context(request.user, campaign, selectors.schedule_for(campaign))
+    context = selectors.work_plans_context(request.user, campaign, selectors.schedule_for(campaign))
     if request.user.role == Role.TOWNSHIP_OFFICER and campaign is not None:
         context["form"] = form or forms.WorkPlanForm()
     return render(request, "reporting/work_plans.html", context)
@@ -189,14 +189,14 @@ def prepare(request):
 @allow(VIEWERS)
 def submission_detail(request, pk: int, return_form=None, status=200, send_back_form=None):
     submission = _submission(request, pk)
-    context = pages.submission_context(request.user, submission, cal.server_now())
+    context = selectors.submission_context(request.user, submission, cal.server_now())
     if context["can_approve"]:
         context["send_back_form"] = send_back_form or forms.SendBackForm(
             version=versions.version_of(submission)
         )
     if context["can_review"]:
         context["return_form"] = return_form or forms.ReturnForm(
-            initial={"new_due_at": pages.suggested_new_due(submission, cal.server_now())},
+            initial={"new_due_at": selectors.suggested_new_due(submission, cal.server_now())},
             version=versions.version_of(submission),
         )
     return render(request, "reporting/submission.html", context, status=status)
@@ -379,7 +379,7 @@ def compare(request):
             next(t for t in townships if t.pk == chosen) if selectors.is_city(user) else user.unit
         )
         context.update(
-            pages.compare_context(
+            selectors.compare_context(
                 user, campaign, township, form.cleaned_data["a"], form.cleaned_data["b"]
             )
         )

@@ -21,7 +21,7 @@ from anju.acceptance.models import (
 )
 from anju.accounts import reauth
 from anju.accounts.roles import Role
-from anju.reporting import selectors
+from anju.reporting import selectors as reporting_selectors
 from anju.reporting.ledger import FIELD_LABELS
 
 STATES = [NOT_SUBMITTED, *((s.value, str(s.label)) for s in Status)]
@@ -60,7 +60,7 @@ def latest_by_township(user, campaign) -> dict[int, FinalSubmission]:
 
 
 def status_counts(user, campaign) -> dict[str, int]:
-    townships = list(selectors.townships_for(user))
+    townships = list(reporting_selectors.townships_for(user))
     latest = latest_by_township(user, campaign)
     counts = {code: 0 for code, _ in STATES}
     for t in townships:
@@ -73,8 +73,8 @@ def city_context(user, campaign) -> dict:
     context = {"campaign": campaign, "states": STATES}
     if campaign is None:
         return context
-    schedule = selectors.schedule_for(campaign)
-    townships = list(selectors.townships_for(user))
+    schedule = reporting_selectors.schedule_for(campaign)
+    townships = list(reporting_selectors.townships_for(user))
     latest = latest_by_township(user, campaign)
     returns = dict(
         submissions_for(user, campaign)
@@ -166,7 +166,7 @@ def township_context(user, campaign, form=None, scan_form=None) -> dict:
         form = NarrativeForm(initial=initial, version=version_of(live))
     context.update(
         {
-            "schedule": selectors.schedule_for(campaign),
+            "schedule": reporting_selectors.schedule_for(campaign),
             "live": live,
             "returned": returned if live is None else None,
             "visits_block": _block(township, campaign),
