@@ -291,3 +291,62 @@ def fresh(now: dt.datetime | None = None) -> dict:
     auto = periodic.deferrable()
     queued = freshness.queued() if auto else None
     return {"auto": auto, "queued": queued, "late": bool(queued and queued < now - LATE)}
+
+
+def visit_coverage(user, campaign) -> dict:
+    """The county's house-visit coverage for the home panel (入户排查): read from the latest
+    finished snapshot (a live count over a million households took ~8 s on every home page);
+    counted live only while none exists."""
+    from anju.visits import coverage
+    from anju.visits.services import county_of
+
+    data = _visit_coverage_from_snapshot(user, campaign)
+    if data is None:
+        data = coverage.county_coverage(county_of(user.unit), campaign)
+    return data
+
+
+def _visit_coverage_from_snapshot(user, campaign) -> dict | None:
+    from anju.visits.models import ProblemStatus, VisitProblem
+
+    snapshot = Snapshot.objects.latest_done(campaign)
+    if snapshot is None:
+        return None
+    values: dict[int, dict] = {}
+    metrics = Metric.objects.for_user(user).filter(
+        snapshot=snapshot,
+        village__isnull=True,
+        week__isnull=True,
+        key__in=[K.V_SCOPE, K.V_VISITED],
+    )
+    for township_id, key, value in metrics.values_list("township_id", "key", "value"):
+        values.setdefault(township_id, {})[key] = value
+    townships = []
+    for township in Unit.objects.for_user(user).townships().order_by("code"):
+        got = values.get(township.pk, {})
+        in_scope, visited = got.get(K.V_SCOPE, 0), got.get(K.V_VISITED, 0)
+        townships.append(
+            {
+                "code": township.code,
+                "name": township.name,
+                "pk": township.pk,
+                "in_scope": in_scope,
+                "visited": visited,
+                "rate": round(visited / in_scope, 4) if in_scope else None,
+            }
+        )
+    in_scope = sum(t["in_scope"] for t in townships)
+    visited = sum(t["visited"] for t in townships)
+    problems = (
+        VisitProblem.objects.filter(visit__campaign=campaign)
+        .exclude(status=ProblemStatus.WITHDRAWN)
+        .count()
+    )
+    return {
+        "in_scope": in_scope,
+        "visited": visited,
+        "rate": round(visited / in_scope, 4) if in_scope else None,
+        "problems": problems,
+        "townships": townships,
+        "as_of": snapshot.started_at,  # the moment the numbers describe
+    }

@@ -26,10 +26,21 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 
+from anju.registry import retention
 from anju.registry.signals import households_anonymised
 
 ENTRY_TEXT = ("description", "measures", "cause")
 NOTE_TEXT = ("text",)
+
+
+def open_entry() -> Exists:
+    """A ledger entry naming the household and not yet 已销号 keeps its case open (retention)."""
+    from anju.rectification.models import LedgerEntry, State
+
+    return Exists(LedgerEntry.objects.filter(households=OuterRef("pk")).exclude(state=State.CLOSED))
+
+
+retention.register_open_case("rectification.open_entry", open_entry)
 
 
 @receiver(households_anonymised, dispatch_uid="rectification.forget_anonymised")

@@ -3,8 +3,8 @@
 A household's case is **closed** when its current renovation was accepted (``accepted_on``)
 more than N years before today, or — without a renovation — the household has not changed
 (``updated_at``) for more than N years; and no screening finding is open (待确认/已确认) and no
-ledger entry naming it is still open (anything but 已销号). N is ``ANJU_PI_RETENTION_YEARS``
-(default 10) or ``--years``.
+ledger entry naming it is still open (anything but 已销号) — the later stages say so through
+``register_open_case``. N is ``ANJU_PI_RETENTION_YEARS`` (default 10) or ``--years``.
 
 ``anonymise_closed`` then, set-wise (no loop over households), in one transaction:
 
@@ -59,11 +59,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Left, Replace
 from django.utils import timezone
 
@@ -97,22 +98,28 @@ def cutoff_for(years: int, today: dt.date | None = None) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def closed_households(cutoff: dt.date):
-    """Households not yet anonymised whose case closed before ``cutoff`` (see above)."""
-    from anju.rectification.models import LedgerEntry, State
-    from anju.screening.models import Finding, Status
+# "Is this case still open?" The later stages answer for what they hold (a screening finding
+# 待确认/已确认, a ledger entry not yet 已销号): each registers a function returning an
+# ``Exists`` correlated to the household (``OuterRef("pk")``), from its ``receivers.py``. The
+# registry imports none of them (docs/ARCHITECTURE.md, "signals and registries").
+OpenCase = Callable[[], Exists]
+_open_cases: dict[str, OpenCase] = {}
 
+
+def register_open_case(name: str, condition: OpenCase) -> None:
+    """Keep a household's case open while ``condition()`` holds for it."""
+    _open_cases[name] = condition
+
+
+def closed_households(cutoff: dt.date) -> QuerySet[Household]:
+    """Households not yet anonymised whose case closed before ``cutoff`` (see above)."""
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-    open_finding = Finding.objects.filter(
-        household=OuterRef("pk"), status__in=(Status.OPEN, Status.CONFIRMED)
+    closed = Household.objects.filter(anonymised_at__isnull=True).filter(
+        Q(renovation__accepted_on__lt=cutoff) | (NO_RENOVATION & Q(updated_at__lt=start))
     )
-    open_entry = LedgerEntry.objects.filter(households=OuterRef("pk")).exclude(state=State.CLOSED)
-    return (
-        Household.objects.filter(anonymised_at__isnull=True)
-        .filter(Q(renovation__accepted_on__lt=cutoff) | (NO_RENOVATION & Q(updated_at__lt=start)))
-        .exclude(Exists(open_finding))
-        .exclude(Exists(open_entry))
-    )
+    for name in sorted(_open_cases):
+        closed = closed.exclude(_open_cases[name]())
+    return closed
 
 
 def text_mask(name: str) -> str:

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from anju.accounts.models import User
 from anju.audit.context import SYSTEM, acting_as
 from anju.campaigns.models import Campaign
-from anju.reporting import extras, ledger, selectors, services
+from anju.reporting import ledger, selectors, services
 from anju.reporting import weeks as cal
 from anju.reporting.models import (
     DEFAULT_TIME,
@@ -163,7 +163,7 @@ def _township_history(campaign, schedule, township, index, past, current, now, u
     head = users.get(HEADS.get(township.code, ""))
     reviewer = users.get(REVIEWER)
     entries = ledger.current_entries(campaign, township)
-    figures = extras.collect(township, campaign)
+    figures = ledger.figures(township, campaign)
     total = len(past) + 1
     closes = cal.rectify_closes_at(schedule)
     for k, week in enumerate(past):

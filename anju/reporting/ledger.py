@@ -6,10 +6,13 @@ come from the same code."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from anju.rectification import official_ledger
 from anju.rectification.models import LedgerEntry, Source, State
 from anju.rectification.snapshot import differences, ledger_snapshot, official_rows
+
+log = logging.getLogger(__name__)
 
 FIELD_LABELS = {
     "number": "序号",
@@ -95,3 +98,23 @@ def workbook(
         rows=rows,
     )
     return data, len(rows)
+
+
+def figures(township, campaign) -> dict:
+    """The figures a weekly submission freezes beside the ledger, by name (JSON-ready): the
+    coverage of the house visits (入户排查覆盖率, ``anju.visits.coverage``). A figure that
+    fails does not block the report: its entry records the failure instead."""
+    from django.db import transaction
+
+    from anju.audit.models import jsonable
+    from anju.visits import coverage
+
+    result = {}
+    for name, figure in (("visits", coverage.coverage),):
+        try:
+            with transaction.atomic():  # a failed query must not spoil the caller's transaction
+                result[name] = jsonable(figure(township, campaign))
+        except Exception:
+            log.exception("weekly figure %s failed for %s", name, getattr(township, "code", ""))
+            result[name] = {"error": "计算失败，未能随周报报送"}
+    return result

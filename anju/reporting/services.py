@@ -31,7 +31,7 @@ from anju.audit.events import Event
 from anju.audit.services import record
 from anju.core.reminders import remind, resolve, users_of
 from anju.rectification.snapshot import content_hash, differences
-from anju.reporting import extras, ledger, workplan
+from anju.reporting import ledger, workplan
 from anju.reporting import weeks as cal
 from anju.reporting.models import UNSENT, Schedule, Status, WeeklySubmission, WorkPlan
 
@@ -220,7 +220,7 @@ def prepare(*, actor, campaign, township, week: int) -> WeeklySubmission:
     """The officer freezes the township's ledger for ``week`` and sends it to the head."""
     _require_township(actor, township, OFFICERS, "提交本乡镇的周报")
     entries = ledger.current_entries(campaign, township)
-    figures = extras.collect(township, campaign)
+    figures = ledger.figures(township, campaign)
     return _prepare(
         campaign=campaign,
         township=township,
@@ -304,7 +304,7 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
             "prepared_at": at.isoformat(),
             "prepared_by": _name(actor),
             "entries": entries,
-            "extras": extras.collect(township, submission.campaign),
+            "extras": ledger.figures(township, submission.campaign),
         }
     )
     with transaction.atomic():

@@ -13,13 +13,27 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 
+from anju.registry import retention
 from anju.registry.signals import households_anonymised, households_changed
 
 log = logging.getLogger(__name__)
 SYNC_LIMIT = 50  # up to this many households are re-screened in the request itself
 TASK_LIMIT = 5000  # up to this many in one background task; beyond, their townships are re-run
+
+
+def open_finding() -> Exists:
+    """A finding of the household still 待确认 or 已确认 keeps its case open (retention)."""
+    from anju.screening.models import Finding, Status
+
+    return Exists(
+        Finding.objects.filter(household=OuterRef("pk"), status__in=(Status.OPEN, Status.CONFIRMED))
+    )
+
+
+retention.register_open_case("screening.open_finding", open_finding)
 
 
 @receiver(households_changed, dispatch_uid="screening.rescreen")

@@ -48,78 +48,8 @@ def _township(request):
     }
 
 
-def _city(request):
-    """The county's coverage from the overview's latest snapshot (a live count over a
-    million households took ~8 s on every home page); live only while none exists."""
-    campaign = Campaign.objects.current(request.user)
-    if campaign is None:
-        return None
-    data = _county_from_snapshot(request.user, campaign)
-    if data is None:
-        data = coverage.county_coverage(services.county_of(request.user.unit), campaign)
-    low = sorted(
-        (t for t in data["townships"] if t["in_scope"]), key=lambda t: (t["rate"] or 0, t["code"])
-    )[:3]
-    return {
-        "campaign": campaign,
-        "data": data,
-        "percent": round(100 * (data["rate"] or 0)),
-        "low": low,
-    }
-
-
-def _county_from_snapshot(user, campaign) -> dict | None:
-    from anju.overview import keys
-    from anju.overview.models import Metric, Snapshot
-    from anju.units.models import Unit
-    from anju.visits.models import ProblemStatus, VisitProblem
-
-    snapshot = Snapshot.objects.latest_done(campaign)
-    if snapshot is None:
-        return None
-    values: dict[int, dict] = {}
-    metrics = Metric.objects.for_user(user).filter(
-        snapshot=snapshot,
-        village__isnull=True,
-        week__isnull=True,
-        key__in=[keys.V_SCOPE, keys.V_VISITED],
-    )
-    for township_id, key, value in metrics.values_list("township_id", "key", "value"):
-        values.setdefault(township_id, {})[key] = value
-    townships = []
-    for township in Unit.objects.for_user(user).townships().order_by("code"):
-        got = values.get(township.pk, {})
-        in_scope, visited = got.get(keys.V_SCOPE, 0), got.get(keys.V_VISITED, 0)
-        townships.append(
-            {
-                "code": township.code,
-                "name": township.name,
-                "pk": township.pk,
-                "in_scope": in_scope,
-                "visited": visited,
-                "rate": round(visited / in_scope, 4) if in_scope else None,
-            }
-        )
-    in_scope = sum(t["in_scope"] for t in townships)
-    visited = sum(t["visited"] for t in townships)
-    problems = (
-        VisitProblem.objects.filter(visit__campaign=campaign)
-        .exclude(status=ProblemStatus.WITHDRAWN)
-        .count()
-    )
-    return {
-        "in_scope": in_scope,
-        "visited": visited,
-        "rate": round(visited / in_scope, 4) if in_scope else None,
-        "problems": problems,
-        "townships": townships,
-        "as_of": snapshot.started_at,  # the moment the numbers describe
-    }
-
-
 home.register("visits.worker", "visits/_panel_worker.html", [Role.VILLAGE_WORKER], _worker, 10)
 home.register("visits.township", "visits/_panel_township.html", TOWNSHIP, _township, 30)
-home.register("visits.city", "visits/_panel_city.html", CITY, _city, 30)
 
 
 def _household_visits(request, household):
@@ -139,15 +69,3 @@ def _household_visits(request, household):
 
 
 panels.register("visits.visits", "visits/_household_visits.html", _household_visits, order=30)
-
-
-def _register_weekly_extra() -> None:
-    """The weekly submission carries the coverage figure (anju/reporting, when present)."""
-    try:
-        from anju.reporting.extras import register_extra
-    except ImportError:
-        return
-    register_extra("visits", coverage.coverage)
-
-
-_register_weekly_extra()

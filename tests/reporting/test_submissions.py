@@ -292,17 +292,20 @@ def test_regenerating_while_awaiting_takes_the_current_ledger(
             services.refresh(actor=officer_a, submission=s)
 
 
-def test_the_weekly_extra_is_frozen_with_the_report(campaign, schedule, send):
-    from anju.reporting import extras
+def test_the_visit_coverage_is_frozen_with_the_report(campaign, schedule, send, township_a):
+    from anju.audit.models import jsonable
+    from anju.visits import coverage
 
-    saved = extras.registered()
-    extras.register_extra("probe", lambda township, campaign: {"visited": 7, "in_scope": 9})
-    extras.register_extra("broken", lambda township, campaign: 1 / 0)
-    try:
-        s = send(1, "2022-06-03 15:00")
-    finally:
-        extras._extras.clear()
-        extras._extras.update(saved)
-    assert s.extras["probe"] == {"visited": 7, "in_scope": 9}
-    assert s.extras["broken"] == {"error": "计算失败，未能随周报报送"}
+    s = send(1, "2022-06-03 15:00")
+    assert s.extras == {"visits": jsonable(coverage.coverage(township_a, campaign))}
+    assert s.extras["visits"]["in_scope"] == 0
+
+
+def test_a_figure_that_fails_does_not_block_the_report(campaign, schedule, send, monkeypatch):
+    from anju.visits import coverage
+
+    monkeypatch.setattr(coverage, "coverage", lambda township, campaign: 1 / 0)
+    s = send(1, "2022-06-03 15:00")
+    assert s.status == Status.SUBMITTED
+    assert s.extras["visits"] == {"error": "计算失败，未能随周报报送"}
     assert cal.week(schedule, 1).due_at == s.due_at

@@ -31,7 +31,7 @@ def test_the_demo_keys_in_paper_visits_once(township_a, village_a, campaign):
 
 
 def test_the_weekly_submission_carries_the_coverage(township_a, household, campaign):
-    extras = pytest.importorskip("anju.reporting.extras")
-    assert extras.registered()["visits"] is coverage.coverage
-    figure = extras.collect(township_a, campaign)["visits"]
+    from anju.reporting import ledger
+
+    figure = ledger.figures(township_a, campaign)["visits"]
     assert (figure["in_scope"], figure["visited"]) == (1, 0)
