@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
-from anju.core.scoping import ScopedQuerySet
+from anju.core.scoping import TownshipScoped
 
 
 class Status(models.TextChoices):
@@ -43,14 +43,6 @@ NOT_SUBMITTED = ("none", "未提交")
 SIGNED_STATES = (Status.SIGNED, Status.AWAITING_REVIEW, Status.ACCEPTED)
 # Replaced by the next one the township prepares: history, never live.
 CLOSED_STATES = (Status.RETURNED, Status.REOPENED)
-
-
-class TownshipScoped(ScopedQuerySet):
-    """Rows that belong to a township (no village): city roles see the county's, township
-    roles their own, everyone else nothing."""
-
-    scope_township = "township"
-    scope_village = None
 
 
 class FinalSubmissionQuerySet(TownshipScoped):

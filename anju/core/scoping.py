@@ -36,6 +36,14 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(scope_q(user, township=self.scope_township, village=self.scope_village))
 
 
+class TownshipScoped(ScopedQuerySet):
+    """Rows that belong to a township (no village): city roles see the county's, township
+    roles their own, everyone else nothing (a village worker sees none)."""
+
+    scope_township = "township"
+    scope_village = None
+
+
 def get_scoped_or_404(request, queryset, **lookup):
     """The object if the user's scope covers it; else 404 and an audit record."""
     try:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
-from anju.core.scoping import ScopedQuerySet
+from anju.core.scoping import TownshipScoped
 
 
 class Kind(models.TextChoices):
@@ -151,9 +151,8 @@ class Notice(AuditedModel):
         return [u for u in self.units.all() if u.kind == kind]
 
 
-class NoticeUnitQuerySet(ScopedQuerySet):
-    scope_township = "township"
-    scope_village = None
+class NoticeUnitQuerySet(TownshipScoped):
+    pass
 
 
 class NoticeUnit(AuditedModel):

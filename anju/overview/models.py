@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
-from anju.core.scoping import ScopedQuerySet
+from anju.core.scoping import TownshipScoped
 
 
 class SnapshotQuerySet(models.QuerySet):
@@ -75,11 +75,8 @@ class Snapshot(AuditedModel):
         return f"概览统计 {self.started_at:%Y-%m-%d %H:%M}（{self.get_status_display()}）"
 
 
-class MetricQuerySet(ScopedQuerySet):
+class MetricQuerySet(TownshipScoped):
     """City roles read every township's rows, township roles their own (and their villages')."""
-
-    scope_township = "township"
-    scope_village = None
 
 
 class Metric(models.Model):

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
-from anju.core.scoping import ScopedQuerySet
+from anju.core.scoping import TownshipScoped
 
 
 class Weekday(models.IntegerChoices):
@@ -97,14 +97,6 @@ class Schedule(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.campaign.name} 报送安排"
-
-
-class TownshipScoped(ScopedQuerySet):
-    """Rows that belong to a township (no village): city roles see the county's,
-    township roles their own, everyone else nothing."""
-
-    scope_township = "township"
-    scope_village = None
 
 
 def work_plan_path(instance, filename: str) -> str:
