@@ -12,11 +12,18 @@ from functools import lru_cache
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
+# Records written before a model was renamed keep the type they were written with.
+FORMER_TYPES = {
+    "inspections.visit": "inspections.spotcheckvisit",
+    "inspections.visitproblem": "inspections.spotcheckproblem",
+    "inspections.visitphoto": "inspections.spotcheckphoto",
+}
+
 
 @lru_cache(maxsize=256)
 def _model(object_type: str):
     try:
-        return apps.get_model(object_type)
+        return apps.get_model(FORMER_TYPES.get(object_type, object_type))
     except (LookupError, ValueError):
         return None
 

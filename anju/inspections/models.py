@@ -4,9 +4,9 @@ A **Sample** is one draw: who drew it, when, with which seed and parameters, and
 of the ranking it was drawn from (so anyone can redraw it and compare). Its **SampleVillage**
 rows are the chosen villages (by rank or at random, with their score and the inspector
 assigned); its **SampleHousehold** rows the households drawn in them. An inspector records one
-**Visit** per sampled household: what was found, by aspect (**VisitProblem**: on the
+**SpotCheckVisit** per sampled household: what was found, by aspect (**SpotCheckProblem**: on the
 township's ledger or not, and whether a fix the ledger calls 已销号 was real), with photos
-(**VisitPhoto**). Verdicts are computed from these rows (``anju.inspections.verdicts``).
+(**SpotCheckPhoto**). Verdicts are computed from these rows (``anju.inspections.verdicts``).
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ class ScopedBySampleHousehold(ScopedQuerySet):
     scope_village = "sample_household__village"
 
 
-class Visit(AuditedModel):
+class SpotCheckVisit(AuditedModel):
     """One inspector's visit to one sampled household."""
 
     sample_household = models.OneToOneField(
@@ -220,8 +220,8 @@ class ProblemKind(models.TextChoices):
 DEFECT_KINDS = (ProblemKind.MISSED, ProblemKind.FAKE_FIX)
 
 
-class VisitProblem(AuditedModel):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="problems")
+class SpotCheckProblem(AuditedModel):
+    visit = models.ForeignKey(SpotCheckVisit, on_delete=models.CASCADE, related_name="problems")
     aspect = models.CharField(_("方面"), max_length=1, choices=Aspect.choices)
     description = models.TextField(_("问题表述"))
     kind = models.CharField(_("台账情况"), max_length=10, choices=ProblemKind.choices)
@@ -284,11 +284,11 @@ def visit_photo_path(instance, filename: str) -> str:
     return f"inspections/{instance.visit.sample_household.sample_id}/{uuid.uuid4().hex}"
 
 
-class VisitPhoto(AuditedModel):
+class SpotCheckPhoto(AuditedModel):
     """A photo taken on a spot-check visit: checked by content, re-encoded, stored under a
     generated name outside the web root, served only through a scoped view."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    visit = models.ForeignKey(SpotCheckVisit, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("文件"), upload_to=visit_photo_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(max_length=50)

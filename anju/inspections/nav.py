@@ -42,11 +42,11 @@ def _inspector(request):
 
 
 def _township(request):
-    from anju.inspections.models import Sample, VisitProblem
+    from anju.inspections.models import Sample, SpotCheckProblem
 
     unit = request.user.unit
     published = Sample.objects.published().filter(villages__township=unit).distinct().count()
-    confirmed = VisitProblem.objects.filter(
+    confirmed = SpotCheckProblem.objects.filter(
         confirmed_entry__isnull=False, visit__sample_household__township=unit
     ).count()
     if not published and not confirmed:

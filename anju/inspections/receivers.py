@@ -21,24 +21,24 @@ from anju.registry.signals import households_anonymised
 
 @receiver(households_anonymised, dispatch_uid="inspections.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
-    from anju.inspections.models import Visit, VisitPhoto, VisitProblem
+    from anju.inspections.models import SpotCheckPhoto, SpotCheckProblem, SpotCheckVisit
     from anju.inspections.services import thumbnail_name
     from anju.registry.retention import delete_after_commit, scrub_names
 
-    photos = VisitPhoto.objects.filter(
+    photos = SpotCheckPhoto.objects.filter(
         visit__sample_household__household__in=households.values("pk")
     )
     names = names or {}
 
     def in_text(dry: bool) -> int:
         visits = scrub_names(
-            lambda pk: Visit.objects.filter(sample_household__household=pk),
+            lambda pk: SpotCheckVisit.objects.filter(sample_household__household=pk),
             ("note",),
             names,
             dry_run=dry,
         )
         problems = scrub_names(
-            lambda pk: VisitProblem.objects.filter(visit__sample_household__household=pk),
+            lambda pk: SpotCheckProblem.objects.filter(visit__sample_household__household=pk),
             ("description",),
             names,
             dry_run=dry,
@@ -48,6 +48,6 @@ def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -
     if dry_run:
         return {"spot_check_photos": photos.count(), "names_in_text": in_text(True)}
     files = list(photos.values_list("file", flat=True))
-    deleted = photos.delete()[1].get(VisitPhoto._meta.label, 0) if files else 0
+    deleted = photos.delete()[1].get(SpotCheckPhoto._meta.label, 0) if files else 0
     delete_after_commit([p for n in files for p in (n, thumbnail_name(n))], "spot-check photo")
     return {"spot_check_photos": deleted, "names_in_text": in_text(False)}

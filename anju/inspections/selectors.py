@@ -16,7 +16,7 @@ from anju.inspections.models import (
     Sample,
     SampleHousehold,
     SampleVillage,
-    VisitProblem,
+    SpotCheckProblem,
 )
 from anju.screening.models import Finding
 
@@ -88,7 +88,7 @@ def sample_context(sample: Sample, *, confirm_form=None, checked=frozenset()) ->
     for sh in households:
         groups[sh.sample_village_id].append(sh)
     defects = (
-        VisitProblem.objects.filter(
+        SpotCheckProblem.objects.filter(
             visit__sample_household__sample=sample, kind__in=[str(k) for k in DEFECT_KINDS]
         )
         .select_related(
@@ -292,7 +292,7 @@ def visit_context(sh: SampleHousehold, entries, form, formset, can_edit: bool) -
 def results_context(user) -> dict:
     township = user.unit
     confirmed = (
-        VisitProblem.objects.filter(
+        SpotCheckProblem.objects.filter(
             confirmed_entry__isnull=False, visit__sample_household__township=township
         )
         .select_related(
@@ -306,7 +306,7 @@ def results_context(user) -> dict:
     for sample in Sample.objects.published().filter(villages__township=township).distinct():
         mine = SampleVillage.objects.filter(sample=sample, township=township)
         rows = verdicts.village_results(sample, mine)
-        problems = VisitProblem.objects.filter(
+        problems = SpotCheckProblem.objects.filter(
             visit__sample_household__sample=sample,
             visit__sample_household__township=township,
             kind__in=[str(k) for k in DEFECT_KINDS],

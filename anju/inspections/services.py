@@ -31,9 +31,9 @@ from anju.inspections.models import (
     Sample,
     SampleHousehold,
     SampleVillage,
-    Visit,
-    VisitPhoto,
-    VisitProblem,
+    SpotCheckPhoto,
+    SpotCheckProblem,
+    SpotCheckVisit,
 )
 from anju.rectification import services as ledger
 from anju.rectification.models import LedgerEntry, Nature, Source, State
@@ -380,7 +380,7 @@ def record_visit(
     problems: list[ProblemInput],
     new_photos: list[tuple[photo_checks.Photo, str]] = (),
     today: dt.date | None = None,
-) -> Visit:
+) -> SpotCheckVisit:
     """Record (or correct) the visit of a sampled household. Raises ``ValidationError``
     (field → message) or ``SpotCheckError``; saves nothing on either."""
     sh = sample_household
@@ -423,9 +423,9 @@ def record_visit(
             )
             if reason := locked_reason(fresh):  # confirmed or published meanwhile
                 raise SpotCheckError(reason)
-            visit = Visit.objects.filter(sample_household=sh).first()
+            visit = SpotCheckVisit.objects.filter(sample_household=sh).first()
             if visit is None:
-                visit = Visit(sample_household=sh, inspector=actor)
+                visit = SpotCheckVisit(sample_household=sh, inspector=actor)
             visit.inspector = actor
             visit.visited_on = visited_on
             visit.found_nothing = found_nothing
@@ -441,7 +441,7 @@ def record_visit(
                     kind = ProblemKind.FAKE_FIX
                 else:
                     kind = ProblemKind.REPORTED
-                VisitProblem.objects.create(
+                SpotCheckProblem.objects.create(
                     visit=visit,
                     aspect=p.aspect,
                     description=p.description.strip(),
@@ -458,8 +458,10 @@ def record_visit(
     return visit
 
 
-def _store_photo(actor, visit: Visit, photo: photo_checks.Photo, original_name: str) -> list[str]:
-    row = VisitPhoto(
+def _store_photo(
+    actor, visit: SpotCheckVisit, photo: photo_checks.Photo, original_name: str
+) -> list[str]:
+    row = SpotCheckPhoto(
         visit=visit,
         original_name=photo_checks.safe_name(original_name),
         content_type=photo.content_type,
@@ -491,7 +493,7 @@ DEFAULT_MEASURES = (
 )
 
 
-def describe(problem: VisitProblem) -> str:
+def describe(problem: SpotCheckProblem) -> str:
     sh = problem.visit.sample_household
     head = f"市局{sh.sample}发现：{sh.village.name}{sh.household.head_name}户，{problem.get_aspect_display()}方面，{problem.description}"
     if problem.kind == ProblemKind.FAKE_FIX and problem.ledger_entry_id:
@@ -516,7 +518,7 @@ def confirm(
         raise SpotCheckError("请勾选要列入台账的问题。")
     with transaction.atomic():  # re-checked under lock: nobody confirms twice
         problems = list(
-            VisitProblem.objects.select_related(
+            SpotCheckProblem.objects.select_related(
                 "visit__sample_household__household",
                 "visit__sample_household__village",
                 "visit__sample_household__township",

@@ -26,7 +26,7 @@ from anju.inspections.models import (
     Sample,
     SampleHousehold,
     SampleVillage,
-    VisitProblem,
+    SpotCheckProblem,
 )
 
 PASS = "pass"  # noqa: S105 — a verdict, not a password
@@ -153,7 +153,7 @@ def village_results(sample: Sample, sample_villages=None) -> list[VillageResult]
     ):
         results[sv_id].planned = planned
         results[sv_id].inspected = inspected
-    problems = VisitProblem.objects.filter(
+    problems = SpotCheckProblem.objects.filter(
         visit__sample_household__sample=sample,
         visit__sample_household__sample_village__in=rows,
     )

@@ -23,7 +23,7 @@ from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.inspections import forms, sampling, selectors, services
-from anju.inspections.models import Sample, SampleHousehold, Visit, VisitPhoto
+from anju.inspections.models import Sample, SampleHousehold, SpotCheckPhoto, SpotCheckVisit
 from anju.registry import photos as photo_checks
 
 REVIEWERS = services.REVIEWERS
@@ -246,7 +246,7 @@ def _visit(request, sh: SampleHousehold, limiter):
         status = 400
         if valid:
             what = f"{sh.household.head_name}户的抽查记录"
-            mine = Visit.objects.filter(sample_household=sh)
+            mine = SpotCheckVisit.objects.filter(sample_household=sh)
             try:
                 with versions.editing_first(
                     mine,
@@ -292,7 +292,7 @@ def visit_photo(request, pk: int, household_pk: int, photo_pk: int):
         sh = _target(request, pk, household_pk)
     except Refused as exc:
         return _refused(request, exc)
-    photo = VisitPhoto.objects.filter(visit__sample_household=sh, pk=photo_pk).first()
+    photo = SpotCheckPhoto.objects.filter(visit__sample_household=sh, pk=photo_pk).first()
     if photo is None or photo.content_type not in ("image/jpeg", "image/png"):
         raise Http404("照片不存在")
     name, content_type = photo.file.name, photo.content_type

@@ -33,7 +33,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anju.inspections import verdicts
-from anju.inspections.models import ProblemKind, Sample, VisitProblem
+from anju.inspections.models import ProblemKind, Sample, SpotCheckProblem
 from anju.notices.models import Kind
 from anju.rectification.models import LedgerEntry, State
 from anju.reporting import board
@@ -212,7 +212,7 @@ def _spot_checks(facts, campaign, ids) -> None:
             elif t.verdict == verdicts.PASS:
                 facts[t.township_id].passed.append(record)
     fakes = (
-        VisitProblem.objects.filter(
+        SpotCheckProblem.objects.filter(
             kind=ProblemKind.FAKE_FIX,
             visit__sample_household__sample__in=published,
             visit__sample_household__township_id__in=ids,

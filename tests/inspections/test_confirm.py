@@ -58,10 +58,10 @@ def confirm_post(client, sample, ids, **extra):
 
 
 def defects(sample):
-    from anju.inspections.models import VisitProblem
+    from anju.inspections.models import SpotCheckProblem
 
     return list(
-        VisitProblem.objects.filter(visit__sample_household__sample=sample)
+        SpotCheckProblem.objects.filter(visit__sample_household__sample=sample)
         .exclude(kind="reported")
         .order_by("id")
     )

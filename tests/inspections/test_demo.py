@@ -7,7 +7,7 @@ import pytest
 from anju.accounts import demo as accounts_demo
 from anju.core.management.commands.demo import DemoContext
 from anju.inspections import demo, verdicts
-from anju.inspections.models import ProblemKind, Sample, VisitProblem
+from anju.inspections.models import ProblemKind, Sample, SpotCheckProblem
 from tests.inspections.conftest import close, entry, find, households
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_demo_draws_one_sample_with_a_missed_problem_and_a_fake_fix(
     sample = Sample.objects.get()
     assert sample.seed == 2022 and sample.drawn_by.username == "shi_shenhe"
     assert {sv.inspector.username for sv in sample.villages.all()} == {"shi_choucha"}
-    kinds = set(VisitProblem.objects.values_list("kind", flat=True))
+    kinds = set(SpotCheckProblem.objects.values_list("kind", flat=True))
     assert {ProblemKind.MISSED, ProblemKind.FAKE_FIX} <= kinds
     results = verdicts.village_results(sample)
     assert verdicts.FAIL in {r.verdict for r in results}

@@ -121,7 +121,7 @@ def test_the_command_leaves_them_out_unless_asked(campaign, city_reviewer, three
 def test_the_task_list_puts_what_is_left_first_and_folds_the_finished(
     as_user, campaign, inspector, drawn
 ):
-    from anju.inspections.models import Visit
+    from anju.inspections.models import SpotCheckVisit
 
     rows = list(SampleHousehold.objects.filter(sample=drawn).order_by("sample_village__position"))
     first_village = rows[0].sample_village
@@ -130,7 +130,7 @@ def test_the_task_list_puts_what_is_left_first_and_folds_the_finished(
     second_village = next(sh.sample_village for sh in rows if sh.sample_village != first_village)
     done.append(next(sh for sh in rows if sh.sample_village == second_village))
     for sh in done:
-        Visit.objects.create(
+        SpotCheckVisit.objects.create(
             sample_household=sh, inspector=inspector, visited_on=dt.date.today(), found_nothing=True
         )
     page = text(as_user(inspector).get("/spot-checks/mine/"))

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from anju.audit.models import AuditEvent
-from anju.inspections.models import ProblemKind, Visit, VisitPhoto
+from anju.inspections.models import ProblemKind, SpotCheckPhoto, SpotCheckVisit
 from tests.inspections.conftest import close, entry, find, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -79,15 +79,27 @@ def test_a_missed_problem_and_a_fake_fix_are_recorded(as_user, inspector, sh, ca
         ),
     )
     assert response.status_code == 302 and response["Location"] == "/spot-checks/mine/"
-    visit = Visit.objects.get(sample_household=sh)
+    visit = SpotCheckVisit.objects.get(sample_household=sh)
     kinds = dict(visit.problems.values_list("description", "kind"))
     assert kinds == {"C级危房未挂牌": ProblemKind.MISSED, "验收后仍有裂缝": ProblemKind.FAKE_FIX}
     fake = visit.problems.get(kind=ProblemKind.FAKE_FIX)
     assert fake.ledger_entry == closed and fake.entry_state == "closed"
-    photo = VisitPhoto.objects.get(visit=visit)
+    photo = SpotCheckPhoto.objects.get(visit=visit)
     assert photo.content_type == "image/png" and photo.file.name.startswith("inspections/")
     assert "IMG_0001" not in photo.file.name
-    assert AuditEvent.objects.filter(object_type="inspections.visit", event="create").exists()
+    assert AuditEvent.objects.filter(
+        object_type="inspections.spotcheckvisit", event="create"
+    ).exists()
+
+
+def test_audit_records_from_before_the_rename_still_name_the_spot_check():
+    from anju.audit.display import type_label
+
+    # written as inspections.visit before the models were named SpotCheck… (#19)
+    assert type_label("inspections.visit") == "抽查记录"
+    assert type_label("inspections.visitproblem") == "抽查发现的问题"
+    assert type_label("inspections.visitphoto") == "抽查照片"
+    assert type_label("visits.visit") != "抽查记录"
 
 
 def test_an_open_ledger_entry_counts_as_reported(as_user, inspector, sh, campaign, officer_a):
@@ -98,7 +110,7 @@ def test_an_open_ledger_entry_counts_as_reported(as_user, inspector, sh, campaig
             **{"p-0-aspect": "1", "p-0-description": "未挂牌", "p-0-ledger_entry": str(opened.pk)}
         ),
     )
-    assert Visit.objects.get().problems.get().kind == ProblemKind.REPORTED
+    assert SpotCheckVisit.objects.get().problems.get().kind == ProblemKind.REPORTED
 
 
 def test_an_entry_of_another_household_cannot_be_chosen(
@@ -114,7 +126,7 @@ def test_an_entry_of_another_household_cannot_be_chosen(
     )
     assert response.status_code == 400
     assert "所选台账条目不属于本户，请重新选择。" in response.content.decode()
-    assert not Visit.objects.exists()
+    assert not SpotCheckVisit.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -135,7 +147,7 @@ def test_bad_visits_are_refused_with_chinese_messages(as_user, inspector, sh, ex
     response = as_user(inspector).post(url(sh.sample, sh.household_id), form_data(**extra))
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not Visit.objects.exists()
+    assert not SpotCheckVisit.objects.exists()
 
 
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_saved(as_user, inspector, sh):
@@ -147,7 +159,7 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_saved(as_user, inspec
     )
     assert response.status_code == 400
     assert "不是 JPEG 或 PNG 图片" in response.content.decode()
-    assert not Visit.objects.exists() and not VisitPhoto.objects.exists()
+    assert not SpotCheckVisit.objects.exists() and not SpotCheckPhoto.objects.exists()
 
 
 def test_photo_is_re_encoded_and_served_only_in_scope(
@@ -157,7 +169,7 @@ def test_photo_is_re_encoded_and_served_only_in_scope(
         url(sh.sample, sh.household_id),
         form_data(found_nothing="on", photos=upload(png_bytes((64, 48)))),
     )
-    photo = VisitPhoto.objects.get()
+    photo = SpotCheckPhoto.objects.get()
     path = f"{url(sh.sample, sh.household_id)}photos/{photo.pk}/"
     for user in (inspector, city_reviewer):
         response = as_user(user).get(path)
@@ -187,7 +199,7 @@ def test_a_household_outside_the_sample_is_refused_with_a_clear_message(
         assert message in response.content.decode()
         response = as_user(user).post(url(drawn, outsider.pk), form_data(found_nothing="on"))
         assert response.status_code == 404
-    assert not Visit.objects.exists()
+    assert not SpotCheckVisit.objects.exists()
 
 
 def test_an_inspector_not_assigned_gets_404_and_an_audit_record(as_user, inspector_b, sh):
@@ -200,7 +212,7 @@ def test_an_inspector_not_assigned_gets_404_and_an_audit_record(as_user, inspect
     )
     assert AuditEvent.objects.filter(event="permission_denied").count() == before + 2
     assert "暂未分配抽查任务" in client.get("/spot-checks/mine/").content.decode()
-    assert not Visit.objects.exists()
+    assert not SpotCheckVisit.objects.exists()
 
 
 def test_the_reviewer_reads_a_visit_but_does_not_record_it(as_user, city_reviewer, inspector, sh):
@@ -211,7 +223,7 @@ def test_the_reviewer_reads_a_visit_but_does_not_record_it(as_user, city_reviewe
         url(sh.sample, sh.household_id), form_data(found_nothing="on")
     )
     assert response.status_code == 302
-    assert Visit.objects.get().inspector == inspector
+    assert SpotCheckVisit.objects.get().inspector == inspector
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "head_a", "officer_b", "worker_a", "city_admin"])
@@ -234,7 +246,7 @@ def test_an_oversized_photo_is_refused_before_it_is_stored(settings, as_user, in
     )
     assert response.status_code == 400
     assert "照片过大，单张不能超过" in response.content.decode()
-    assert not Visit.objects.exists() and not VisitPhoto.objects.exists()
+    assert not SpotCheckVisit.objects.exists() and not SpotCheckPhoto.objects.exists()
 
 
 def test_the_visit_form_requires_a_csrf_token(inspector, sh):
@@ -244,4 +256,4 @@ def test_the_visit_form_requires_a_csrf_token(inspector, sh):
     client.force_login(inspector)
     response = client.post(url(sh.sample, sh.household_id), form_data(found_nothing="on"))
     assert response.status_code == 403
-    assert not Visit.objects.exists()
+    assert not SpotCheckVisit.objects.exists()

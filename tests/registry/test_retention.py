@@ -262,7 +262,7 @@ def house_visit(household, user, round_):
 def spot_check(household, inspector, round_):
     """A spot-check visit of ``household`` with one photo (file and thumbnail)."""
     from anju.inspections import services as spot
-    from anju.inspections.models import Sample, SampleHousehold, SampleVillage, Visit
+    from anju.inspections.models import Sample, SampleHousehold, SampleVillage, SpotCheckVisit
 
     sample = Sample.objects.create(
         campaign=round_,
@@ -295,7 +295,7 @@ def spot_check(household, inspector, round_):
         village=household.village,
         position=1,
     )
-    visit = Visit.objects.create(
+    visit = SpotCheckVisit.objects.create(
         sample_household=sampled, inspector=inspector, visited_on=dt.date.today()
     )
     spot._store_photo(inspector, visit, photos.inspect(upload(jpeg())), "IMG_0003.jpg")
@@ -333,8 +333,8 @@ def test_sec_28_visit_and_spot_check_photos_and_ledger_evidence_go_with_the_hous
     make_entry,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
-    from anju.inspections.models import Visit as SpotVisit
-    from anju.inspections.models import VisitPhoto as SpotPhoto
+    from anju.inspections.models import SpotCheckPhoto as SpotPhoto
+    from anju.inspections.models import SpotCheckVisit as SpotVisit
     from anju.rectification.models import Evidence
     from anju.registry.retention import anonymise_closed
     from anju.visits.models import Correction, VisitPhoto
@@ -460,8 +460,8 @@ def test_sec_28_the_full_name_is_masked_in_free_text(
     campaign,  # noqa: F811
     make_entry,  # noqa: F811
 ):
-    from anju.inspections.models import Visit as SpotVisit
-    from anju.inspections.models import VisitProblem as SpotProblem
+    from anju.inspections.models import SpotCheckProblem as SpotProblem
+    from anju.inspections.models import SpotCheckVisit as SpotVisit
     from anju.rectification.models import LedgerEntry, ProgressNote, State, text_key
     from anju.registry.retention import anonymise_closed
     from anju.screening.models import Finding
