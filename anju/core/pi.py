@@ -5,6 +5,15 @@ Every model field that holds personal information is listed here with its sensit
 build when a model gains a field that looks like PI and is not registered.
 """
 
+import logging
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Replace
+
+logger = logging.getLogger(__name__)
+
 SENSITIVE = "敏感个人信息"
 ORDINARY = "一般个人信息"
 
@@ -83,3 +92,51 @@ PI_NAME_PATTERN = (
     r"longitude|gps|^photo|^image$|^file$|signature|head_name|full_name|person_name|"
     r"address|^ip$)"
 )
+
+
+# --- removing PI: the tools every app's ``households_anonymised`` receiver uses -------------
+def text_mask(name: str) -> str:
+    """How a head's name is masked in free text: its first character (the surname, as
+    ``head_name`` keeps it) and one ``*`` per further character (王五 → 王*, 欧阳修 → 欧**) —
+    never longer than the name, so a replaced text still fits its column (``head_name``
+    itself becomes the first character + ``**``: 王五 → 王**)."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def scrub_names(rows_of, fields, names, *, dry_run: bool = False) -> int:
+    """Replace each household's original name by its mask in ``fields`` (text columns) of
+    its rows; ``rows_of(pk)`` is the queryset of the rows linked to household ``pk``.
+
+    Set-wise: one UPDATE per field and name, of only the rows that contain the name
+    (``dry_run``: one COUNT instead). Longer names go first, so a text naming 王五一 and
+    王五 loses both. Returns the number of (row, field) places changed, or that would be.
+    A queryset ``update()`` writes no audit row: the run's row carries the count."""
+    total = 0
+    for pk, (original, masked) in sorted(names.items(), key=lambda kv: -len(kv[1][0])):
+        rows = rows_of(pk)
+        for name in fields:
+            named = rows.filter(**{f"{name}__contains": original})
+            if dry_run:
+                total += named.count()
+            else:
+                total += named.update(**{name: Replace(F(name), Value(original), Value(masked))})
+    return total
+
+
+def delete_after_commit(paths: list[str], what: str = "") -> None:
+    """Delete these stored files (thumbnails included by the caller) once the current
+    transaction commits; nothing if it rolls back. For ``households_anonymised`` receivers."""
+    paths = [p for p in paths if p]
+    if paths:
+        transaction.on_commit(lambda: _delete_files(paths, what))
+
+
+def _delete_files(paths: list[str], what: str) -> None:
+    failed = 0
+    for path in paths:
+        try:
+            default_storage.delete(path)
+        except OSError:
+            failed += 1
+    if failed:
+        logger.warning("anonymise_closed: %s %s files could not be deleted", failed, what or "")

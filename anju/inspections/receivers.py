@@ -4,7 +4,7 @@ Listens to ``anju.registry.signals.households_anonymised`` (sent inside the rete
 transaction). Set-wise, for the spot-check visits to those households:
 
 - their photos are deleted (rows now; files and thumbnails after the commit);
-- the head's full name is masked (王五 → 王*, ``retention.scrub_names``) in the visit's
+- the head's full name is masked (王五 → 王*, ``core.pi.scrub_names``) in the visit's
   核查情况说明 and its problems' 问题表述.
 
 The spot-check visit records no place of its own, and its rows — the sample, the problems
@@ -21,9 +21,9 @@ from anju.registry.signals import households_anonymised
 
 @receiver(households_anonymised, dispatch_uid="inspections.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
+    from anju.core.pi import delete_after_commit, scrub_names
     from anju.inspections.models import SpotCheckPhoto, SpotCheckProblem, SpotCheckVisit
     from anju.inspections.services import thumbnail_name
-    from anju.registry.retention import delete_after_commit, scrub_names
 
     photos = SpotCheckPhoto.objects.filter(
         visit__sample_household__household__in=households.values("pk")

@@ -11,10 +11,10 @@ import unicodedata
 
 from django import forms
 
+from anju.core.forms import ChineseMessagesMixin
 from anju.core.versions import VersionedFormMixin
 from anju.rectification import selectors, services
 from anju.rectification.models import Nature, State
-from anju.registry.forms import ChineseMessagesMixin
 from anju.registry.models import Household
 from anju.units.models import Unit
 

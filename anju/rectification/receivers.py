@@ -8,7 +8,7 @@ transaction). Set-wise:
   can name several (共性问题), and one that still names a current household keeps its
   evidence untouched — it proves that household's fix. Such an entry's evidence goes with the
   run that anonymises its last household;
-- the head's full name is masked (王五 → 王*, ``retention.scrub_names``) in the free text of
+- the head's full name is masked (王五 → 王*, ``core.pi.scrub_names``) in the free text of
   every entry naming the household — 问题表述, 整改措施, 产生原因及分析 — and of those
   entries' progress notes; a 共性问题 entry loses only the anonymised households' names. The
   hash of the measures (``measures_key``, for the "copied word for word" check) is computed
@@ -45,9 +45,9 @@ retention.register_open_case("rectification.open_entry", open_entry)
 
 @receiver(households_anonymised, dispatch_uid="rectification.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
+    from anju.core.pi import delete_after_commit, scrub_names
     from anju.rectification.models import Evidence, LedgerEntry, ProgressNote
     from anju.registry.models import Household
-    from anju.registry.retention import delete_after_commit, scrub_names
 
     ids = households.values("pk")
     # a household of the entry that is current and not among those anonymised now

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from anju.core import crypto
+from anju.core.forms import ChineseMessagesMixin
 from anju.core.versions import VersionedFormMixin
 from anju.registry import bankcard, id_refusals, idcard
 from anju.registry.choices import AttachmentKind, Grade, KeyGroup, groups_to_labels
@@ -104,56 +105,6 @@ def normalize_phone(raw: str) -> str:
         f"联系电话“{raw}”格式不对：应为 11 位手机号（如 13812345678）"
         "或固定电话（如 0374-8123456）。"
     )
-
-
-class ChineseMessagesMixin:
-    """Field-level messages in the bureau's words, naming the field."""
-
-    def apply_messages(self) -> None:
-        for field in self.fields.values():
-            label = field.label or ""
-            msgs = field.error_messages
-            msgs["required"] = f"请填写{label}。"
-            if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
-                msgs["invalid_choice"] = f"{label}只能从列表中选择。"
-            if isinstance(field, forms.DateField):
-                msgs["invalid"] = f"{label}不是有效日期（应如 2022-05-20），请检查年、月、日。"
-            if isinstance(field, forms.IntegerField | forms.DecimalField):
-                msgs["invalid"] = f"{label}应为数字。"
-                msgs["max_digits"] = f"{label}数值过大。"
-                msgs["max_decimal_places"] = f"{label}最多保留 %(max)s 位小数。"
-                msgs["max_whole_digits"] = f"{label}数值过大。"
-            if isinstance(field, forms.CharField):
-                msgs["max_length"] = (
-                    f"{label}不能超过 %(limit_value)d 个字（现为 %(show_value)d 个）。"
-                )
-                msgs["min_length"] = f"{label}至少 %(limit_value)d 个字。"
-            plain_choice = isinstance(field, forms.ChoiceField) and not isinstance(
-                field, forms.ModelChoiceField
-            )
-            if plain_choice:
-                choices = list(field.choices)
-                if choices and choices[0][0] == "" and choices[0][1] == "---------":
-                    choices[0] = ("", "请选择" if field.required else "未填")
-                    field.choices = choices
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                css = "form-check-input"
-            widget.attrs.setdefault("class", css)
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
-                auto_id = self[name].auto_id
-                described = f"{auto_id}_error"
-                if self.fields[name].help_text:
-                    described += f" {auto_id}_helptext"
-                widget.attrs["aria-describedby"] = described
 
 
 def _range(field: forms.Field, low, high, message: str) -> None:

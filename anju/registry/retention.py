@@ -58,22 +58,19 @@ trail (kept by law, row 12).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Case, Exists, F, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Left, Replace
+from django.db.models import Case, Exists, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.core.pi import delete_after_commit, text_mask
 from anju.registry.models import NO_RENOVATION, Attachment, Household
 from anju.registry.signals import households_anonymised
-
-logger = logging.getLogger(__name__)
 
 ANONYMISED = "已匿名化"
 AUDIT_LABEL = "个人信息保存期限到期匿名化"
@@ -122,14 +119,6 @@ def closed_households(cutoff: dt.date) -> QuerySet[Household]:
     return closed
 
 
-def text_mask(name: str) -> str:
-    """How a head's name is masked in free text: its first character (the surname, as
-    ``head_name`` keeps it) and one ``*`` per further character (王五 → 王*, 欧阳修 → 欧**) —
-    never longer than the name, so a replaced text still fits its column (``head_name``
-    itself becomes the first character + ``**``: 王五 → 王**)."""
-    return name[:1] + "*" * (len(name) - 1)
-
-
 def names_to_scrub(rows) -> dict[int, tuple[str, str]]:
     """``{pk: (original, mask)}`` from ``(pk, head_name)`` pairs: the names free text may
     still hold in full (a one-character name, or one already masked, needs nothing)."""
@@ -140,26 +129,6 @@ def names_to_scrub(rows) -> dict[int, tuple[str, str]]:
             continue
         names[pk] = (name, text_mask(name))
     return names
-
-
-def scrub_names(rows_of, fields, names, *, dry_run: bool = False) -> int:
-    """Replace each household's original name by its mask in ``fields`` (text columns) of
-    its rows; ``rows_of(pk)`` is the queryset of the rows linked to household ``pk``.
-
-    Set-wise: one UPDATE per field and name, of only the rows that contain the name
-    (``dry_run``: one COUNT instead). Longer names go first, so a text naming 王五一 and
-    王五 loses both. Returns the number of (row, field) places changed, or that would be.
-    A queryset ``update()`` writes no audit row: the run's row carries the count."""
-    total = 0
-    for pk, (original, masked) in sorted(names.items(), key=lambda kv: -len(kv[1][0])):
-        rows = rows_of(pk)
-        for name in fields:
-            named = rows.filter(**{f"{name}__contains": original})
-            if dry_run:
-                total += named.count()
-            else:
-                total += named.update(**{name: Replace(F(name), Value(original), Value(masked))})
-    return total
 
 
 def _masked(field: str):
@@ -272,22 +241,3 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
         dry_run=False,
         removed=removed,
     )
-
-
-def delete_after_commit(paths: list[str], what: str = "") -> None:
-    """Delete these stored files (thumbnails included by the caller) once the current
-    transaction commits; nothing if it rolls back. For ``households_anonymised`` receivers."""
-    paths = [p for p in paths if p]
-    if paths:
-        transaction.on_commit(lambda: _delete_files(paths, what))
-
-
-def _delete_files(paths: list[str], what: str) -> None:
-    failed = 0
-    for path in paths:
-        try:
-            default_storage.delete(path)
-        except OSError:
-            failed += 1
-    if failed:
-        logger.warning("anonymise_closed: %s %s files could not be deleted", failed, what or "")

@@ -8,7 +8,7 @@ or changed households commits (a form save, an import, a visit's accepted correc
 transaction, right after the UPDATE that anonymised the households: ``households`` is
 ``Household.objects.filter(anonymised_at=anonymised_at)``, the datetime the run stamped. Each
 receiver removes what its app holds of them (photos, places) set-wise — queryset
-``update()``/``delete()``, files only after the commit (``retention.delete_after_commit``) —
+``update()``/``delete()``, files only after the commit (``core.pi.delete_after_commit``) —
 and returns a dict of counts (e.g. ``{"visit_photos": 3}``), which the run adds to its audit
 row and output. It is sent with ``send()``, not ``send_robust()``: a receiver that fails
 rolls the whole run back. On a dry run (``dry_run=True``, ``anonymised_at=None``)
@@ -20,7 +20,7 @@ first character and one ``*`` per further character (王五 → 王*, 欧阳修 
 so a text still fits its column). Only households whose name free text could still hold in
 full are listed (not a one-character name, nor one already masked); a dry run passes them
 too. Each receiver replaces the name in the free-text fields of its rows linked to that
-household with ``retention.scrub_names`` (one UPDATE per field and name, only rows holding
+household with ``core.pi.scrub_names`` (one UPDATE per field and name, only rows holding
 the name; a dry run counts them) and returns the number as ``"names_in_text"``.
 """
 

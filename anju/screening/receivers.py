@@ -2,7 +2,7 @@
 anonymises (anju.registry.signals).
 
 ``forget_anonymised`` (SECURITY.md row 28, inside the retention run's transaction): the head's
-full name is masked (王五 → 王*, ``retention.scrub_names``) in the household's findings — the
+full name is masked (王五 → 王*, ``core.pi.scrub_names``) in the household's findings — the
 问题表述, the township's 排除理由 and the city's 审核意见. A finding's history
 (``FindingEvent``) is append-only — its queryset refuses ``update()``/``delete()`` and its
 ``save()`` refuses a change — so the lines it recorded keep their text, as the audit trail
@@ -57,7 +57,7 @@ def rescreen(sender, household_ids=(), **kwargs):
 
 @receiver(households_anonymised, dispatch_uid="screening.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
-    from anju.registry.retention import scrub_names
+    from anju.core.pi import scrub_names
     from anju.screening.models import Finding
 
     return {

@@ -9,7 +9,7 @@ transaction). Set-wise, for the visits to those households:
   went, when, the answers and the distance flag are the campaign's statistics;
 - a location correction (住房位置) copied that fix: its values are nulled and shown as
   "已匿名化", and one still pending is withdrawn (there is no position left to accept);
-- the head's full name is masked (王五 → 王*, ``retention.scrub_names``) in the free text of
+- the head's full name is masked (王五 → 王*, ``core.pi.scrub_names``) in the free text of
   the household's rows: a visit's 其他情况 and 核实情况, a problem's 问题表述 and 理由, a
   correction's 理由, an unvisited household's 具体情况 and 电话核实情况. (The per-question
   notes inside a visit's ``answers`` JSON are not scrubbed.)
@@ -30,8 +30,9 @@ WITHDRAWN_REASON = "个人信息保存期限到期，已匿名化"
 
 @receiver(households_anonymised, dispatch_uid="visits.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
+    from anju.core.pi import delete_after_commit
     from anju.registry.photos import thumbnail_name
-    from anju.registry.retention import ANONYMISED, delete_after_commit
+    from anju.registry.retention import ANONYMISED
     from anju.visits.models import Correction, Decision, Visit, VisitPhoto
 
     ids = households.values("pk")
@@ -73,7 +74,7 @@ def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -
 def _scrub(names, *, dry_run: bool = False) -> int:
     """Mask the names in the free text of the household's rows (each model has its own
     ``household`` key); the number of places changed, or that would be."""
-    from anju.registry.retention import scrub_names
+    from anju.core.pi import scrub_names
     from anju.visits.models import Correction, UnvisitedReason, Visit, VisitProblem
 
     text = (
