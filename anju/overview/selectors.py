@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -22,6 +23,11 @@ from anju.overview.models import Metric, Snapshot
 from anju.overview.services import running
 from anju.screening.choices import Aspect
 from anju.units.models import Unit
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+
+Row = dict[str, Any]  # one township's or village's figures, as the page reads them
 
 TIMELINESS = (
     ("on_time", "按时报送"),
@@ -51,7 +57,7 @@ def pct(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def finish(values: dict, *, published_only: bool) -> dict:
+def finish(values: Row, *, published_only: bool) -> Row:
     """The derived numbers of one row (a township, a village or the total)."""
     v = defaultdict(int, values)
     p = "p_" if published_only else "s_"
@@ -109,15 +115,15 @@ class Overview:
     running: Snapshot | None = None
     freshness: dict = field(default_factory=dict)  # see ``fresh``
     township: Unit | None = None
-    rows: list[dict] = field(default_factory=list)  # townships, or the township's villages
-    total: dict = field(default_factory=dict)
-    trend: list[dict] = field(default_factory=list)
-    weeks: list[dict] = field(default_factory=list)
-    samples: list[dict] = field(default_factory=list)
-    approximate: dict = field(default_factory=lambda: dict(APPROXIMATE))
+    rows: list[Row] = field(default_factory=list)  # townships, or the township's villages
+    total: Row = field(default_factory=dict)
+    trend: list[Row] = field(default_factory=list)
+    weeks: list[Row] = field(default_factory=list)
+    samples: list[Row] = field(default_factory=list)
+    approximate: Row = field(default_factory=lambda: dict(APPROXIMATE))
 
     @property
-    def aspects(self) -> list[dict]:
+    def aspects(self) -> list[Row]:
         links = self.total.get("links", {})
         return [
             {
@@ -130,13 +136,13 @@ class Overview:
         ]
 
 
-def _metrics(snapshot, user, township=None):
+def _metrics(snapshot: Snapshot, user: User, township: Unit | None = None) -> Any:
     qs = Metric.objects.for_user(user).filter(snapshot=snapshot)
     qs = qs.filter(township=township) if township is not None else qs.filter(village__isnull=True)
     return qs.values_list("township_id", "village_id", "key", "week", "value")
 
 
-def _trend(weeks: list[dict], per_week: dict) -> list[dict]:
+def _trend(weeks: list[Row], per_week: dict[int, Row]) -> list[Row]:
     out = []
     for w in weeks:
         values = per_week.get(w["number"], {})
@@ -155,7 +161,7 @@ def _trend(weeks: list[dict], per_week: dict) -> list[dict]:
     return out
 
 
-def county(user, *, sort: str = "rank", descending: bool | None = None) -> Overview:
+def county(user: User, *, sort: str = "rank", descending: bool | None = None) -> Overview:
     """The city's overview: one row per township, the county total, the trend."""
     campaign = Campaign.objects.current(user)
     ov = Overview(level="county", campaign=campaign, running=running(campaign), freshness=fresh())
@@ -167,9 +173,9 @@ def county(user, *, sort: str = "rank", descending: bool | None = None) -> Overv
     townships = list(
         Unit.objects.for_user(user).townships().filter(is_active=True).order_by("code")
     )
-    by_unit: dict[int, dict] = defaultdict(dict)
+    by_unit: dict[int, Row] = defaultdict(dict)
     total: dict[str, int] = defaultdict(int)
-    per_week: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    per_week: dict[int, Row] = defaultdict(lambda: defaultdict(int))
     for t, _v, key, week, value in _metrics(ov.snapshot, user):
         if week is None:
             by_unit[t][key] = value
@@ -194,11 +200,11 @@ def county(user, *, sort: str = "rank", descending: bool | None = None) -> Overv
     return ov
 
 
-def _rank(rows: list[dict]) -> None:
+def _rank(rows: list[Row]) -> None:
     """综合排名: rectification rate (high first; none last), then fewer overdue entries,
     fewer late or missing weeks, higher visit coverage."""
 
-    def key(r):
+    def key(r: Row) -> tuple[Any, ...]:
         return (
             r["rate"] is None,
             -(r["rate"] or 0),
@@ -212,12 +218,12 @@ def _rank(rows: list[dict]) -> None:
         row["rank"] = position
 
 
-def _sort(rows: list[dict], sort: str, descending: bool | None) -> None:
+def _sort(rows: list[Row], sort: str, descending: bool | None) -> None:
     if sort not in SORTS:
         sort = "rank"
     desc = SORTS[sort][1] if descending is None else descending
 
-    def key(r):
+    def key(r: Row) -> tuple[Any, ...]:
         value = r[sort]
         missing = value is None
         value = value or 0
@@ -226,7 +232,7 @@ def _sort(rows: list[dict], sort: str, descending: bool | None) -> None:
     rows.sort(key=key)
 
 
-def township(user, unit: Unit) -> Overview:
+def township(user: User, unit: Unit) -> Overview:
     """A township's overview: its own numbers, one row per village, its weekly trend.
     ``unit`` must already be in the user's scope (the view fetched it scoped)."""
     campaign = Campaign.objects.current(user)
@@ -243,8 +249,8 @@ def township(user, unit: Unit) -> Overview:
     ov.weeks = ov.snapshot.meta.get("weeks", [])
     ov.samples = ov.snapshot.meta.get("samples", [])
     own: dict[str, int] = {}
-    by_village: dict[int, dict] = defaultdict(dict)
-    per_week: dict[int, dict] = defaultdict(dict)
+    by_village: dict[int, Row] = defaultdict(dict)
+    per_week: dict[int, Row] = defaultdict(dict)
     for _t, v, key, week, value in _metrics(ov.snapshot, user, unit):
         if week is not None:
             per_week[week][key] = value
@@ -267,7 +273,7 @@ def township(user, unit: Unit) -> Overview:
     return ov
 
 
-def headline(user) -> dict | None:
+def headline(user: User) -> Row | None:
     """The few numbers of the home panel (None when there is no snapshot yet)."""
     ov = county(user)
     if ov.snapshot is None:
@@ -293,7 +299,7 @@ def fresh(now: dt.datetime | None = None) -> dict:
     return {"auto": auto, "queued": queued, "late": bool(queued and queued < now - LATE)}
 
 
-def visit_coverage(user, campaign) -> dict:
+def visit_coverage(user: User, campaign: Campaign | None) -> Row:
     """The county's house-visit coverage for the home panel (入户排查): read from the latest
     finished snapshot (a live count over a million households took ~8 s on every home page);
     counted live only while none exists."""
@@ -306,13 +312,13 @@ def visit_coverage(user, campaign) -> dict:
     return data
 
 
-def _visit_coverage_from_snapshot(user, campaign) -> dict | None:
+def _visit_coverage_from_snapshot(user: User, campaign: Campaign | None) -> Row | None:
     from anju.visits.models import ProblemStatus, VisitProblem
 
     snapshot = Snapshot.objects.latest_done(campaign)
     if snapshot is None:
         return None
-    values: dict[int, dict] = {}
+    values: dict[int, Row] = {}
     metrics = Metric.objects.for_user(user).filter(
         snapshot=snapshot,
         village__isnull=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
@@ -12,8 +13,14 @@ from anju.core.workbooks import safe_workbook
 from anju.publicity.models import WHITELIST, Publication
 from anju.registry.models import Household
 
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+    from anju.units.models import Unit
 
-def rows_for(township, village=None) -> list[list]:
+Row = list[object]  # one line of the list, in WHITELIST order
+
+
+def rows_for(township: Unit, village: Unit | None = None) -> list[Row]:
     households = (
         Household.objects.filter(township=township)
         .with_renovation()
@@ -22,7 +29,7 @@ def rows_for(township, village=None) -> list[list]:
     )
     if village is not None:
         households = households.filter(village=village)
-    rows = []
+    rows: list[Row] = []
     for number, h in enumerate(households, start=1):
         r = h.renovation
         rows.append(
@@ -41,7 +48,7 @@ def rows_for(township, village=None) -> list[list]:
     return rows
 
 
-def build_xlsx(title: str, rows: list[list]) -> bytes:
+def build_xlsx(title: str, rows: list[Row]) -> bytes:
     buffer = io.BytesIO()
     book = safe_workbook(buffer)
     sheet = book.add_worksheet("公示")
@@ -73,14 +80,14 @@ def build_xlsx(title: str, rows: list[list]) -> bytes:
 
 def publish(
     *,
-    actor,
-    township,
-    village,
+    actor: User,
+    township: Unit,
+    village: Unit | None,
     title: str,
     starts_on: dt.date,
     ends_on: dt.date,
     takedown_on: dt.date,
-):
+) -> tuple[Publication, bytes]:
     errors = {}
     if not title.strip():
         errors["title"] = "请填写公示标题。"
