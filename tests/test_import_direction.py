@@ -33,6 +33,12 @@ KNOWN = {
     ("visits", "rectification", "anju/visits/views_review.py"),
     # The demo's last step computes the overview once, after every stage has its data.
     ("notices", "overview", "anju/notices/demo.py"),
+    # The round pages (#16) edit a round's weekly schedule and its rule parameters: the pages
+    # belong above the stages, the Campaign model below them (one app holds both today).
+    ("campaigns", "reporting", "anju/campaigns/forms.py"),
+    ("campaigns", "reporting", "anju/campaigns/services.py"),
+    ("campaigns", "reporting", "anju/campaigns/views.py"),
+    ("campaigns", "screening", "anju/campaigns/forms.py"),
 }
 
 
