@@ -266,6 +266,7 @@ PHOTO_MAX_BYTES = env_int("ANJU_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
 PHOTO_MAX_PIXELS = env_int("ANJU_PHOTO_MAX_MEGAPIXELS", 50, minimum=1) * 1_000_000
 EVIDENCE_MAX_BYTES = env_int("ANJU_EVIDENCE_MAX_MB", 10, minimum=1) * 1024 * 1024
 FINAL_SCAN_MAX_BYTES = env_int("ANJU_FINAL_SCAN_MAX_MB", 20, minimum=1) * 1024 * 1024
+FINAL_SCAN_MAX_PAGES = env_int("ANJU_FINAL_SCAN_MAX_PAGES", 100, minimum=1)
 WORK_PLAN_MAX_BYTES = env_int("ANJU_WORK_PLAN_MAX_MB", 20, minimum=1) * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("ANJU_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 # An import file up to this size is read during the request; a bigger one by the worker.

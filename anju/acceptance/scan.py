@@ -34,7 +34,6 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 
 
-DEFAULT_MAX_PAGES = 100
 MIN_SHORT_SIDE = 800  # pixels: a page scanned at ~100 dpi or photographed whole
 MAX_ASPECT = 2.2  # long side / short side: A4 is 1.41, a 16:9 photo 1.78
 OBJECT_STREAM_LIMIT = 16 * 1024 * 1024  # bytes inflated per object stream, at most
@@ -44,7 +43,7 @@ ENCRYPTED = re.compile(rb"/Encrypt\b")
 
 
 def max_pages() -> int:
-    return int(getattr(settings, "FINAL_SCAN_MAX_PAGES", DEFAULT_MAX_PAGES))
+    return settings.FINAL_SCAN_MAX_PAGES
 
 
 def pdf_pages(data: bytes) -> int:
