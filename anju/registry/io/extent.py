@@ -45,6 +45,8 @@ REFERENCE = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
 class TooFar(Exception):
     """A part reaches past the limits; ``readers`` names the sheet and refuses the file."""
 
+    sheet: str = ""  # set by the reader that knows the sheet's name
+
     def __init__(self, reach: Reach, declared: bool):
         super().__init__(reach.cell)
         self.reach = reach
