@@ -113,7 +113,7 @@ class Overview:
     campaign: object = None
     snapshot: Snapshot | None = None
     running: Snapshot | None = None
-    freshness: dict = field(default_factory=dict)  # see ``fresh``
+    freshness: Row = field(default_factory=dict)  # see ``fresh``
     township: Unit | None = None
     rows: list[Row] = field(default_factory=list)  # townships, or the township's villages
     total: Row = field(default_factory=dict)
@@ -289,7 +289,7 @@ def headline(user: User) -> Row | None:
 LATE = dt.timedelta(minutes=2)
 
 
-def fresh(now: dt.datetime | None = None) -> dict:
+def fresh(now: dt.datetime | None = None) -> Row:
     """What the page says about how current its numbers are: ``auto`` (changes queue a
     refresh: a worker is configured), ``queued`` (the time a refresh queued by changes is
     due), ``late`` (that time passed two minutes ago: the worker is not running)."""

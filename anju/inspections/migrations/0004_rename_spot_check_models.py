@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inspections", "0002_sample_excluded_open_batches"),
+        ("inspections", "0003_aspect_reconcile"),
     ]
 
     operations = [
