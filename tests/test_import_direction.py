@@ -39,6 +39,10 @@ KNOWN = {
     ("campaigns", "reporting", "anju/campaigns/services.py"),
     ("campaigns", "reporting", "anju/campaigns/views.py"),
     ("campaigns", "screening", "anju/campaigns/forms.py"),
+    # 动态监测 (#18, landed meanwhile): screening reads the department lists, and monitoring
+    # re-screens after an import and links findings — a signal would carry the first.
+    ("monitoring", "screening", "anju/monitoring/services.py"),
+    ("monitoring", "screening", "anju/monitoring/views.py"),
 }
 
 
