@@ -7,7 +7,8 @@ page, judged by content.
 - PDF: starts with ``%PDF-``, ends with ``%%EOF``, carries no script, launch or attachment
   (the same rules as the 工作方案, ``anju.reporting.workplan``), is not encrypted, and has
   between 1 and ``FINAL_SCAN_MAX_PAGES`` pages (default 100; page objects counted in the
-  file and in its compressed object streams, inflated with a cap);
+  file and in its compressed object streams, inflated with a cap, names unescaped —
+  ``anju.core.pdfguard``);
 - JPG/PNG: opened with Pillow (pixel limit, decompression bombs refused), shaped like a
   page (short side at least 800 px — legible at ~100 dpi —, long side at most 2.2 times
   the short one) and re-encoded upright without metadata (``anju.registry.photos``), so
@@ -21,12 +22,11 @@ The stored name is generated (``models.scan_path``); the original name is kept a
 from __future__ import annotations
 
 import hashlib
-import re
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from anju.core import pdfguard
 from anju.registry import photos
 from anju.reporting import workplan
 
@@ -36,36 +36,10 @@ TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 
 MIN_SHORT_SIDE = 800  # pixels: a page scanned at ~100 dpi or photographed whole
 MAX_ASPECT = 2.2  # long side / short side: A4 is 1.41, a 16:9 photo 1.78
-OBJECT_STREAM_LIMIT = 16 * 1024 * 1024  # bytes inflated per object stream, at most
-PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
-ENCRYPTED = re.compile(rb"/Encrypt\b")
 
 
 def max_pages() -> int:
     return settings.FINAL_SCAN_MAX_PAGES
-
-
-def pdf_pages(data: bytes) -> int:
-    """How many page objects the PDF holds: in the file itself and in its compressed
-    object streams (PDF 1.5+), inflated with a size cap so a bomb cannot blow up."""
-    pages = len(PAGE.findall(data))
-    for found in OBJECT_STREAM.finditer(data):
-        start = data.find(b"stream", found.end())
-        if start < 0:
-            continue
-        start += len(b"stream")
-        start += 2 if data[start : start + 2] == b"\r\n" else 1
-        end = data.find(b"endstream", start)
-        if end < 0:
-            continue
-        inflate = zlib.decompressobj()
-        try:
-            text = inflate.decompress(data[start:end], OBJECT_STREAM_LIMIT)
-        except zlib.error:
-            continue
-        pages += len(PAGE.findall(text))
-    return pages
 
 
 class ScanError(ValueError):
@@ -112,11 +86,12 @@ def _pdf(name: str, data: bytes) -> bytes:
         workplan._pdf(name, data)
     except workplan.WorkPlanError as exc:
         raise ScanError(str(exc)) from None
-    if ENCRYPTED.search(data):
+    seen = pdfguard.views(data)  # workplan._pdf has opened every object stream already
+    if pdfguard.is_encrypted(seen):
         raise ScanError(
             f"文件“{name}”已加密或设置了打开密码，无法核对内容。请扫描后直接导出不加密的 PDF 再上传。"
         )
-    pages, limit = pdf_pages(data), max_pages()
+    pages, limit = pdfguard.pages(seen), max_pages()
     if pages == 0:
         raise ScanError(
             f"文件“{name}”中找不到任何页面（文件可能已损坏）。请重新扫描、导出 PDF 后上传。"

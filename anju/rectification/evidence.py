@@ -6,7 +6,8 @@
 - images must start with the JPEG/PNG magic bytes and open in Pillow; they are re-encoded
   (metadata and any trailing payload dropped) by ``anju.registry.photos.inspect``, and the
   time and place the camera recorded are kept as fields;
-- a PDF must start with ``%PDF-``, end with ``%%EOF`` and carry no script or launch action;
+- a PDF must start with ``%PDF-``, end with ``%%EOF`` and carry no script or launch action,
+  escaped names and compressed object streams included (``anju.core.pdfguard``);
 - anything else — an HTML page named ``.jpg``, an Office file, an archive — is refused,
   whatever its extension or the browser's content type.
 
@@ -17,17 +18,15 @@ text, and files are served by a scoped view as attachments with ``nosniff``.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from anju.core import pdfguard
 from anju.registry import photos
 
 PDF_MAGIC = b"%PDF-"
 PDF_EOF = b"%%EOF"
-# Names in a PDF that run code or open other files when the document is opened.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
 ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
 
@@ -101,7 +100,14 @@ def _image(name: str, upload) -> Checked:
 def _pdf(name: str, data: bytes) -> Checked:
     if PDF_EOF not in data[-2048:]:
         raise EvidenceError(f"文件“{name}”不是完整的 PDF 文件（缺少文件结尾），请重新导出后上传。")
-    if PDF_ACTIVE.search(data):
+    try:
+        seen = pdfguard.views(data)
+    except pdfguard.Unreadable:
+        raise EvidenceError(
+            f"文件“{name}”中有系统无法打开检查的压缩内容（对象流），出于安全不能上传。"
+            "请用“打印为 PDF”或扫描仪重新生成。"
+        ) from None
+    if pdfguard.has_active_content(seen):
         raise EvidenceError(
             f"文件“{name}”含有脚本、附件或自动执行的动作，出于安全不能上传。"
             "请用“打印为 PDF”或扫描仪重新生成。"

@@ -3,7 +3,8 @@
 ``check(upload)`` reads at most the size limit and returns a ``Checked`` file, or raises
 ``WorkPlanError`` with a Chinese message naming the file:
 
-- PDF: starts with ``%PDF-``, ends with ``%%EOF``, carries no script, launch or attachment;
+- PDF: starts with ``%PDF-``, ends with ``%%EOF``, carries no script, launch or attachment,
+  escaped names and compressed object streams included (``anju.core.pdfguard``);
 - DOC: an OLE2 compound file with a ``WordDocument`` stream and no macros;
 - DOCX: a zip (entries and uncompressed size checked before anything is read) with
   ``word/document.xml`` and no macro project;
@@ -17,18 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from anju.core import pdfguard
 from anju.registry import photos
 
 MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ACCEPT = (
@@ -102,7 +102,14 @@ def check(upload) -> Checked:
 def _pdf(name: str, data: bytes) -> str:
     if b"%%EOF" not in data[-2048:]:
         raise WorkPlanError(f"文件“{name}”不是完整的 PDF 文件（缺少文件结尾），请重新导出后上传。")
-    if PDF_ACTIVE.search(data):
+    try:
+        seen = pdfguard.views(data)
+    except pdfguard.Unreadable:
+        raise WorkPlanError(
+            f"文件“{name}”中有系统无法打开检查的压缩内容（对象流），出于安全不能上传。"
+            "请用“打印为 PDF”或扫描仪重新生成。"
+        ) from None
+    if pdfguard.has_active_content(seen):
         raise WorkPlanError(
             f"文件“{name}”含有脚本、附件或自动执行的动作，出于安全不能上传。"
             "请用“打印为 PDF”或扫描仪重新生成。"
