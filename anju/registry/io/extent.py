@@ -39,7 +39,26 @@ CELL_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{1,7})"')
 DIMENSION = re.compile(
     rb"<(?:[^\s<>/!?:]+:)?dimension\s(?:[^>]*?\s)?ref\s*=\s*[\"']([^\"'<>]*)[\"']"
 )
+# calamine reserves room for this many shared strings before reading one: a 2 KB file saying
+# uniqueCount="2000000000" asked for 48 GB and aborted the process (found by the attack, #13)
+UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']\+?([0-9]{1,40})[\"']")
+MAX_STRINGS = MAX_CELLS
 REFERENCE = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
+
+
+class TooManyStrings(Exception):
+    """The shared-strings table declares more strings than any sheet could hold."""
+
+    def __init__(self, declared: int):
+        super().__init__(declared)
+        self.declared = declared
+
+
+def check_unique_count(value: str | bytes | None) -> None:
+    text = value.decode("ascii", "replace") if isinstance(value, bytes) else (value or "")
+    digits = text.strip().lstrip("+")
+    if digits.isdigit() and int(digits) > MAX_STRINGS:
+        raise TooManyStrings(int(digits))
 
 
 class TooFar(Exception):
@@ -130,6 +149,9 @@ class Scanner:
         return Reach(self.rows, self.columns)
 
     def _scan(self, chunk: bytes) -> None:
+        if b"uniqueCount" in chunk:
+            for declared in UNIQUE_COUNT.findall(chunk):
+                check_unique_count(declared)
         if not self.dimension_seen and b"dimension" in chunk:
             self._dimension(chunk)
         if self.irregular:
@@ -175,6 +197,8 @@ class _Cells(xml.sax.ContentHandler):
 
     def startElement(self, name, attrs):  # noqa: N802 - the SAX interface
         local = name.rpartition(":")[2]
+        if "uniqueCount" in attrs:
+            check_unique_count(attrs.get("uniqueCount"))
         if local == "dimension":
             far = parse_reference((attrs.get("ref") or "").split(":")[-1])
             if far is not None and Reach(*far).too_far:

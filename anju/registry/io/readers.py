@@ -150,6 +150,8 @@ def check_zip(path: Path) -> None:
                     produced, odd = _inflate_checked(raw, entry, MAX_UNCOMPRESSED - total)
                 except extent.TooFar as far:
                     raise _too_far(_sheet_name(archive, entry), far) from None
+                except extent.TooManyStrings as many:
+                    raise _too_many_strings(many) from None
                 total += produced
                 if odd:
                     irregular.append(entry)
@@ -164,6 +166,8 @@ def _parse_irregular(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
             extent.parse_irregular(stream)
     except extent.TooFar as far:
         raise _too_far(_sheet_name(archive, entry), far) from None
+    except extent.TooManyStrings as many:
+        raise _too_many_strings(many) from None
     except Exception:  # malformed XML, or a declaration defusedxml forbids
         raise FileRefused(
             f"文件中的部件“{entry.filename}”不是有效的 XML（文件已损坏或被改动）："
@@ -173,6 +177,14 @@ def _parse_irregular(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
 
 def _sheet_name(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str:
     return _sheet_names(archive).get(entry.filename, entry.filename)
+
+
+def _too_many_strings(many: extent.TooManyStrings) -> FileRefused:
+    return FileRefused(
+        f"文件的共享字符串表（xl/sharedStrings.xml）声明有 {many.declared} 个不同的文本，"
+        f"超过了系统能读取的 {extent.MAX_STRINGS} 个（文件可能被改动），文件已拒绝，没有读取："
+        "请在 Excel 或 WPS 中打开后“另存为” .xlsx 再导入。"
+    )
 
 
 def _too_far(sheet: str, far: extent.TooFar) -> FileRefused:
