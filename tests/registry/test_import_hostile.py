@@ -1,8 +1,13 @@
-"""A hostile workbook the extent check did not see (attack on #13 item 3): a 2 KB .xlsx
-whose shared-strings table declares uniqueCount="2000000000". calamine reserved 48 GB for it
-before reading a string and the Rust allocator aborted the process, like the XFD1048576 file.
+"""Hostile workbooks the reach checks did not see (attack on #13 item 3), each of which
+still aborted the process that read it, like the XFD1048576 file:
 
-The file is built here and read in a child process with a memory limit
+- a 2 KB .xlsx whose shared-strings table declares uniqueCount="2000000000": calamine reserved
+  48 GB for it before reading a string;
+- a 5 KB .xls whose sheet (with a number at row and column 65536) sits inside the body of an
+  unknown record of the globals: ``biff`` walked the records in order and stepped over it,
+  while calamine reads the sheet where its BOUNDSHEET record points (137 GB asked for).
+
+Each file is built here and read in a child process with a memory limit
 (``test_import_extent.read_in_child``), so a regression kills the child, not pytest.
 """
 
@@ -18,6 +23,7 @@ from anju.monitoring.models import ListVersion
 from anju.registry.models import Household
 from tests.registry.test_import_extent import HEADER, read_in_child, refusal, workbook
 from tests.registry.test_import_helpers import run
+from tests.registry.xls_by_hand import label, number, write_xls
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRINGS_REL = (
@@ -73,3 +79,20 @@ def test_sec_20_the_monitoring_list_import_refuses_it_too(tmp_path):
     version = import_list(path, source="minzheng")
     assert version.status == ListVersion.Status.FAILED, version.message
     assert "没有读取" in version.message and version.persons == 0
+
+
+HEADER_CELLS = [label(0, n, text) for n, text in enumerate(("乡镇", "行政村", "户主姓名"))]
+
+
+def test_sec_20_an_xls_sheet_hidden_inside_another_record_is_still_measured(tmp_path):
+    path = write_xls(tmp_path / "藏.xls", [*HEADER_CELLS, number(65535, 65535, 1)], hidden=True)
+    assert path.stat().st_size < 6 * 1024
+    message = refusal(path)
+    assert "工作表“农户”的内容从 A1 一直延伸到 CRXP65536 单元格" in message
+
+
+def test_an_xls_whose_sheet_is_where_boundsheet_says_is_read_as_before(tmp_path):
+    cells = [*HEADER_CELLS, label(1, 0, "火龙镇"), number(1, 5, 7)]
+    for hidden in (False, True):
+        path = write_xls(tmp_path / f"正常{hidden}.xls", cells, hidden=hidden)
+        assert read_in_child(path) == {"read": [[2, 6]]}

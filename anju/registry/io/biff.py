@@ -29,21 +29,40 @@ class Unreadable(Exception):
 
 
 def sheet_reaches(data: bytes) -> None:
-    """Raise ``extent.TooFar`` (with ``.sheet`` set) if any sheet of the .xls reaches too far."""
+    """Raise ``extent.TooFar`` (with ``.sheet`` set) if any sheet of the .xls reaches too far.
+
+    The stream is walked record by record from the start, and then each sheet again from
+    where its BOUNDSHEET record says it begins — that is where calamine reads it, and a sheet
+    can be hidden from the first walk inside the body of another record (attack of #13: a
+    5 KB .xls so made still aborted the process)."""
     stream = workbook_stream(data)
     names: list[str] = []
-    sheet = -1  # the globals come first, then one BOF … EOF per sheet
+    starts: list[int] = []
+    _walk(stream, 0, names, starts, sheet=-1)
+    for index, start in enumerate(starts):
+        if start < len(stream):
+            _walk(stream, start, names, [], sheet=index + 1, one_sheet=True)
+
+
+def _walk(
+    stream: bytes, at: int, names: list[str], starts: list[int], *, sheet: int, one_sheet=False
+) -> None:
+    """Check the cell records from ``at``: the whole stream (the globals come first, then
+    one BOF … EOF per sheet), or with ``one_sheet`` the sheet that begins there, to its EOF."""
     rows = columns = 0
-    at, size = 0, len(stream)
+    size = len(stream)
     while at + 4 <= size:
         kind, length = struct.unpack_from("<HH", stream, at)
         body = stream[at + 4 : at + 4 + length]
         at += 4 + length
-        if kind == BOF:
+        if kind == BOF and not one_sheet:
             sheet += 1
             rows = columns = 0
-        elif kind == BOUNDSHEET and len(body) >= 8:
+        elif kind == EOF and one_sheet:
+            return
+        elif kind == BOUNDSHEET and len(body) >= 8 and not one_sheet:
             names.append(_sheet_name(body))
+            starts.append(struct.unpack_from("<I", body)[0])
         elif kind == DIMENSIONS and len(body) >= 12:  # BIFF8: rows as 32 bits
             _, last_row, _, last_column = struct.unpack_from("<IIHH", body)
             _check(extent.Reach(last_row, last_column), names, sheet, declared=True)
