@@ -22,10 +22,10 @@ import random
 import tempfile
 from pathlib import Path
 
-import openpyxl
 from django.utils import timezone
 
 from anju.core import crypto
+from anju.core.workbooks import safe_workbook
 from anju.monitoring.importer import import_list
 from anju.monitoring.models import ListVersion, Source
 from anju.registry import idcard
@@ -128,6 +128,23 @@ def build(ctx) -> None:
     ctx.say("演示名单：" + "，".join(made))
 
 
+class Sheet:
+    """One sheet of rows, saved as a workbook through the formula guard like every export."""
+
+    def __init__(self, name: str):
+        self.name, self.rows = name, []
+
+    def append(self, row: list) -> None:
+        self.rows.append(row)
+
+    def save(self, path: Path) -> None:
+        book = safe_workbook(path)
+        sheet = book.add_worksheet(self.name)
+        for number, row in enumerate(self.rows):
+            sheet.write_row(number, 0, row)
+        book.close()
+
+
 class Lists:
     """The demo's lists, drawn once from the registry's rows."""
 
@@ -199,8 +216,7 @@ class Lists:
 
     # --- 防返贫监测 -----------------------------------------------------------------------
     def fpjc(self, day: dt.date, *, early: bool = False):
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet("监测对象信息")
+        sheet = book = Sheet("监测对象信息")
         sheet.append(["全国防返贫监测信息系统 监测对象信息"])
         sheet.append([f"数据截至：{day.year}年{day.month}月{day.day}日"])
         sheet.append(list(FPJC_HEADERS))
@@ -262,8 +278,7 @@ class Lists:
 
     # --- 民政 ---------------------------------------------------------------------------
     def minzheng(self, day: dt.date):
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet("救助对象")
+        sheet = book = Sheet("救助对象")
         sheet.append([f"禹州市农村低保、特困、低保边缘对象花名册（{day.year}年{day.month}月）"])
         sheet.append(["填报单位：禹州市民政局"])
         sheet.append(list(MZ_HEADERS))

@@ -112,7 +112,7 @@ def test_city_pages_compare_rules_preview_and_run(new_page):
 
     admin = new_page("shi_admin")
     admin.goto("/screening/rules/")
-    assert "共 29 条规则" in admin.content()
+    assert "共 35 条规则" in admin.content()  # RULES.md's 29 and 动态监测比对 M-01…M-06
     screenshot(admin, "screening-rules")
     problems["rules"] = axe_violations(admin)
     admin.get_by_role("link", name="设置 A2-01").click()

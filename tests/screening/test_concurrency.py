@@ -29,7 +29,8 @@ CHECK = """
 import json
 from django.db.models import Count
 from anju.screening.models import Finding, FindingEvent, Run
-dupes = Finding.objects.values("rule_code", "household_id").annotate(n=Count("id")).filter(n__gt=1).count()
+# A finding is keyed by its household, or (M-01, 应纳未纳) by the listed person it names.
+dupes = Finding.objects.values("rule_code", "household_id", "listed_id").annotate(n=Count("id")).filter(n__gt=1).count()
 print(json.dumps({
     "findings": Finding.objects.count(),
     "dupes": dupes,
