@@ -41,6 +41,7 @@ from anju.accounts import roles
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.core.reminders import remind, resolve, users_of
 from anju.documents.pi_guard import PersonalDataInDocument
 from anju.rectification.snapshot import content_hash
@@ -118,6 +119,7 @@ def prepare(
 ) -> FinalSubmission:
     """The officer saves the narrative and generates the 整改报告 and 整改台账 (待签字)."""
     _require_township(actor, township, OFFICERS, "生成本乡镇的总结验收材料")
+    ensure_writable(campaign)
     _check_visits(township, campaign, "生成整改报告和整改台账")
     _check_unhandled(township, campaign, "生成整改报告和整改台账")
     return _prepare(
@@ -274,6 +276,7 @@ def sign(*, actor, submission: FinalSubmission, confirmed_with: str = "") -> Fin
     says which, and goes into the audit row of the signature."""
     township = submission.township
     _require_township(actor, township, HEADS, "签字")
+    ensure_writable(submission.campaign_id)
     _check_visits(township, submission.campaign, "签字")
     _check_unhandled(township, submission.campaign, "签字")
     return _sign(
@@ -353,6 +356,7 @@ def upload_scan(*, actor, submission: FinalSubmission, upload) -> SealedScan:
     township = submission.township
     _require_township(actor, township, OFFICERS, "上传盖章扫描件")
     submission.refresh_from_db()
+    ensure_writable(submission.campaign_id)
     if submission.status in (Status.ACCEPTED, Status.REOPENED):
         raise AcceptanceError(
             f"该总结验收材料已“{submission.get_status_display()}”，不能再上传盖章扫描件。"
@@ -410,6 +414,7 @@ def _store_scan(submission, checked, *, actor, name: str, at=None) -> SealedScan
 # --- review (已通过 / 已退回) ----------------------------------------------------------------
 def _reviewable(submission: FinalSubmission, verb: str) -> None:
     submission.refresh_from_db()
+    ensure_writable(submission.campaign_id)
     if submission.status != Status.AWAITING_REVIEW:
         raise AcceptanceError(
             f"该总结验收材料当前为“{submission.get_status_display()}”，不能{verb}。"
@@ -489,6 +494,7 @@ def reopen(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmissio
 
 def _reopen(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
     submission.refresh_from_db()
+    ensure_writable(submission.campaign_id)
     if submission.status != Status.ACCEPTED:
         raise AcceptanceError(
             f"该总结验收材料当前为“{submission.get_status_display()}”，不能重新打开。"

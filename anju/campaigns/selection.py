@@ -64,6 +64,29 @@ class RoundSelectionMiddleware:
             return None
         return render(request, "campaigns/read_only.html", {"viewing": chosen}, status=403)
 
+    def process_exception(self, request, exception):
+        """A write service refused a closed round (``guard.RoundReadOnly``): say so, naming
+        the round, and record the refusal."""
+        from anju.campaigns.guard import RoundReadOnly
+
+        if not isinstance(exception, RoundReadOnly):
+            return None
+        from anju.audit.events import Event, Outcome
+        from anju.audit.services import record
+
+        record(
+            Event.PERMISSION_DENIED,
+            outcome=Outcome.DENIED,
+            obj=exception.campaign,
+            detail={"path": request.path, "method": request.method, "reason": "round read-only"},
+        )
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"detail": str(exception.args[0])}, status=403)
+        context = {"viewing": exception.campaign, "refused": exception.args[0]}
+        return render(request, "campaigns/read_only.html", context, status=403)
+
 
 def writes(match) -> bool:
     """Whether the view changes data (by the audit registry; unknown views count as

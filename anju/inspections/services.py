@@ -24,6 +24,7 @@ from anju.accounts.models import User
 from anju.accounts.roles import TOWNSHIP, Role
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.core.reminders import remind, users_of
 from anju.inspections import ranking, sampling, verdicts
 from anju.inspections.models import (
@@ -123,6 +124,8 @@ def draw_sample(
     Households already drawn in a batch of the same round that is still 核查中 are not
     drawn again (they are being checked) unless ``include_open``; the batches left out
     are recorded on the sample and named in its notes."""
+    if not dry_run:
+        ensure_writable(campaign)
     seed_generated = seed is None
     if seed is None:
         seed = sampling.generate_seed()
@@ -297,6 +300,7 @@ def inspectors():
 
 def assign(*, actor, sample: Sample, assignments: dict[int, User | None]) -> int:
     """Set the inspector of each sampled village (``{sample_village_id: user or None}``)."""
+    ensure_writable(sample.campaign_id)
     if sample.status != Sample.Status.DRAWN:
         raise SpotCheckError("本批抽查结果已公布，不能再调整抽查人员。")
     allowed = {u.pk for u in inspectors()}
@@ -386,6 +390,7 @@ def record_visit(
     sh = sample_household
     if actor.role != Role.INSPECTOR or sh.sample_village.inspector_id != actor.pk:
         raise NotInSample("该户不在分配给您的抽查样本中，不能登记抽查记录。")
+    ensure_writable(sh.sample.campaign_id)
     if reason := locked_reason(sh):
         raise SpotCheckError(reason)
     today = today or timezone.localdate()
@@ -516,6 +521,7 @@ def confirm(
         raise SpotCheckError("只有市住建局审核员可以确认抽查问题。")
     if not problem_ids:
         raise SpotCheckError("请勾选要列入台账的问题。")
+    ensure_writable(sample.campaign_id)
     with transaction.atomic():  # re-checked under lock: nobody confirms twice
         problems = list(
             SpotCheckProblem.objects.select_related(
@@ -605,6 +611,7 @@ def publish(*, actor, sample: Sample) -> Sample:
     """Show the results to the townships in the sample; needs every household inspected."""
     if actor.role != Role.CITY_REVIEWER:
         raise SpotCheckError("只有市住建局审核员可以公布抽查结果。")
+    ensure_writable(sample.campaign_id)
     with transaction.atomic():
         sample = Sample.objects.select_for_update(of=("self",)).get(pk=sample.pk)
         if sample.status == Sample.Status.PUBLISHED:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.documents import offices, reports
 from anju.documents.pi_guard import PersonalDataInDocument, find_pi
 from anju.notices import proposals as rules
@@ -63,6 +64,7 @@ def _require_reviewer(actor) -> None:
 
 
 def _require_draft(notice: Notice) -> None:
+    ensure_writable(notice.campaign_id)
     if not notice.is_draft:
         raise NoticeError("该通报已印发，不能再修改。")
 
@@ -81,6 +83,7 @@ def create_draft(*, actor, campaign, picks: list[tuple[str, str]]) -> Notice:
     _require_reviewer(actor)
     if not picks:
         raise NoticeError("请至少选择一个乡镇。")
+    ensure_writable(campaign)
     current = rules.compute(campaign)
     by_code = current.by_code()
     with transaction.atomic():

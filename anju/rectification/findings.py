@@ -18,6 +18,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from anju.accounts.roles import Role
+from anju.campaigns.guard import ensure_writable
 from anju.campaigns.models import Campaign
 from anju.rectification import services, workflow
 from anju.rectification.models import LedgerEntry, Nature, Source, State
@@ -152,6 +153,7 @@ def entries_from_findings(
 
 def _join(actor, entry: LedgerEntry, findings: list[Finding], households) -> LedgerEntry:
     entry = LedgerEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    ensure_writable(entry.campaign_id)
     if entry.township_id != findings[0].township_id:
         raise ValidationError("只能并入本乡镇台账中的条目。")
     if entry.state not in JOINABLE:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.rectification.models import (
     PROBLEM_TYPE,
     EntryTransition,
@@ -125,6 +126,7 @@ def create_entry(
 ) -> LedgerEntry:
     """A new entry, numbered next in its township's ledger (a draft gets its number when
     it is accepted onto the ledger); raises ValidationError with field messages."""
+    ensure_writable(campaign)
     errors = validate(
         campaign=campaign,
         nature=nature,
@@ -196,6 +198,7 @@ def update_entry(
     ``data`` holds any of EDITABLE_FIELDS; ``households`` (when given) replaces the links.
     Raises ValidationError with field messages; nothing is saved then."""
     entry.refresh_from_db()
+    ensure_writable(entry.campaign_id)
     if not entry.is_editable:
         raise ValidationError(
             f"该条目已“{entry.get_state_display()}”，不能再修改。如需修改，请核验人先退回。"
@@ -232,6 +235,7 @@ def update_entry(
 def discard_draft(*, actor, entry: LedgerEntry) -> None:
     """Drop a draft that is not a real problem (the audit log keeps what it said)."""
     entry.refresh_from_db()
+    ensure_writable(entry.campaign_id)
     if entry.state != State.DRAFT:
         raise ValidationError("只有草稿可以放弃；已纳入台账的条目请按流程整改销号。")
     if entry.findings.exists():
@@ -252,6 +256,8 @@ def join_draft(*, actor, draft: LedgerEntry, into: LedgerEntry) -> LedgerEntry:
     same problem found again: a 共性问题 links many households)."""
     draft.refresh_from_db()
     into.refresh_from_db()
+    ensure_writable(draft.campaign_id)
+    ensure_writable(into.campaign_id)
     if draft.state != State.DRAFT:
         raise ValidationError("只有草稿可以并入其他条目。")
     if into.township_id != draft.township_id or into.campaign_id != draft.campaign_id:
@@ -300,6 +306,7 @@ def _one_village(households) -> bool:
 
 
 def add_note(*, actor, entry: LedgerEntry, text: str, on: dt.date | None = None) -> ProgressNote:
+    ensure_writable(entry.campaign_id)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "请填写进展情况。"})
@@ -333,6 +340,7 @@ def add_evidence(
     longitude=None,
 ) -> Evidence:
     """Store an upload whose content has already been checked (``evidence.check``)."""
+    ensure_writable(entry.campaign_id)
     if entry.state == State.CLOSED:
         raise ValidationError({"file": f"{entry.label}已销号，不能再上传佐证。"})
     data = upload.read()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.rectification.models import EntryTransition, LedgerEntry, State
 
 
@@ -111,6 +112,7 @@ def apply(
     if actor.role not in t.roles:
         raise TransitionError(f"您的角色不能执行“{t.label}”。")
     entry.refresh_from_db()
+    ensure_writable(entry.campaign_id)
     if expected is not None and entry.state != expected:
         raise TransitionError(STALE)
     if entry.state not in t.sources:

@@ -29,6 +29,7 @@ from anju.accounts import roles
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.core.reminders import remind, resolve, users_of
 from anju.rectification.snapshot import content_hash, differences
 from anju.reporting import ledger, workplan
@@ -133,6 +134,7 @@ def save_schedule(
 ) -> Schedule:
     if actor.role not in ADMINS or campaign.county_id != actor.unit_id:
         raise ReportingError("只有市住建局管理员可以设置报送安排。")
+    ensure_writable(campaign)
     values = {
         "mobilise_ends_on": mobilise_ends_on,
         "rectify_ends_on": rectify_ends_on,
@@ -160,6 +162,7 @@ def upload_work_plan(*, actor, campaign, township, upload) -> WorkPlan:
     """Store the township's 工作方案 under a generated name; raises ValidationError
     ({"file": message}) when the file is refused."""
     _require_township(actor, township, OFFICERS, "上传本乡镇的工作方案")
+    ensure_writable(campaign)
     try:
         checked = workplan.check(upload)
     except workplan.WorkPlanError as exc:
@@ -237,6 +240,7 @@ def _prepare(
     *, campaign, township, week: int, entries, figures, actor, name: str, at: dt.datetime
 ) -> WeeklySubmission:
     """``at`` is the server clock (the demo passes past server times for its history)."""
+    ensure_writable(campaign)
     schedule = _schedule(campaign)
     w = cal.week(schedule, week)
     if w is None:
@@ -293,6 +297,7 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
     township = submission.township
     _require_township(actor, township, OFFICERS, "重新生成本乡镇的周报")
     submission.refresh_from_db()
+    ensure_writable(submission.campaign_id)
     if submission.status not in UNSENT:
         raise ReportingError(f"该周报已{submission.get_status_display()}，不能再重新生成。")
     was = submission.status
@@ -378,6 +383,7 @@ def send_back(*, actor, submission: WeeklySubmission, reason: str) -> WeeklySubm
     nothing is sent; the officer is told why, corrects the ledger and regenerates it.
     Raises ValidationError ({"reason": …}) or ReportingError."""
     _require_township(actor, submission.township, HEADS, "退回本乡镇的周报")
+    ensure_writable(submission.campaign_id)
     errors = validate_send_back(reason)
     if errors:
         raise ValidationError(errors)
@@ -435,6 +441,7 @@ def approve(*, actor, submission: WeeklySubmission, confirmed_with: str = "") ->
 def _approve(
     *, submission: WeeklySubmission, actor, name: str, at: dt.datetime, confirmed_with: str = ""
 ):
+    ensure_writable(submission.campaign_id)
     schedule = _schedule(submission.campaign)
     submission.refresh_from_db()
     if submission.status != Status.AWAITING:
@@ -507,6 +514,7 @@ def _approve(
 
 def _reviewable(submission: WeeklySubmission, verb: str) -> None:
     submission.refresh_from_db()
+    ensure_writable(submission.campaign_id)
     if submission.status != Status.SUBMITTED:
         raise ReportingError(
             f"该周报当前为“{submission.get_status_display()}”，不能{verb}。请刷新页面查看最新状态。"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from anju.audit.context import current_actor
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.campaigns.models import Campaign
 from anju.registry.models import Household
 from anju.screening import engine, listed, params, rules, sync
@@ -279,6 +280,7 @@ def _process(run: Run) -> Run:
 def _transition(finding: Finding, *, user, expected, to, kind, note="", **fields) -> Finding:
     """Move one finding from an expected status (a conditional UPDATE, so two people acting
     at once cannot both succeed), with a history line and an audit record."""
+    ensure_writable(finding.campaign_id)
     now = timezone.now()
     with transaction.atomic():
         updated = Finding.objects.filter(pk=finding.pk, status__in=expected).update(
@@ -374,6 +376,7 @@ def overturn(*, finding: Finding, user, reason: str) -> Finding:
 
 def uphold(*, finding: Finding, user, reason: str = "") -> Finding:
     """The city reviewer accepts a dismissal (it leaves the list of dismissals to audit)."""
+    ensure_writable(finding.campaign_id)
     reason = (reason or "").strip()[:500]
     now = timezone.now()
     with transaction.atomic():
@@ -409,6 +412,7 @@ def preview(*, campaign: Campaign, rule, values, as_of: dt.date | None = None) -
 
 def update_rule_settings(*, campaign: Campaign, rule, enabled: bool, values, user) -> dict:
     """Save a rule's switch and parameters on the campaign (audited as 参数变更)."""
+    ensure_writable(campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
         before_values = params.effective(locked, rule)

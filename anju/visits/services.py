@@ -31,6 +31,7 @@ from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.models import jsonable
 from anju.audit.services import record
+from anju.campaigns.guard import ensure_writable
 from anju.campaigns.models import Campaign
 from anju.core import reminders
 from anju.rectification import services as ledger
@@ -186,6 +187,7 @@ def _record(user, household, data, uploads, campaign, today, stored) -> Recorded
     if current is None:
         raise PermissionDenied("该农户不在您的管辖范围内")
     campaign = campaign or Campaign.objects.current(county=current.township)
+    ensure_writable(campaign)
     errors = {}
     if not in_scope(current, campaign):
         errors["__all__"] = (
@@ -421,6 +423,11 @@ def _remind_officers(visit: Visit) -> None:
 
 
 # --- review by the township officer ----------------------------------------------------------------
+def _round_of(visit_id: int):
+    """The round a visit (and its corrections and problems) belongs to."""
+    return Visit.objects.filter(pk=visit_id).values_list("campaign_id", flat=True).first()
+
+
 def _reviewer(user) -> None:
     if not can_review(user):
         raise PermissionDenied("只有乡镇经办人可以审核入户排查结果")
@@ -444,6 +451,7 @@ def accept_correction(*, user, correction: Correction) -> Correction:
         )
         if c is None:
             raise PermissionDenied("该更正建议不在您的管辖范围内")
+        ensure_writable(_round_of(c.visit_id))
         if c.status != Decision.PENDING:
             raise DecisionError(f"该更正建议{c.get_status_display()}，无需再处理。")
         household = Household.objects.select_for_update(of=("self",)).get(pk=c.household_id)
@@ -500,6 +508,7 @@ def reject_correction(*, user, correction: Correction, reason: str) -> Correctio
         )
         if c is None:
             raise PermissionDenied("该更正建议不在您的管辖范围内")
+        ensure_writable(_round_of(c.visit_id))
         if c.status != Decision.PENDING:
             raise DecisionError(f"该更正建议{c.get_status_display()}，无需再处理。")
         c.status = Decision.REJECTED
@@ -519,6 +528,7 @@ def _open_problem(user, problem: VisitProblem) -> VisitProblem:
     )
     if p is None:
         raise PermissionDenied("该问题不在您的管辖范围内")
+    ensure_writable(_round_of(p.visit_id))
     if p.status != ProblemStatus.OPEN:
         raise DecisionError(f"该问题{p.get_status_display()}，无需再处理。")
     if p.entry is None or p.entry.state != State.DRAFT:
@@ -592,6 +602,7 @@ def check_flags(*, user, visit: Visit, note: str) -> Visit:
         v = Visit.objects.for_user(user).select_for_update(of=("self",)).filter(pk=visit.pk).first()
         if v is None:
             raise PermissionDenied("该走访记录不在您的管辖范围内")
+        ensure_writable(v.campaign_id)
         if not v.flagged:
             raise DecisionError("该走访记录没有需要核实的提示。")
         v.flags_checked_by, v.flags_checked_at = user, timezone.now()
@@ -613,6 +624,7 @@ def explain_unvisited(
 ) -> UnvisitedReason:
     """Record why an in-scope household was not visited, with the phone check that confirms it."""
     _reviewer(user)
+    ensure_writable(campaign)
     today = today or timezone.localdate()
     errors = {}
     if reason == "其他" and not detail.strip():

@@ -30,6 +30,15 @@ def past_round(county):
 
 @pytest.fixture
 def past_entry(past_round, officer_a, township_a, village_a):
+    """An entry written while the round was open (a closed round takes no new entry)."""
+    Campaign.objects.filter(pk=past_round.pk).update(status=Status.PUBLISHED)
+    try:
+        return _written_then(past_round, officer_a, township_a, village_a)
+    finally:
+        Campaign.objects.filter(pk=past_round.pk).update(status=Status.CLOSED)
+
+
+def _written_then(past_round, officer_a, township_a, village_a):
     return services.create_entry(
         actor=officer_a,
         campaign=past_round,
