@@ -1,14 +1,10 @@
-"""Background work of the registry (django-tasks; the test settings run tasks at once)."""
+"""The registry's background import moved to ``anju.registry.io.tasks``.
 
-from __future__ import annotations
+django-tasks stores a queued task by its dotted path (``DBTaskResult.task_path``) and the
+worker resolves it with ``import_string``: imports queued before the move name
+``anju.registry.tasks.run_import``, so this name must keep answering with the same task.
+"""
 
-from django_tasks import task
+from anju.registry.io.tasks import run_import
 
-
-@task()
-def run_import(batch_id: int) -> dict:
-    """Import a stored workbook (the import page polls the ImportBatch for progress)."""
-    from anju.registry.io.services import execute
-
-    batch = execute(batch_id)
-    return {"batch": batch.pk, "status": batch.status}
+__all__ = ["run_import"]

@@ -17,4 +17,8 @@ exporter.py  the registry in the template (.xlsx/.csv), masked unless allowed
 template.py  the downloadable template with its 填写说明 sheet
 forms.py     the import and export forms
 audit.py     the audit record of an export
+views.py     the pages: upload, preview, result, history, template, export (thin)
+urls.py      their URLs (joined into app_name "registry" by anju/registry/urls.py)
+nav.py       the menu entries and the home panel of imports
+tasks.py     the background import (``run_import``; anju/registry/tasks.py re-exports it)
 """

@@ -130,7 +130,7 @@ def _launch(batch: ImportBatch, path: Path) -> ImportBatch:
     limit = settings.IMPORT_SYNC_MAX_BYTES
     if path.stat().st_size <= limit:
         return execute(batch.pk)
-    from anju.registry.tasks import run_import
+    from anju.registry.io.tasks import run_import
 
     transaction.on_commit(lambda: run_import.enqueue(batch.pk))
     return batch
