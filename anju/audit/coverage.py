@@ -40,6 +40,8 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         # registry
         "registry:household_create": (C, E.ID_REFUSED),
         "monitoring:register": (C,),
+        "monitoring:lists": (E.IMPORT,),
+        "monitoring:version_confirm": (E.IMPORT,),
         "registry:household_unmask": (E.UNMASK,),
         "registry:household_edit": (U, E.ID_REFUSED),
         "registry:assessment_create": (C,),

@@ -206,7 +206,15 @@ def monitoring_type(raw) -> str:
     raise CellError(f"应为以下之一：{allowed}，或留空")
 
 
+# What the exports write in a column that does not apply (a risk not yet eliminated has no
+# 消除监测时间, and exports put 无, — or / there): an empty cell, never an error.
+DASHES = ("-", "—", "——", "－", "/", "／", "\\", "不涉及")
+NO_DATE = (*DASHES, "无", "暂无", "未消除")
+
+
 def boolean(raw) -> bool | None:
+    if isinstance(raw, str) and re.sub(r"\s+", "", parsers.clean(raw)) in DASHES:
+        return None
     return parsers.boolean(raw)
 
 
@@ -225,7 +233,7 @@ def month_or_date(raw) -> dt.date | None:
             raw = str(number)
     if isinstance(raw, str):
         value = re.sub(r"\s+", "", parsers.clean(raw))
-        if not value:
+        if not value or value in NO_DATE:
             return None
         for pattern in MONTH_PATTERNS:
             match = pattern.match(value)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
-from anju.core import crypto
+from anju.core import crypto, liveness
 from anju.monitoring import columns as cols
 from anju.monitoring.models import ListedHousehold, ListedPerson, ListVersion, Source
 from anju.monitoring.reader import (
@@ -81,10 +81,12 @@ def run(version: ListVersion, path: Path, *, user=None, rescreen: bool = True) -
     started = time.perf_counter()
     table, what, group = TABLES[version.source]
     scope = ImportScope(user)
+    _progress(version, 1, "正在读取文件…", runner=liveness.this_process())
     try:
         sources = open_sheets(path, version.filename)
         source, header_index = choose_sheet(sources, table, what)
         rows = source.rows()
+        _progress(version, 30, "正在逐格检查…")
         parsed = parse_list(table, source.name, rows, header_index, scope)
         del rows, source, sources
         group(parsed)
@@ -95,7 +97,11 @@ def run(version: ListVersion, path: Path, *, user=None, rescreen: bool = True) -
     version.data_date = parsed.data_date
     version.persons = len(parsed.persons)
     version.households = len(parsed.households)
-    version.summary = {"sheet": parsed.sheet, "header_row": parsed.header_row}
+    version.summary = {
+        **(version.summary or {}),
+        "sheet": parsed.sheet,
+        "header_row": parsed.header_row,
+    }
     if not parsed.persons:
         message = f"工作表“{parsed.sheet}”在表头下没有数据，未导入任何内容。"
         return _finish(version, Status.BLOCKED, message, parsed.problems, started)
@@ -115,6 +121,7 @@ def run(version: ListVersion, path: Path, *, user=None, rescreen: bool = True) -
             f"{len(parsed.households)} 户。"
         )
         return _finish(version, Status.CHECKED, message, parsed.problems, started)
+    _progress(version, 70, "正在写入数据库…")
     try:
         with transaction.atomic():
             _write(version, parsed)
@@ -137,6 +144,15 @@ def run(version: ListVersion, path: Path, *, user=None, rescreen: bool = True) -
         message = "导入过程中出现意外错误，未写入任何数据。请稍后重试；如仍失败，请联系系统管理员。"
         version.households = version.persons = 0
         return _finish(version, Status.FAILED, message, [_problem(message)], started)
+
+
+def _progress(version: ListVersion, percent: int, phase: str, **more) -> None:
+    """What the import page shows while the run goes on (its own UPDATE, outside the
+    write's transaction)."""
+    fields = {"progress": percent, "message": phase, **more}
+    for name, value in fields.items():
+        setattr(version, name, value)
+    ListVersion.objects.filter(pk=version.pk).update(**fields)
 
 
 def _problem(message: str) -> Problem:
@@ -219,6 +235,7 @@ def _finish(version, status, message, problems, started) -> ListVersion:
     if len(problems) > limit:
         summary["problems_left_out"] = len(problems) - limit
     version.status = status
+    version.progress = 100
     version.message = message[:500]
     version.error_count = sum(1 for p in problems if p.level == ERROR)
     version.warning_count = sum(1 for p in problems if p.level == WARNING)
@@ -243,3 +260,8 @@ def _finish(version, status, message, problems, started) -> ListVersion:
         },
     )
     return version
+
+
+def fail(version: ListVersion, message: str) -> ListVersion:
+    """End a run that cannot go on (its stored file is gone, its process died)."""
+    return _finish(version, Status.FAILED, message, [_problem(message)], time.perf_counter())

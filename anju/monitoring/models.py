@@ -77,6 +77,12 @@ class ListVersion(models.Model):
     summary = models.JSONField(_("摘要"), default=dict, blank=True)
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # the page's import (uploads.py): how far the run is, the uploaded file kept under a
+    # random name in the data folder's tmp/imports/ until it is written (or ``cleanup``),
+    # and the process running it (core.liveness), so a run whose process died is found
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    upload = models.CharField(_("暂存文件"), max_length=100, blank=True, editable=False)
+    runner = models.CharField(_("执行进程"), max_length=120, blank=True, editable=False)
 
     objects = ListVersionQuerySet.as_manager()
 
@@ -88,6 +94,17 @@ class ListVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}名单 {self.filename}（{self.created_at:%Y-%m-%d}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status != self.Status.RUNNING
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running for over an hour: the worker stopped (nothing was written)."""
+        import datetime as dt
+
+        return not self.is_finished and timezone.now() - self.created_at > dt.timedelta(hours=1)
 
     @property
     def received_on(self):

@@ -1,0 +1,123 @@
+"""The list-import pages (issue #18 part 1): upload a 防返贫监测 or 民政 list, its preview
+with every problem, 确认导入, the progress of a background run, the versions and what
+changed between them. Thin: the work is in ``uploads.py`` and ``selectors.py``.
+
+Importing — the city roles (``services.LIST_IMPORTERS``: the lists arrive at the county
+bureau); the versions and their changes — city and township roles, a township's people
+seeing their own township's households only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from anju.accounts.roles import CITY, TOWNSHIP
+from anju.core.access import allow, forbidden
+from anju.monitoring import selectors, uploads
+from anju.monitoring.forms import ListUploadForm
+from anju.monitoring.services import LIST_IMPORTERS
+from anju.registry.io.exporter import XLSX
+from anju.registry.io.problems import problems_workbook
+from anju.registry.io.readers import FileRefused, max_bytes
+
+VIEWERS = CITY | TOWNSHIP
+
+
+@csrf_exempt  # the token is checked in _lists once the size is known to be acceptable
+@allow(VIEWERS)
+def lists(request):
+    if request.method == "POST":
+        if request.user.role not in LIST_IMPORTERS:
+            return forbidden(request, reason="role not in the list importers")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = max_bytes()
+        if length > limit + 256 * 1024:
+            # refused before the body is read: an oversized file never reaches the disk
+            message = (
+                f"文件过大（{length / 1024 / 1024:.1f} MB），单个文件不能超过 "
+                f"{limit // 1024 // 1024} MB。"
+            )
+            uploads.refuse_upload("", message)
+            form = ListUploadForm()
+            form.refused = message
+            return _page(request, form, status=413)
+    return _lists(request)
+
+
+@csrf_protect
+def _lists(request):
+    form = ListUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = uploads.start(
+                user=request.user,
+                uploaded=form.cleaned_data["file"],
+                source=form.cleaned_data["source"],
+            )
+        except FileRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("monitoring:version", pk=version.pk)
+    return _page(request, form, status=400 if form.errors else 200)
+
+
+def _page(request, form, *, status: int):
+    context = selectors.lists_context(request.user, request.GET.get("page"))
+    return render(request, "monitoring/lists.html", {"form": form, **context}, status=status)
+
+
+def _version(request, pk: int):
+    return uploads.reap(selectors.version_or_404(request.user, pk))
+
+
+@allow(VIEWERS)
+def version(request, pk: int):
+    found = _version(request, pk)
+    context = selectors.version_context(
+        request.user,
+        found,
+        show=request.GET.get("show", ""),
+        page=request.GET.get("page"),
+        level=request.GET.get("level", ""),
+    )
+    return render(request, "monitoring/version.html", context)
+
+
+@allow(VIEWERS)
+def version_status(request, pk: int):
+    found = _version(request, pk)
+    response = render(request, "monitoring/_progress.html", {"version": found})
+    if found.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@allow(LIST_IMPORTERS)
+def version_problems(request, pk: int):
+    found = _version(request, pk)
+    response = HttpResponse(problems_workbook(found.problems), content_type=XLSX)
+    name = f"{Path(found.filename).stem}-问题清单.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@allow(LIST_IMPORTERS)
+@require_POST
+def version_confirm(request, pk: int):
+    found = _version(request, pk)
+    try:
+        follow = uploads.confirm(version=found, user=request.user)
+    except FileRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:version", pk=found.pk)
+    return redirect("monitoring:version", pk=follow.pk)
