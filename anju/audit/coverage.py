@@ -37,6 +37,7 @@ AUDITED_VIEWS: dict[str, frozenset[E]] = {
         "campaigns:create": (C,),
         "campaigns:edit": (U,),
         "campaigns:step": (E.TRANSITION, U),
+        "campaigns:carry": (E.TRANSITION, U),
         # registry
         "registry:household_create": (C, E.ID_REFUSED),
         "monitoring:register": (C,),

@@ -22,6 +22,7 @@ from django.db import transaction
 from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.campaigns import carryover
 from anju.campaigns.models import Campaign, Status, county_of
 from anju.reporting import weeks as cal
 from anju.reporting.models import DEFAULT_TIME, DEFAULT_WEEKDAY, Schedule
@@ -157,9 +158,21 @@ def update_round(*, actor, campaign: Campaign, data: RoundData) -> Campaign:
     return campaign
 
 
-def step(*, actor, campaign: Campaign, action: str) -> Campaign:
-    """Publish, close or archive a round (one step along its life)."""
+def step(
+    *,
+    actor,
+    campaign: Campaign,
+    action: str,
+    carry_to: Campaign | None = None,
+    carried: dict[str, int] | None = None,
+) -> Campaign:
+    """Publish, close or archive a round (one step along its life). Closing may carry the
+    round's open work into ``carry_to`` in the same transaction (``carryover``); what was
+    moved (label → count) is added to ``carried``."""
+    carried = {} if carried is None else carried
     _require_admin(actor, campaign)
+    if carry_to is not None and action != "close":
+        raise RoundError("只有结束本轮时可以把未完成的问题转入下一轮。")
     if action not in STEPS:
         raise RoundError("不支持的操作。")
     before, after, verb = STEPS[action]
@@ -175,7 +188,30 @@ def step(*, actor, campaign: Campaign, action: str) -> Campaign:
         campaign.is_active = after == Status.PUBLISHED
         campaign.save()
         record(Event.TRANSITION, obj=campaign, detail={"event": action, "to": str(after)})
+        if carry_to is not None:
+            carried.update(_carry(actor, campaign, carry_to))
     return campaign
+
+
+def carry_over(*, actor, campaign: Campaign, target: Campaign) -> dict[str, int]:
+    """Carry a closed round's open work into ``target`` (when the next round was not there
+    yet, or not chosen, when it closed)."""
+    _require_admin(actor, campaign)
+    if campaign.status != Status.CLOSED:
+        raise RoundError(
+            f"本轮状态为“{campaign.get_status_display()}”，只有已结束的轮次可以转出未完成的问题"
+            "（进行中的轮次请在结束时转入）。"
+        )
+    with transaction.atomic():
+        return _carry(actor, campaign, target)
+
+
+def _carry(actor, source: Campaign, target: Campaign) -> dict[str, int]:
+    _require_admin(actor, target)
+    try:
+        return carryover.carry(actor=actor, source=source, target=target)
+    except carryover.CarryError as exc:
+        raise RoundError(str(exc)) from None
 
 
 def copy_initial(previous: Campaign, starts_on: dt.date) -> dict:

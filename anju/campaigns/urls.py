@@ -13,4 +13,5 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="detail"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="edit"),
     path("rounds/<int:pk>/step/<slug:action>/", views.round_step, name="step"),
+    path("rounds/<int:pk>/carry/", views.round_carry, name="carry"),
 ]

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
-from anju.campaigns import forms, selection, services
-from anju.campaigns.models import Campaign, county_of, round_today
+from anju.campaigns import carryover, forms, selection, services
+from anju.campaigns.models import Campaign, Status, county_of, round_today
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next
@@ -69,8 +69,25 @@ def round_detail(request, pk: int):
             "is_admin": request.user.role == Role.CITY_ADMIN,
             "disabled": list(campaign.disabled_rules or []),
             "current": live_round(request.user),
+            **_carry_context(request.user, campaign),
         },
     )
+
+
+def _carry_context(user, campaign) -> dict:
+    """What closing (or a closed round) would leave behind, and where it may go."""
+    if user.role != Role.CITY_ADMIN or campaign.status not in (Status.PUBLISHED, Status.CLOSED):
+        return {}
+    left = carryover.offer(campaign)
+    return {"left": left, "carry_targets": list(carryover.targets(campaign)) if left else []}
+
+
+def _target(request, campaign):
+    """The round chosen to carry the open work into (None: not carried)."""
+    pk = request.POST.get("carry_to", "")
+    if not pk.isdigit():
+        return None
+    return carryover.targets(campaign).filter(pk=int(pk)).first()
 
 
 @allow(Role.CITY_ADMIN)
@@ -170,18 +187,44 @@ def round_edit(request, pk: int):
 @require_POST
 def round_step(request, pk: int, action: str):
     campaign = _round(request, pk)
+    carry_to = None
+    moved: dict[str, int] = {}
     try:
         with versions.editing(
             campaign, versions.submitted(request.POST), what=campaign.name
         ) as cur:
-            services.step(actor=request.user, campaign=cur, action=action)
+            carry_to = _target(request, cur) if action == "close" else None
+            services.step(
+                actor=request.user, campaign=cur, action=action, carry_to=carry_to, carried=moved
+            )
     except versions.StaleEdit as exc:
         versions.refuse(request, exc)
     except services.RoundError as exc:
         messages.error(request, str(exc))
     else:
         verb = services.STEPS[action][2]
-        messages.success(request, f"已{verb}“{campaign.name}”。")
+        carried = ""
+        if carry_to is not None:
+            carried = f"{carryover.summary(moved)}已转入“{carry_to.name}”。"
+        messages.success(request, f"已{verb}“{campaign.name}”。{carried}")
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@allow(Role.CITY_ADMIN)
+@require_POST
+def round_carry(request, pk: int):
+    """Carry a closed round's open work into another round (chosen on the round's page)."""
+    campaign = _round(request, pk)
+    target = _target(request, campaign)
+    if target is None:
+        messages.error(request, "请选择要转入的轮次（本县尚未结束的另一轮次）。")
+        return redirect("campaigns:detail", pk=campaign.pk)
+    try:
+        moved = services.carry_over(actor=request.user, campaign=campaign, target=target)
+    except services.RoundError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{carryover.summary(moved)}已转入“{target.name}”。")
     return redirect("campaigns:detail", pk=campaign.pk)
 
 

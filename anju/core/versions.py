@@ -316,6 +316,7 @@ def versioned(view):
 NOT_VERSIONED: dict[str, str] = {
     "accounts:security_action": "一键操作（解锁、重置两步验证或密码、停用、启用、收回授权）：不把用户填写的内容存到记录上，重复执行结果相同（重置以最后一次为准，均记入审计）",
     "api_pages:revoke": "撤销本人的接口令牌：一键操作，重复执行结果相同",
+    "campaigns:carry": "把已结束轮次未完成的条目和问题转入另一轮：只移动当时仍未完成的，重复执行不会再移动（campaigns.carryover）",
     "visits:correction": "只处理“待审核”的更正，并在加锁后核对档案当前值仍是排查时的值（visits.services.accept_correction）",
     "reporting:prepare": "按当前台账生成（或重新生成）本周周报：内容由系统生成，没有用户填写的内容可丢失",
     "reporting:refresh": "按当前台账重新生成待审批的周报：内容由系统生成；审批时再核对版本",

@@ -8,4 +8,4 @@ class RectificationConfig(AppConfig):
 
     def ready(self):
         # receivers (findings: the screening's; receivers: retention, row 28), guards, menus
-        from anju.rectification import findings, nav, receivers  # noqa: F401
+        from anju.rectification import carryover, findings, nav, receivers  # noqa: F401

@@ -182,6 +182,17 @@ class LedgerEntry(AuditedModel):
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    # Carried over from an earlier round when it closed (issue #16 item 5): the round the
+    # entry was first numbered in and its 序号 there (kept through later carry-overs).
+    carried_from = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("转自轮次"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    carried_number = models.PositiveIntegerField(_("原序号"), null=True, blank=True)
 
     objects = LedgerEntryQuerySet.as_manager()
     audit_exclude = ("updated_at", "measures_key")
@@ -233,6 +244,14 @@ class LedgerEntry(AuditedModel):
         if fields is not None and "measures" in fields:
             kwargs["update_fields"] = {*fields, "measures_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def origin(self) -> str:
+        """Where a carried-over entry came from: 原“2023年度第一轮”第5号 (else empty)."""
+        if self.carried_from is None:
+            return ""
+        number = f"第{self.carried_number}号" if self.carried_number else "草稿"
+        return f"原“{self.carried_from.name}”{number}"
 
     @property
     def is_editable(self) -> bool:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.campaigns.guard import is_writable
 from anju.campaigns.models import Campaign
 from anju.campaigns.pages import needs_round
 from anju.core import search, versions
@@ -127,8 +128,9 @@ def _draft_count(user, campaign) -> int:
 def detail_context(request, entry: LedgerEntry, **extra) -> dict:
     user = request.user
     findings = list(entry.findings.select_related("household").order_by("rule_code"))
+    writable = is_writable(entry.campaign)  # a closed round's entry is shown, not changed
     joinable = []
-    if entry.state == State.DRAFT and user.role == Role.TOWNSHIP_OFFICER:
+    if writable and entry.state == State.DRAFT and user.role == Role.TOWNSHIP_OFFICER:
         joinable = _joinable(user, entry)
     return {
         "entry": entry,
@@ -140,12 +142,13 @@ def detail_context(request, entry: LedgerEntry, **extra) -> dict:
         "notes": entry.notes.select_related("author"),
         "evidence": entry.evidence.select_related("uploaded_by"),
         "history": entry.transitions.select_related("actor"),
-        "transitions": workflow.available(entry, user),
+        "transitions": workflow.available(entry, user) if writable else [],
         "issues": quality.check_entry(entry, name_townships=selectors.is_city(user))
         if user.role in MANAGERS
         else [],
-        "can_edit": user.role in services.WRITERS and entry.is_editable,
-        "can_note": user.role in services.NOTE_WRITERS and entry.state != State.CLOSED,
+        "can_edit": writable and user.role in services.WRITERS and entry.is_editable,
+        "can_note": writable and user.role in services.NOTE_WRITERS and entry.state != State.CLOSED,
+        "read_only_round": None if writable else entry.campaign,
         "note_form": extra.pop("note_form", None) or forms.NoteForm(),
         "joinable": joinable,
         **extra,

@@ -7,4 +7,4 @@ class ScreeningConfig(AppConfig):
     verbose_name = "政策比对筛查"
 
     def ready(self):
-        from anju.screening import nav, receivers  # noqa: F401
+        from anju.screening import carryover, nav, receivers  # noqa: F401

@@ -317,6 +317,7 @@ class FindingEvent(models.Model):
         DISMISSED = "dismissed", _("排除")
         OVERTURNED = "overturned", _("推翻排除")
         UPHELD = "upheld", _("认可排除")
+        CARRIED = "carried", _("转入下一轮")
 
     finding = models.ForeignKey(
         Finding, on_delete=models.CASCADE, related_name="events", db_index=False
