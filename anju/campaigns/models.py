@@ -58,6 +58,10 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
+# A round in these states is read-only: its records are shown, never changed (guard.py).
+READ_ONLY = (Status.CLOSED, Status.ARCHIVED)
+
+
 class CampaignQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True).exclude(status=Status.DRAFT)
@@ -208,7 +212,7 @@ class Campaign(AuditedModel):
     @property
     def is_read_only(self) -> bool:
         """A closed or archived round: its records are shown, never changed."""
-        return self.status in (Status.CLOSED, Status.ARCHIVED)
+        return self.status in READ_ONLY
 
     def is_rule_enabled(self, code: str) -> bool:
         return code not in (self.disabled_rules or [])

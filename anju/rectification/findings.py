@@ -19,7 +19,7 @@ from django.dispatch import receiver
 
 from anju.accounts.roles import Role
 from anju.campaigns.guard import ensure_writable
-from anju.campaigns.models import Campaign
+from anju.campaigns.models import READ_ONLY, Campaign
 from anju.rectification import services, workflow
 from anju.rectification.models import LedgerEntry, Nature, Source, State
 from anju.screening.models import Finding, Status
@@ -79,8 +79,14 @@ def _check(actor, findings: list[Finding]) -> None:
 
 def _absorb_drafts(findings: list[Finding]) -> None:
     """Findings taken onto the ledger leave the drafts written for them automatically;
-    a draft left with no finding and no other household is dropped."""
-    drafts = LedgerEntry.objects.drafts().filter(findings__in=findings).distinct()
+    a draft left with no finding and no other household is dropped. A draft of a closed or
+    archived round stays as that round left it (read-only, campaigns/guard.py)."""
+    drafts = (
+        LedgerEntry.objects.drafts()
+        .filter(findings__in=findings)
+        .exclude(campaign__status__in=READ_ONLY)
+        .distinct()
+    )
     for draft in drafts:
         draft.findings.remove(*findings)
         keep = {f.household_id for f in draft.findings.all()}

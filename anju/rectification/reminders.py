@@ -4,7 +4,8 @@ entries past their deadline (``manage.py ledger_reminders``, run once a day).
 Idempotent: each reminder's key names the entry, the kind and the deadline, so running
 twice a day sends nothing new, and a changed deadline is announced again. Each run first
 marks done the reminders whose cause is gone (``resolve_settled``): the entry was closed
-(or discarded), or its deadline changed (the new one is announced under a new key).
+(or discarded, or its round was closed), or its deadline changed (the new one is announced
+under a new key).
 """
 
 from __future__ import annotations
@@ -16,16 +17,23 @@ from django.urls import reverse
 
 from anju.accounts.models import User
 from anju.accounts.roles import Role
+from anju.campaigns.models import READ_ONLY
 from anju.core.models import Reminder
 from anju.core.reminders import remind, resolve
 from anju.rectification.models import DUE_SOON_DAYS, LedgerEntry
+
+
+def _open_entries():
+    """Entries still to be worked on: open, in a round that is not closed or archived (a
+    closed round's entries are read-only: nobody can act on a reminder about them)."""
+    return LedgerEntry.objects.open().exclude(campaign__status__in=READ_ONLY)
 
 
 def send_ledger_reminders(*, today: dt.date) -> dict[str, int]:
     """Remind the officers of each township; returns how many reminders were new."""
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     entries = list(
-        LedgerEntry.objects.open()
+        _open_entries()
         .filter(deadline__isnull=False, deadline__lte=soon)
         .only("pk", "number", "township_id", "deadline", "description")
         .order_by("township_id", "deadline", "number")
@@ -71,8 +79,9 @@ def send_ledger_reminders(*, today: dt.date) -> dict[str, int]:
 
 
 def resolve_settled() -> int:
-    """Mark done the due/overdue reminders of entries no longer open, or whose deadline is
-    no longer the one the reminder named (keys ``ledger:<entry>:<due|overdue>:<YYYYMMDD>``)."""
+    """Mark done the due/overdue reminders of entries no longer open (or whose round was
+    closed), or whose deadline is no longer the one the reminder named (keys
+    ``ledger:<entry>:<due|overdue>:<YYYYMMDD>``)."""
     named: dict[str, tuple[int, str]] = {}
     for key in (
         Reminder.objects.pending()
@@ -87,7 +96,7 @@ def resolve_settled() -> int:
         return 0
     live = {
         pk: f"{deadline:%Y%m%d}"
-        for pk, deadline in LedgerEntry.objects.open()
+        for pk, deadline in _open_entries()
         .filter(pk__in={pk for pk, _ in named.values()}, deadline__isnull=False)
         .values_list("pk", "deadline")
     }

@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from anju.audit.context import current_actor
-from anju.audit.events import Event
+from anju.audit.events import Event, Outcome
 from anju.audit.services import record
-from anju.campaigns.guard import ensure_writable
+from anju.campaigns.guard import RoundReadOnly, ensure_writable
 from anju.campaigns.models import Campaign
 from anju.registry.models import Household
 from anju.screening import engine, listed, params, rules, sync
@@ -220,6 +220,11 @@ def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
 def execute_run(run_id: int) -> Run:
     """Process a queued run to the end (the task and the command call this)."""
     run = Run.objects.select_related("campaign", "unit").get(pk=run_id)
+    try:
+        # a run queued before its round was closed: the worker takes it after the close
+        ensure_writable(run.campaign_id)
+    except RoundReadOnly as exc:
+        return _refuse_run(run, exc)
     claimed = Run.objects.filter(pk=run_id, status=Run.Status.PENDING).update(
         status=Run.Status.RUNNING, started_at=timezone.now(), rules=params.snapshot(run.campaign)
     )
@@ -227,6 +232,23 @@ def execute_run(run_id: int) -> Run:
         run.refresh_from_db()
         return run
     return _process(run)
+
+
+def _refuse_run(run: Run, exc: RoundReadOnly) -> Run:
+    """A pending run of a closed round fails with the refusal (naming the round), audited;
+    no finding is touched."""
+    failed = Run.objects.filter(pk=run.pk, status=Run.Status.PENDING).update(
+        status=Run.Status.FAILED, error=str(exc.args[0]), finished_at=timezone.now()
+    )
+    if failed:
+        record(
+            Event.PERMISSION_DENIED,
+            outcome=Outcome.DENIED,
+            obj=exc.campaign,
+            detail={"run": run.pk, "reason": "round read-only"},
+        )
+    run.refresh_from_db()
+    return run
 
 
 def _process(run: Run) -> Run:

@@ -152,6 +152,8 @@ def _visit_form(request, household, limiter):
     campaign = Campaign.objects.current(county=household.township)
     today = timezone.localdate()
     wants_json = "application/json" in request.headers.get("Accept", "")
+    if campaign is None:  # between rounds: the last one closed, the next not yet published
+        return _no_round(request, wants_json)
     todays = Visit.objects.filter(
         campaign=campaign, household=household, visitor=user, visited_on=today
     ).first()
@@ -215,6 +217,21 @@ def _visit_form(request, household, limiter):
             version=versions.version_of(todays),
         )
     return _form_page(request, form, household, campaign, todays, today, other_errors, status)
+
+
+NO_ROUND = (
+    "目前没有进行中的“回头看”轮次（上一轮已结束），不能登记入户排查；请待新一轮发布后再提交。"
+)
+
+
+def _no_round(request, wants_json: bool):
+    """The visit form when the county has no running round: nothing is recorded (a form
+    opened before the round was closed and sent after gets this, not a server error)."""
+    status = 200 if request.method == "GET" else 403
+    if wants_json:
+        body = {"ok": False, "errors": {"__all__": [NO_ROUND]}, "message": NO_ROUND}
+        return JsonResponse(body, status=status)
+    return render(request, "campaigns/no_round.html", {"refused": NO_ROUND}, status=status)
 
 
 def _what(household, data) -> str:

@@ -306,6 +306,7 @@ def _int(value) -> int | None:
 # --- explaining an unvisited household -------------------------------------------------------------------------------
 @versioned
 @allow(services.REVIEWERS)
+@needs_round  # between rounds there is no round to explain a missed visit in
 def explain(request, pk: int):
     qs = Household.objects.select_related("village", "township")
     household = get_scoped_or_404(request, qs, pk=pk)
