@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY
 from anju.campaigns.models import Campaign
+from anju.campaigns.pages import needs_round
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.rectification import selectors, workbooks
@@ -57,6 +58,7 @@ def _file(data: bytes, filename: str) -> HttpResponse:
 
 @allow(MANAGERS)
 @require_POST
+@needs_round  # a ledger page opened before the last round closed
 def export_official(request):
     township = _township(request, required=True)
     campaign = Campaign.objects.current(request.user)
@@ -81,6 +83,7 @@ def export_official(request):
 
 @allow(MANAGERS)
 @require_POST
+@needs_round  # a ledger page opened before the last round closed
 def export_internal(request):
     user = request.user
     township = _township(request, required=False)
@@ -109,6 +112,7 @@ def export_internal(request):
 
 @allow(CITY)
 @require_POST
+@needs_round  # a ledger page opened before the last round closed
 def export_county(request):
     user = request.user
     campaign = Campaign.objects.current(user)

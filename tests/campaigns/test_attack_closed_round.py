@@ -248,3 +248,47 @@ def test_a_visit_form_opened_before_the_close_posts_to_a_refusal_not_a_crash(
     }
     assert "尚无进行中的“回头看”" in officer.post(explain, reason).content.decode()
     assert not Visit.objects.exists() and not UnvisitedReason.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "route"),
+    [
+        ("officer_a", "rectification:export_official"),
+        ("officer_a", "rectification:export_internal"),
+        ("city_reviewer", "rectification:export_county"),
+    ],
+)
+def test_a_ledger_download_sent_after_the_last_round_closed_says_there_is_no_round(
+    request,
+    county,
+    township_a,
+    as_user,
+    persona,
+    route,
+):
+    """Found by this attack: the ledger's download buttons (a POST from a ledger page opened
+    while the round ran) failed with a server error once every round was closed."""
+    client = as_user(request.getfixturevalue(persona))
+    Campaign.objects.filter(county=county).update(status=Status.CLOSED, is_active=False)
+    response = client.post(reverse(route), {"township": str(township_a.pk), "reason": "核对"})
+    assert response.status_code == 200
+    assert "尚无进行中的“回头看”" in response.content.decode()
+
+
+# --- reading a closed round stays possible ----------------------------------------------------
+def test_a_closed_rounds_ledger_is_still_read_and_downloaded(
+    past_round,  # noqa: F811
+    past_entry,  # noqa: F811
+    officer_a,
+    township_a,
+    as_user,
+):
+    client = as_user(officer_a)
+    client.post(reverse("campaigns:view"), {"round": str(past_round.pk)})
+    detail = client.get(reverse("rectification:entry_detail", args=[past_entry.pk]))
+    assert detail.status_code == 200 and past_entry.description in detail.content.decode()
+    response = client.post(
+        reverse("rectification:export_official"), {"township": str(township_a.pk)}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
