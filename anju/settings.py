@@ -128,14 +128,16 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"].update(
         {
             # WAL lets the web server read while the worker writes; IMMEDIATE avoids
-            # "database is locked" when a read transaction upgrades to a write.
+            # "database is locked" when a read transaction upgrades to a write. A writer waits
+            # up to 30 s for another (a township's screening under its lock on a busy machine)
+            # rather than fail; the PRAGMA and the driver's timeout say the same.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; "
+                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; "
                 "PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": 30,
         }
     )
     _db["CONN_MAX_AGE"] = 0
