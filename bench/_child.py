@@ -3,7 +3,8 @@
 A bench's ``main(argv)`` is the parent. ``run("bench.x_bench", argv)`` gives it a temporary
 data folder (ANJU_DATA_DIR; ``data=`` keeps one), the settings a bench runs with, and — when
 ``DATABASE_URL`` is ``postgres://…`` — a scratch database created on that server and dropped
-afterwards (the role needs CREATEDB); otherwise SQLite in the data folder. Then it runs the
+afterwards (the role needs CREATEDB; with ``ANJU_BENCH_IN_PLACE=1`` the URL's own database is
+emptied and used instead — only for a database of one's own); otherwise SQLite in the data folder. Then it runs the
 same module again with ``--child`` and the same arguments: Django is set up there only.
 ``scratch()`` is the same set-up for a bench that runs its own commands (demo_bench).
 
@@ -79,6 +80,12 @@ def scratch(label: str, *, data: str | None = None, **env: str | None):
         if url is None:
             yield folder, child_env
             return
+        if os.environ.get("ANJU_BENCH_IN_PLACE") == "1":
+            # a database of one's own (a worktree's), emptied first: no CREATEDB needed
+            reset_database(url)
+            child_env["DATABASE_URL"] = url
+            yield folder, child_env
+            return
         name = f"anju_bench_{label}_{uuid.uuid4().hex[:8]}"
         child_env["DATABASE_URL"] = create_database(url, name)
         try:
@@ -112,6 +119,15 @@ def create_database(url: str, name: str) -> str:
     with _admin(url) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return with_database(url, name)
+
+
+def reset_database(url: str) -> None:
+    """Empty the database of ``url`` (its public schema dropped and made again)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
 
 def drop_database(url: str, name: str) -> None:

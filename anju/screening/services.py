@@ -174,37 +174,42 @@ def chunks_for(run: Run) -> list[Chunk]:
     return [Chunk(pk) for pk in ids]
 
 
-def _lock(township_id: int) -> None:
+def _lock(township_id: int, *, generic_plans: bool = False) -> None:
     if connection.vendor == "postgresql":
+        sql = "SELECT pg_advisory_xact_lock(%s, %s)"
+        if generic_plans and engine.generic_plans_sql():  # one round trip for both
+            sql += "; " + engine.generic_plans_sql()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [SCREEN_LOCK, township_id % 2**31]
-            )
+            cursor.execute(sql, [SCREEN_LOCK, township_id % 2**31])
     # SQLite: the transaction is IMMEDIATE and already holds the write lock.
 
 
 def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
     with transaction.atomic():
         for township_id in chunk.locks():
-            _lock(township_id)
+            # a save's prepared rule queries: planned once per connection (ADR 0007)
+            _lock(township_id, generic_plans=chunk.household_ids is not None)
+        staged = 0
+        if chunk.household_ids is not None:  # a save: compiled queries, re-run
+            # (the households of a chunk are of its township: no need to filter by it)
+            count, found = engine.households_and_hits(
+                rule_set, run.campaign, chunk.household_ids, run.as_of
+            )
+            if not sync.would_change(found, chunk.household_ids):
+                # the usual save: every finding of these households already says so
+                return {**dict.fromkeys(COUNT_FIELDS, 0), "hits": len(found), "households": count}
+            staged = sync.stage(run.pk, found)
+            counts = sync.apply(
+                run=run, scope=chunk.finding_scope(), disabled=disabled, staged=staged
+            )
+            return {**counts, "households": count}
         households = engine.households_in_scope(
-            run.campaign,
-            township_id=chunk.township_id,
-            village_id=chunk.village_id,
-            household_ids=chunk.household_ids,
+            run.campaign, township_id=chunk.township_id, village_id=chunk.village_id
         )
         if chunk.township_ids is not None:
             households = households.filter(township_id__in=chunk.township_ids)
         count = households.count()
-        staged = 0
-        if count and chunk.household_ids is not None:  # a save: compiled queries, re-run
-            engine.generic_plans()
-            for rule, values in rule_set:
-                hits = engine.evaluate_households(
-                    rule, run.campaign, chunk.household_ids, values, run.as_of
-                )
-                staged += sync.stage(run.pk, hits)
-        elif count:
+        if count:
             for rule, values in rule_set:
                 staged += sync.stage(run.pk, engine.evaluate(rule, households, values, run.as_of))
         if staged >= 5000 and connection.vendor == "postgresql":
@@ -276,13 +281,18 @@ def _process(run: Run) -> Run:
         )
         log.exception("screening run %s failed", run.pk)
         raise
-    Run.objects.filter(pk=run.pk).update(
-        status=Run.Status.DONE,
-        progress=100,
-        finished_at=timezone.now(),
+    done = {
+        "status": Run.Status.DONE,
+        "progress": 100,
+        "finished_at": timezone.now(),
         **{k: totals[k] for k in COUNT_FIELDS},
-    )
-    run.refresh_from_db()
+    }
+    Run.objects.filter(pk=run.pk).update(**done)
+    if run.kind == Run.Kind.HOUSEHOLDS:  # made in this transaction: nobody else wrote it
+        for name, value in done.items():
+            setattr(run, name, value)
+    else:
+        run.refresh_from_db()
     changes = sum(totals[k] for k in ("opened", "changed", "reopened", "resolved"))
     if run.kind != Run.Kind.HOUSEHOLDS or changes:
         record(

@@ -11,6 +11,7 @@ PostgreSQL alike; no loop over households or findings.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.db import connection
@@ -65,6 +66,53 @@ def stage(run_id: int, hits: Iterable[tuple]) -> int:
             cursor.executemany(sql, batch)
             total += len(batch)
     return total
+
+
+def would_change(hits: list[tuple], household_ids: list[int]) -> bool:
+    """Whether ``apply`` over the findings of ``household_ids`` with these hits (all of them
+    on those households) would write anything: a hit without a finding (open), on a closed
+    one (reopen) or differing from its firing finding (change, drift), or a firing finding
+    without a hit (close). One read of the households' findings; when nothing would change,
+    a save's re-screen stages nothing and runs none of the statements of ``apply``. Errs
+    only towards True (then ``apply`` decides, as always)."""
+    table = connection.ops.quote_name(Finding._meta.db_table)
+    param: list[int] | str = list(household_ids)
+    if connection.vendor == "postgresql":
+        where = "household_id = ANY(%s)"
+    else:
+        where, param = "household_id IN (SELECT value FROM json_each(%s))", json.dumps(param)
+    sql = (
+        "SELECT rule_code, household_id, status, message, township_id, village_id, facts "  # noqa: S608
+        f"FROM {table} WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param])
+        findings = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+    seen = set()
+    for code, household, township, village, _aspect, _severity, message, facts in hits:
+        key = (code, household)
+        seen.add(key)
+        found = findings.get(key)
+        if found is None or found[0] == Status.RESOLVED:
+            return True
+        status, old_message, old_township, old_village, old_facts = found
+        if status not in FIRING:  # pragma: no cover - every status is one or the other
+            return True
+        if (old_message, old_township, old_village) != (message, township, village):
+            return True
+        if _facts_differ(old_facts, facts):
+            return True
+    return any(key not in seen and row[0] in FIRING for key, row in findings.items())
+
+
+def _facts_differ(stored, staged: str) -> bool:
+    """The database compares the JSON text on SQLite and the value on PostgreSQL: differ if
+    either does."""
+    if isinstance(stored, str):
+        if connection.vendor != "postgresql" and stored != staged:
+            return True
+        stored = json.loads(stored)
+    return stored != json.loads(staged)
 
 
 def insert_select(model, columns: tuple[str, ...], queryset) -> int:

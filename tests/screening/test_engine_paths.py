@@ -45,6 +45,44 @@ def test_both_paths_give_the_same_hits_for_every_rule(county, settings, prepared
     assert fired >= 20  # the demo holds most kinds of problem
 
 
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "plain"])
+def test_one_statement_finds_which_rules_fire_then_only_those_run(county, settings, prepared):
+    settings.PG_PREPARED = prepared
+    campaign = Campaign.objects.current()
+    rule_set = [(rule, params.effective(campaign, rule)) for rule in params.enabled_rules(campaign)]
+    ids = list(Household.objects.values_list("pk", flat=True))
+    for some in (ids, ids[::7], ids[:1]):
+        one_by_one = [
+            hit
+            for rule, p in rule_set
+            for hit in engine.evaluate_households(rule, campaign, some, p, REFERENCE_DATE)
+        ]
+        many = list(engine.evaluate_many(rule_set, campaign, some, REFERENCE_DATE))
+        assert sorted(many) == sorted(one_by_one)  # the same hits (in no promised order)
+        assert len(many) == len(one_by_one)
+    assert len(one_by_one) < len(rule_set)  # one household: most rules do not fire
+
+
+def test_a_save_that_changes_no_finding_writes_nothing_in_few_statements(county):
+    from django.test.utils import CaptureQueriesContext
+
+    services.execute_run(services.create_run(unit=county, as_of=REFERENCE_DATE).pk)
+    household = Household.objects.in_campaign_scope().first()
+    services.screen_households([household.pk], as_of=REFERENCE_DATE)  # compiled, planned
+    events = FindingEvent.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        run = services.screen_households([household.pk], as_of=REFERENCE_DATE)
+    assert (run.opened, run.changed, run.reopened, run.resolved) == (0, 0, 0, 0)
+    assert FindingEvent.objects.count() == events
+    written = [
+        q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "DELETE"))
+    ]
+    assert written == [written[0]] and "screening_run" in written[0]  # the run row only
+    # the rule queries (one statement, plus one per rule that fires) are prepared
+    # statements on PostgreSQL, outside Django's log; the rest is in it
+    assert len(captured) <= 15, [q["sql"][:60] for q in captured]
+
+
 def test_a_save_after_a_county_run_changes_nothing(county):
     run = services.create_run(unit=county, as_of=REFERENCE_DATE)
     run = services.execute_run(run.pk)
@@ -70,7 +108,7 @@ def test_parameters_and_dates_are_part_of_the_compiled_query(county):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
 def test_a_save_runs_the_rules_as_prepared_statements(county):
-    ids = list(Household.objects.values_list("pk", flat=True)[:3])
+    ids = list(Household.objects.in_campaign_scope().values_list("pk", flat=True)[:3])
     for pk in ids:
         services.screen_households([pk], as_of=REFERENCE_DATE)
     with connection.cursor() as cursor:
@@ -78,10 +116,16 @@ def test_a_save_runs_the_rules_as_prepared_statements(county):
             "SELECT count(*), sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements"
         )
         statements, generic, custom = cursor.fetchone()
-    # the rules on households (M-01 is on list records: one plain query after them)
-    on_households = [r for r in params.enabled_rules(Campaign.objects.current()) if not r.on_list]
-    assert statements >= len(on_households)
-    assert generic > 0 and custom == 0  # planned once, re-used
+    # one statement asks every rule on households which of them fire (M-01 is on list
+    # records), then each rule that fires runs its own
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["%UNION ALL%"],
+        )
+        assert cursor.fetchall() == [(len(ids), 0)]  # planned once, re-used by every save
+    assert statements >= 1 and generic >= len(ids) and custom == 0
 
 
 def test_a_failed_save_rescreen_leaves_no_half_run_and_records_the_failure(county, monkeypatch):
@@ -94,7 +138,7 @@ def test_a_failed_save_rescreen_leaves_no_half_run_and_records_the_failure(count
         raise RuntimeError("规则查询出错")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(engine, "evaluate_households", broken)
+    monkeypatch.setattr(engine, "households_and_hits", broken)
     with pytest.raises(RuntimeError):
         services.screen_households([household.pk], as_of=REFERENCE_DATE)
     assert (Finding.objects.count(), FindingEvent.objects.count()) == before
