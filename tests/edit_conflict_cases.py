@@ -62,7 +62,7 @@ class World:
 
     def entry(self, *, start: bool = False, draft: bool = False):
         """A ledger entry of ``t`` (待整改, 整改中 with ``start``, or a draft)."""
-        from anju.rectification import services, workflow
+        from anju.rectification import services
 
         with acting_as(self.officer):
             entry = services.create_entry(
@@ -78,7 +78,7 @@ class World:
                 draft=draft,
             )
             if start:
-                entry = workflow.apply(entry, "start", actor=self.officer)
+                entry = services.transition(actor=self.officer, entry=entry, name="start")
         return entry
 
     def finding(self, *, dismissed: bool = False):

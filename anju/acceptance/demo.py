@@ -149,7 +149,6 @@ def _handle(campaign, township, officer, rng) -> int:
     """The officer decides every open finding and every draft, as the report requires."""
     from anju.rectification import findings as from_findings
     from anju.rectification import services as ledger
-    from anju.rectification import workflow
     from anju.rectification.models import LedgerEntry, Nature
     from anju.screening import services as screening
     from anju.screening.models import Finding, Status
@@ -215,7 +214,7 @@ def _handle(campaign, township, officer, rng) -> int:
                     entry=draft,
                     data={"measures": measure(draft.aspect, 4), "deadline": due(4)},
                 )
-                workflow.apply(draft, "accept", actor=officer)
+                ledger.transition(actor=officer, entry=draft, name="accept")
             done += 1
     return done
 

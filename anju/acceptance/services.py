@@ -19,8 +19,9 @@ are 待确认, ledger drafts (from visits or confirmed findings) are unhandled o
 findings reached no entry (``facts.unhandled``, ADR 0011); the report says so. Signing is
 refused when the ledger changed since the files were generated (the head signs exactly
 what the files say), and by anyone but the 签发人 the report names.
-State changes are conditional updates (``… WHERE status = expected``): when two people act
-at once exactly one succeeds; the database keeps one live submission per township.
+The workflow is the table ``TRANSITIONS``, taken by ``anju.core.transitions``: conditional
+updates (``… WHERE status = expected``), so when two people act at once exactly one
+succeeds; each step is audited. The database keeps one live submission per township.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from anju.audit.events import Event
 from anju.audit.services import record
 from anju.campaigns.guard import ensure_writable
 from anju.core.reminders import remind, resolve, users_of
+from anju.core.transitions import Machine, Transition, by, table
 from anju.documents.pi_guard import PersonalDataInDocument
 from anju.rectification.snapshot import content_hash
 from anju.reporting import ledger
@@ -53,11 +55,34 @@ OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
 HEADS = frozenset({Role.TOWNSHIP_HEAD})
 REVIEWERS = frozenset({Role.CITY_REVIEWER})
 
-STALE = "该总结验收材料刚被他人处理，状态已变化。请刷新页面后重试。"
-
 
 class AcceptanceError(Exception):
     """An action refused, with a Chinese message for the user."""
+
+
+S = Status
+REVIEW = "{noun}当前为“{state}”，不能{label}。须乡镇签字并上传盖章扫描件后才能审核。"
+REOPEN = "{noun}当前为“{state}”，不能{label}。只有审核通过的材料才能重新打开；待审核的请直接退回。"
+# Preparing (a new row, or the draft again) and the scan's upload (SIGNED → AWAITING_REVIEW,
+# recorded by the scan's own row) are not steps of this table.
+TRANSITIONS = table(
+    Transition("sign", "签字", (S.AWAITING_SIGNATURE,), S.SIGNED, HEADS, event=Event.SIGN),
+    Transition("accept", "审核通过", (S.AWAITING_REVIEW,), S.ACCEPTED, REVIEWERS,
+               event=Event.ACCEPT, refused=REVIEW),
+    Transition("return", "退回", (S.AWAITING_REVIEW,), S.RETURNED, REVIEWERS,
+               needs_reason=True, event=Event.RETURN, refused=REVIEW),
+    Transition("reopen", "重新打开", (S.ACCEPTED,), S.REOPENED, REVIEWERS,
+               needs_reason=True, event=Event.REOPEN, refused=REOPEN),
+)  # fmt: skip
+MACHINE = Machine(
+    model=FinalSubmission,
+    transitions=TRANSITIONS,
+    noun="该总结验收材料",
+    error=AcceptanceError,
+    field="status",
+    guard=lambda submission: ensure_writable(submission.campaign_id),
+)
+STALE = MACHINE.stale_message
 
 
 # --- who may act ------------------------------------------------------------------------
@@ -275,7 +300,7 @@ def sign(*, actor, submission: FinalSubmission, confirmed_with: str = "") -> Fin
     asks for the password or TOTP code again (``anju.accounts.reauth``); ``confirmed_with``
     says which, and goes into the audit row of the signature."""
     township = submission.township
-    _require_township(actor, township, HEADS, "签字")
+    _require_township(actor, township, TRANSITIONS["sign"].roles, "签字")
     ensure_writable(submission.campaign_id)
     _check_visits(township, submission.campaign, "签字")
     _check_unhandled(township, submission.campaign, "签字")
@@ -291,11 +316,7 @@ def sign(*, actor, submission: FinalSubmission, confirmed_with: str = "") -> Fin
 def _sign(
     *, submission: FinalSubmission, actor, name: str, at: dt.datetime, confirmed_with: str = ""
 ) -> FinalSubmission:
-    submission.refresh_from_db()
-    if submission.status != Status.AWAITING_SIGNATURE:
-        raise AcceptanceError(
-            f"该总结验收材料当前为“{submission.get_status_display()}”，不能签字。请刷新页面查看最新状态。"
-        )
+    MACHINE.check(submission, "sign")
     signer = (submission.figures or {}).get("signer") or ""
     if signer and signer != name:
         raise AcceptanceError(
@@ -318,34 +339,23 @@ def _sign(
     submission.signed_by_name = name
     submission.signed_at = at
     seal = seal_of(submission)
-    with transaction.atomic():
-        done = FinalSubmission.objects.filter(
-            pk=submission.pk, status=Status.AWAITING_SIGNATURE, ledger_hash=submission.ledger_hash
-        ).update(
-            status=Status.SIGNED,
-            signed_by=actor,
-            signed_by_name=name,
-            signed_at=at,
-            seal=seal,
-            updated_at=at,
-        )
-        if not done:
-            raise AcceptanceError(STALE)
-        submission.refresh_from_db()
-        record(
-            Event.SIGN,
-            obj=submission,
-            detail={
-                "signed_at": at,
-                "signed_by": name,
-                "docx_sha256": submission.docx_sha256,
-                "xlsx_sha256": submission.xlsx_sha256,
-                "ledger_hash": submission.ledger_hash,
-                "entries": submission.entry_count,
-                "seal": seal,
-                "confirmed_with": confirmed_with or None,
-            },
-        )
+    MACHINE.move(
+        submission,
+        "sign",
+        values={"signed_by": actor, "signed_by_name": name, "signed_at": at, "seal": seal},
+        where={"ledger_hash": submission.ledger_hash},
+        detail={
+            "signed_at": at,
+            "signed_by": name,
+            "docx_sha256": submission.docx_sha256,
+            "xlsx_sha256": submission.xlsx_sha256,
+            "ledger_hash": submission.ledger_hash,
+            "entries": submission.entry_count,
+            "seal": seal,
+            "confirmed_with": confirmed_with or None,
+        },
+        at=at,
+    )
     return submission
 
 
@@ -412,37 +422,20 @@ def _store_scan(submission, checked, *, actor, name: str, at=None) -> SealedScan
 
 
 # --- review (已通过 / 已退回) ----------------------------------------------------------------
-def _reviewable(submission: FinalSubmission, verb: str) -> None:
-    submission.refresh_from_db()
-    ensure_writable(submission.campaign_id)
-    if submission.status != Status.AWAITING_REVIEW:
-        raise AcceptanceError(
-            f"该总结验收材料当前为“{submission.get_status_display()}”，不能{verb}。"
-            "须乡镇签字并上传盖章扫描件后才能审核。"
-        )
-
-
 def accept(*, actor, submission: FinalSubmission) -> FinalSubmission:
     _require_reviewer(actor, submission.township, "审核通过总结验收材料")
     return _accept(submission=submission, actor=actor, at=cal.server_now())
 
 
 def _accept(*, submission, actor, at: dt.datetime) -> FinalSubmission:
-    _reviewable(submission, "审核通过")
-    with transaction.atomic():
-        done = FinalSubmission.objects.filter(
-            pk=submission.pk, status=Status.AWAITING_REVIEW
-        ).update(
-            status=Status.ACCEPTED,
-            reviewed_by=actor,
-            reviewed_by_name=_name(actor),
-            reviewed_at=at,
-            updated_at=at,
-        )
-        if not done:
-            raise AcceptanceError(STALE)
-        submission.refresh_from_db()
-        record(Event.ACCEPT, obj=submission, detail={"reviewed_at": at, "seal": submission.seal})
+    MACHINE.check(submission, "accept")
+    MACHINE.move(
+        submission,
+        "accept",
+        values=by("reviewed", actor, at),
+        detail={"reviewed_at": at, "seal": submission.seal},
+        at=at,
+    )
     return submission
 
 
@@ -453,25 +446,17 @@ def return_submission(*, actor, submission: FinalSubmission, reason: str) -> Fin
 
 
 def _return(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
-    _reviewable(submission, "退回")
+    MACHINE.check(submission, "return")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "退回必须填写退回理由，写明需要乡镇改正什么。"})
-    with transaction.atomic():
-        done = FinalSubmission.objects.filter(
-            pk=submission.pk, status=Status.AWAITING_REVIEW
-        ).update(
-            status=Status.RETURNED,
-            reviewed_by=actor,
-            reviewed_by_name=_name(actor),
-            reviewed_at=at,
-            return_reason=reason,
-            updated_at=at,
-        )
-        if not done:
-            raise AcceptanceError(STALE)
-        submission.refresh_from_db()
-        record(Event.RETURN, obj=submission, detail={"reason": reason, "reviewed_at": at})
+    MACHINE.move(
+        submission,
+        "return",
+        values={**by("reviewed", actor, at), "return_reason": reason},
+        detail={"reason": reason, "reviewed_at": at},
+        at=at,
+    )
     remind(
         users_of(submission.township, [Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_HEAD]),
         kind="final_returned",
@@ -493,45 +478,29 @@ def reopen(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmissio
 
 
 def _reopen(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
-    submission.refresh_from_db()
-    ensure_writable(submission.campaign_id)
-    if submission.status != Status.ACCEPTED:
-        raise AcceptanceError(
-            f"该总结验收材料当前为“{submission.get_status_display()}”，不能重新打开。"
-            "只有审核通过的材料才能重新打开；待审核的请直接退回。"
-        )
+    MACHINE.check(submission, "reopen")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
             {"reason": "重新打开必须填写理由，写明验收后台账有哪些变化、需要乡镇重新上报什么。"}
         )
     diff = changes_after_signing(submission)
-    with transaction.atomic():
-        done = FinalSubmission.objects.filter(pk=submission.pk, status=Status.ACCEPTED).update(
-            status=Status.REOPENED,
-            reopened_by=actor,
-            reopened_by_name=_name(actor),
-            reopened_at=at,
-            reopen_reason=reason,
-            updated_at=at,
-        )
-        if not done:
-            raise AcceptanceError(STALE)
-        submission.refresh_from_db()
-        record(
-            Event.REOPEN,
-            obj=submission,
-            detail={
-                "reason": reason,
-                "reopened_at": at,
-                "accepted_at": submission.reviewed_at,
-                "signed_by": submission.signed_by_name,
-                "signed_at": submission.signed_at,
-                "seal": submission.seal,
-                "ledger_hash": submission.ledger_hash,
-                "changed_after_signing": diff["total"] if diff else 0,
-            },
-        )
+    MACHINE.move(
+        submission,
+        "reopen",
+        values={**by("reopened", actor, at), "reopen_reason": reason},
+        detail={
+            "reason": reason,
+            "reopened_at": at,
+            "accepted_at": submission.reviewed_at,
+            "signed_by": submission.signed_by_name,
+            "signed_at": submission.signed_at,
+            "seal": submission.seal,
+            "ledger_hash": submission.ledger_hash,
+            "changed_after_signing": diff["total"] if diff else 0,
+        },
+        at=at,
+    )
     remind(
         users_of(submission.township, [Role.TOWNSHIP_OFFICER, Role.TOWNSHIP_HEAD]),
         kind="final_reopened",

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from anju.campaigns.carryover import Carrier, register
 from anju.rectification.models import EntryTransition, LedgerEntry, State
-from anju.rectification.workflow import _next_number
+from anju.rectification.workflow import next_number
 
 
 def open_entries(source):
@@ -30,7 +30,7 @@ def move(*, actor, source, target) -> int:
             entry.carried_from, entry.carried_number = source, entry.number
         entry.campaign = target
         if entry.number is not None:
-            entry.number = _next_number(entry)
+            entry.number = next_number(entry)
         entry.save()
         EntryTransition.objects.create(
             entry=entry,

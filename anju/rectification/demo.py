@@ -149,21 +149,21 @@ def _township(campaign, township, officer, head, today) -> int:
     entries += [visit, done]
     # states
     services.add_note(actor=officer, entry=visit, text="已联系施工队，材料已备齐")
-    workflow.apply(visit, "start", actor=officer)
+    services.transition(actor=officer, entry=visit, name="start")
     for entry in (done,):
         services.add_note(actor=officer, entry=entry, text="已重新悬挂标识牌")
         services.store_checked_evidence(
             actor=officer, entry=entry, checked=evidence.check(_photo()), note="挂牌后"
         )
-        workflow.apply(entry, "submit", actor=officer)
+        services.transition(actor=officer, entry=entry, name="submit")
         if head is not None:
-            workflow.apply(entry, "close", actor=head)
+            services.transition(actor=head, entry=entry, name="close")
     if len(entries) > 3:
         awaiting = entries[1]
         services.store_checked_evidence(
             actor=officer, entry=awaiting, checked=evidence.check(_photo())
         )
-        workflow.apply(awaiting, "submit", actor=officer)
+        services.transition(actor=officer, entry=awaiting, name="submit")
     if entries:
         # one entry written in an earlier week whose deadline has passed (a service would
         # refuse a past deadline today; the demo stands in for the earlier week)

@@ -30,6 +30,7 @@ from anju.rectification.models import (
     Source,
     State,
 )
+from anju.rectification.workflow import apply, next_number
 
 # Who writes what (the pages and the API use the same sets).
 WRITERS = frozenset({Role.TOWNSHIP_OFFICER})
@@ -83,6 +84,14 @@ def validate(
                 f"（{campaign.starts_on:%Y-%m-%d} 至 {campaign.ends_on:%Y-%m-%d}）。"
             )
     return errors
+
+
+def transition(
+    *, actor, entry: LedgerEntry, name: str, reason: str = "", expected: str | None = None
+) -> LedgerEntry:
+    """Take the workflow's transition ``name`` (``workflow.apply``); accepting a draft onto
+    the ledger requires it to be complete by ``validate``."""
+    return apply(entry, name, actor=actor, reason=reason, expected=expected, validate=validate)
 
 
 def village_of(village, households):
@@ -175,10 +184,8 @@ def create_entry(
 def _save_numbered(entry: LedgerEntry) -> None:
     from django.db import IntegrityError
 
-    from anju.rectification.workflow import _next_number
-
     for attempt in range(5):
-        entry.number = _next_number(entry)
+        entry.number = next_number(entry)
         try:
             with transaction.atomic():
                 entry.save()

@@ -50,9 +50,9 @@ def entry_transition(request, pk: int, name: str):
     reason = request.POST.get("reason", "")[:500]
     try:
         with versions.editing(entry, versions.submitted(request.POST), what=_what(entry)):
-            entry = workflow.apply(
-                entry,
-                name,
+            entry = services.transition(
+                entry=entry,
+                name=name,
                 actor=request.user,
                 reason=reason,
                 expected=request.POST.get("state") or None,

@@ -3,25 +3,25 @@
     待整改 → 整改中 → 已整改待核验 → 已销号, with 退回 from verification back to 整改中;
     drafts (from house visits) are accepted onto the ledger or discarded.
 
-``apply`` is the only way an entry's state changes. It re-checks the state with a
-conditional UPDATE (… WHERE state = expected), so two people acting at once cannot both
-succeed; the loser gets a clear message. Each move writes an ``EntryTransition`` row and
-an audit record. Other stages add closing guards with ``add_close_guard`` (screening: a
-linked finding that still fires blocks closing).
+``apply`` is the only way an entry's state changes; the table below is the workflow, taken by
+``anju.core.transitions`` (a conditional UPDATE, so two people acting at once cannot both
+succeed and the loser gets a clear message; an ``EntryTransition`` row and an audit record
+for each move). Other stages add closing guards with ``add_close_guard`` (screening: a linked
+finding that still fires blocks closing). Accepting a draft checks it is complete with the
+``validate`` the caller passes in (``services.transition``): this module imports no services.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db.models import Max
 from django.utils import timezone
 
 from anju.accounts.roles import Role
-from anju.audit.events import Event
-from anju.audit.services import record
 from anju.campaigns.guard import ensure_writable
+from anju.core.transitions import Machine, Transition, table
 from anju.rectification.models import EntryTransition, LedgerEntry, State
 
 
@@ -29,35 +29,30 @@ class TransitionError(Exception):
     """A transition refused, with a Chinese message for the user."""
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    roles: frozenset[str]
-    needs_reason: bool = False
-
-
 OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
 VERIFIERS = frozenset({Role.TOWNSHIP_HEAD, Role.CITY_REVIEWER})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition("accept", "纳入台账", (State.DRAFT,), State.PENDING, OFFICERS),
-        Transition("start", "开始整改", (State.PENDING,), State.IN_PROGRESS, OFFICERS),
-        Transition(
-            "submit", "提交核验", (State.PENDING, State.IN_PROGRESS), State.AWAITING, OFFICERS
-        ),
-        Transition("close", "核验销号", (State.AWAITING,), State.CLOSED, VERIFIERS),
-        Transition(
-            "return", "退回", (State.AWAITING,), State.IN_PROGRESS, VERIFIERS, needs_reason=True
-        ),
-    )
-}
+TRANSITIONS: dict[str, Transition] = table(
+    Transition("accept", "纳入台账", (State.DRAFT,), State.PENDING, OFFICERS),
+    Transition("start", "开始整改", (State.PENDING,), State.IN_PROGRESS, OFFICERS),
+    Transition("submit", "提交核验", (State.PENDING, State.IN_PROGRESS), State.AWAITING, OFFICERS),
+    Transition("close", "核验销号", (State.AWAITING,), State.CLOSED, VERIFIERS),
+    Transition(
+        "return", "退回", (State.AWAITING,), State.IN_PROGRESS, VERIFIERS, needs_reason=True
+    ),
+)
+MACHINE = Machine(
+    model=LedgerEntry,
+    transitions=TRANSITIONS,
+    noun="该条目",
+    error=TransitionError,
+    guard=lambda entry: ensure_writable(entry.campaign_id),
+    refused="{noun}当前为“{state}”，不能执行“{label}”。请刷新页面查看最新状态。",
+)
+STALE = MACHINE.stale_message
 
 CloseGuard = Callable[[LedgerEntry], str | None]
+Validate = Callable[..., dict[str, str]]
 _close_guards: list[CloseGuard] = []
 
 
@@ -67,11 +62,9 @@ def add_close_guard(guard: CloseGuard) -> None:
         _close_guards.append(guard)
 
 
-def _guards(entry: LedgerEntry, t: Transition) -> list[str]:
+def _guards(entry: LedgerEntry, t: Transition, validate: Validate) -> list[str]:
     problems = []
     if t.name == "accept":
-        from anju.rectification.services import validate
-
         errors = validate(
             campaign=entry.campaign,
             nature=entry.nature,
@@ -94,78 +87,79 @@ def _guards(entry: LedgerEntry, t: Transition) -> list[str]:
 
 def available(entry: LedgerEntry, user) -> list[Transition]:
     """The transitions this user could take now (guards are checked when applied)."""
-    return [t for t in TRANSITIONS.values() if entry.state in t.sources and user.role in t.roles]
-
-
-STALE = "该条目刚被他人处理，状态已变化。请刷新页面后重试。"
+    return MACHINE.available(entry, user)
 
 
 def apply(
-    entry: LedgerEntry, name: str, *, actor, reason: str = "", expected: str | None = None
+    entry: LedgerEntry,
+    name: str,
+    *,
+    actor,
+    validate: Validate,
+    reason: str = "",
+    expected: str | None = None,
 ) -> LedgerEntry:
     """Take transition ``name``. ``expected`` is the state the user saw on the page: when
     it has changed meanwhile (someone else acted, or the same button was pressed twice),
-    the move is refused as stale rather than judged against a state the user never saw."""
-    t = TRANSITIONS.get(name)
-    if t is None:
-        raise TransitionError("未知的操作。")
-    if actor.role not in t.roles:
-        raise TransitionError(f"您的角色不能执行“{t.label}”。")
-    entry.refresh_from_db()
-    ensure_writable(entry.campaign_id)
-    if expected is not None and entry.state != expected:
-        raise TransitionError(STALE)
-    if entry.state not in t.sources:
-        raise TransitionError(
-            f"该条目当前为“{entry.get_state_display()}”，不能执行“{t.label}”。请刷新页面查看最新状态。"
-        )
+    the move is refused as stale rather than judged against a state the user never saw.
+    ``validate`` is ``services.validate`` (whether a draft is complete enough to accept)."""
+    t = MACHINE.check(entry, name, actor=actor, expected=expected)
     reason = reason.strip()
     if t.needs_reason and not reason:
         raise TransitionError(f"“{t.label}”必须填写理由。")
-    problems = _guards(entry, t)
+    problems = _guards(entry, t, validate)
     if problems:
         raise TransitionError("；".join(problems))
     for attempt in range(5):
         try:
-            _move(entry, t, actor=actor, reason=reason)
+            _move(entry, t, reason=reason, actor=actor)
             break
         except IntegrityError:  # two drafts accepted at once took the same 序号
             if attempt == 4:
                 raise
-    entry.refresh_from_db()
     return entry
 
 
-def _next_number(entry: LedgerEntry) -> int:
-    from django.db.models import Max
-
+def next_number(entry: LedgerEntry) -> int:
+    """The township's next 序号 on the ledger of the entry's round."""
     top = LedgerEntry.objects.filter(campaign_id=entry.campaign_id, township_id=entry.township_id)
     return (top.aggregate(m=Max("number"))["m"] or 0) + 1
 
 
 def _move(entry: LedgerEntry, t: Transition, *, actor, reason: str) -> None:
     now = timezone.now()
-    fields = {"state": t.target, "updated_at": now}
-    fields["closed_at"] = now if t.target == State.CLOSED else None
-    with transaction.atomic():
-        if t.name == "accept" and entry.number is None:
-            fields["number"] = _next_number(entry)
-        changed = LedgerEntry.objects.filter(pk=entry.pk, state=entry.state).update(**fields)
-        if changed == 0:
-            raise TransitionError(STALE)
-        row = EntryTransition.objects.create(
-            entry=entry,
+    numbered = t.name == "accept" and entry.number is None
+
+    def values() -> dict:
+        fields = {"closed_at": now if t.target == State.CLOSED else None}
+        if numbered:
+            fields["number"] = next_number(entry)
+        return fields
+
+    def detail(moved: LedgerEntry) -> dict:
+        d = {"transition": t.name, "from": was, "to": t.target, "reason": reason}
+        return {**d, "number": moved.number} if numbered else d
+
+    def history(moved: LedgerEntry, from_state: str) -> EntryTransition:
+        return EntryTransition.objects.create(
+            entry=moved,
             name=t.name,
-            from_state=entry.state,
+            from_state=from_state,
             to_state=t.target,
             actor=actor,
             reason=reason,
         )
-        detail = {"transition": t.name, "from": entry.state, "to": t.target, "reason": reason}
-        if "number" in fields:
-            detail["number"] = fields["number"]
-        record(Event.TRANSITION, obj=entry, detail=detail)
-        _notify(entry, t, row, reason)
+
+    was = entry.state
+    MACHINE.move(
+        entry,
+        t.name,
+        values=values,
+        detail=detail,
+        history=history,
+        then=lambda moved, row: _notify(moved, t, row, reason),
+        at=now,
+    )
 
 
 RESOLVES = {

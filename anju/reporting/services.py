@@ -8,8 +8,9 @@ called alike by the pages, the commands and the demo.
     return_submission (审核员, reason + new due time) → 已退回; the township then prepares
         and approves a new submission for the same week, judged against the new due time.
 
-State changes are conditional updates (``… WHERE status = expected``): when two people act
-at once exactly one succeeds and the other is told the report has changed. The database
+The workflow is the table ``TRANSITIONS``, taken by ``anju.core.transitions``: conditional
+updates (``… WHERE status = expected``), so when two people act at once exactly one succeeds
+and the other is told the report has changed; each step is audited. The database
 keeps at most one live (not returned) submission per township and week, and one chain
 position per township, so a race can never produce two reports or a forked chain.
 """
@@ -28,9 +29,9 @@ from django.urls import reverse
 from anju.accounts import roles
 from anju.accounts.roles import Role
 from anju.audit.events import Event
-from anju.audit.services import record
 from anju.campaigns.guard import ensure_writable
 from anju.core.reminders import remind, resolve, users_of
+from anju.core.transitions import Machine, Transition, by, table
 from anju.rectification.snapshot import content_hash, differences
 from anju.reporting import ledger, workplan
 from anju.reporting import weeks as cal
@@ -41,11 +42,31 @@ HEADS = frozenset({Role.TOWNSHIP_HEAD})
 REVIEWERS = frozenset({Role.CITY_REVIEWER})
 ADMINS = frozenset({Role.CITY_ADMIN})
 
-STALE = "该周报刚被他人处理，状态已变化。请刷新页面后重试。"
-
 
 class ReportingError(Exception):
     """An action refused, with a Chinese message for the user."""
+
+
+S = Status
+TRANSITIONS = table(
+    Transition("refresh", "重新生成", UNSENT, S.AWAITING, OFFICERS,
+               event=Event.UPDATE, refused="{noun}已{state}，不能再重新生成。"),
+    Transition("send_back", "退回经办人", (S.AWAITING,), S.SENT_BACK, HEADS,
+               needs_reason=True, event=Event.RETURN),
+    Transition("approve", "审批报送", (S.AWAITING,), S.SUBMITTED, HEADS, event=Event.SUBMIT),
+    Transition("accept", "通过", (S.SUBMITTED,), S.ACCEPTED, REVIEWERS, event=Event.ACCEPT),
+    Transition("return", "退回", (S.SUBMITTED,), S.RETURNED, REVIEWERS,
+               needs_reason=True, event=Event.RETURN),
+)  # fmt: skip
+MACHINE = Machine(
+    model=WeeklySubmission,
+    transitions=TRANSITIONS,
+    noun="该周报",
+    error=ReportingError,
+    field="status",
+    guard=lambda submission: ensure_writable(submission.campaign_id),
+)
+STALE = MACHINE.stale_message
 
 
 # --- who may act ------------------------------------------------------------------------
@@ -295,11 +316,8 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
     """Freeze the ledger again while the report still awaits the head's approval, or after
     the head sent it back (it then awaits the head again)."""
     township = submission.township
-    _require_township(actor, township, OFFICERS, "重新生成本乡镇的周报")
-    submission.refresh_from_db()
-    ensure_writable(submission.campaign_id)
-    if submission.status not in UNSENT:
-        raise ReportingError(f"该周报已{submission.get_status_display()}，不能再重新生成。")
+    _require_township(actor, township, TRANSITIONS["refresh"].roles, "重新生成本乡镇的周报")
+    MACHINE.check(submission, "refresh")
     was = submission.status
     at = cal.server_now()
     entries = ledger.current_entries(submission.campaign, township)
@@ -312,25 +330,19 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
             "extras": ledger.figures(township, submission.campaign),
         }
     )
-    with transaction.atomic():
-        changed = WeeklySubmission.objects.filter(pk=submission.pk, status=was).update(
-            status=Status.AWAITING,
-            snapshot=doc,
-            entry_count=len(entries),
-            prepared_by=actor,
-            prepared_by_name=_name(actor),
-            prepared_at=at,
-            updated_at=at,
-        )
-        if not changed:
-            raise ReportingError(STALE)
-        submission.refresh_from_db()
-        detail = {"regenerated": True, "entries": len(entries), "prepared_at": at}
-        if was == Status.SENT_BACK:
-            detail["status"] = [str(Status.SENT_BACK.label), str(Status.AWAITING.label)]
-        record(Event.UPDATE, obj=submission, detail=detail)
-        if was == Status.SENT_BACK:
-            _done(f"reporting:sent_back:{submission.pk}", at)
+    detail = {"regenerated": True, "entries": len(entries), "prepared_at": at}
+    if was == Status.SENT_BACK:
+        detail["status"] = [str(Status.SENT_BACK.label), str(Status.AWAITING.label)]
+    MACHINE.move(
+        submission,
+        "refresh",
+        values={"snapshot": doc, "entry_count": len(entries), **by("prepared", actor, at)},
+        detail=detail,
+        then=lambda moved, _: (
+            _done(f"reporting:sent_back:{moved.pk}", at) if was == Status.SENT_BACK else None
+        ),
+        at=at,
+    )
     if was == Status.SENT_BACK:
         _ask_head(submission, again=at)
     return submission
@@ -382,36 +394,24 @@ def send_back(*, actor, submission: WeeklySubmission, reason: str) -> WeeklySubm
     """The township head sends the report back to the officer instead of approving it:
     nothing is sent; the officer is told why, corrects the ledger and regenerates it.
     Raises ValidationError ({"reason": …}) or ReportingError."""
-    _require_township(actor, submission.township, HEADS, "退回本乡镇的周报")
-    ensure_writable(submission.campaign_id)
+    _require_township(
+        actor, submission.township, TRANSITIONS["send_back"].roles, "退回本乡镇的周报"
+    )
+    ensure_writable(submission.campaign_id)  # before the reason is judged
     errors = validate_send_back(reason)
     if errors:
         raise ValidationError(errors)
     reason = reason.strip()
     at = cal.server_now()
-    submission.refresh_from_db()
-    if submission.status != Status.AWAITING:
-        raise ReportingError(
-            f"该周报当前为“{submission.get_status_display()}”，不能退回经办人。请刷新页面查看最新状态。"
-        )
-    with transaction.atomic():
-        done = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.AWAITING).update(
-            status=Status.SENT_BACK,
-            sent_back_by=actor,
-            sent_back_by_name=_name(actor),
-            sent_back_at=at,
-            sent_back_reason=reason,
-            updated_at=at,
-        )
-        if not done:
-            raise ReportingError(STALE)
-        submission.refresh_from_db()
-        record(
-            Event.RETURN,
-            obj=submission,
-            detail={"week": submission.week, "reason": reason, "to": "经办人"},
-        )
-        _done(f"reporting:approve:{submission.pk}", at)
+    MACHINE.check(submission, "send_back")
+    MACHINE.move(
+        submission,
+        "send_back",
+        values={**by("sent_back", actor, at), "sent_back_reason": reason},
+        detail={"week": submission.week, "reason": reason, "to": "经办人"},
+        then=lambda moved, _: _done(f"reporting:approve:{moved.pk}", at),
+        at=at,
+    )
     township = submission.township
     remind(
         users_of(township, [Role.TOWNSHIP_OFFICER]),
@@ -428,7 +428,7 @@ def approve(*, actor, submission: WeeklySubmission, confirmed_with: str = "") ->
     """The township head approves: this sends the report, at the server's time. The page
     first asks for the password or TOTP code again (``anju.accounts.reauth``);
     ``confirmed_with`` says which, and goes into the audit row."""
-    _require_township(actor, submission.township, HEADS, "审批本乡镇的周报")
+    _require_township(actor, submission.township, TRANSITIONS["approve"].roles, "审批本乡镇的周报")
     return _approve(
         submission=submission,
         actor=actor,
@@ -441,70 +441,37 @@ def approve(*, actor, submission: WeeklySubmission, confirmed_with: str = "") ->
 def _approve(
     *, submission: WeeklySubmission, actor, name: str, at: dt.datetime, confirmed_with: str = ""
 ):
-    ensure_writable(submission.campaign_id)
+    ensure_writable(submission.campaign_id)  # before the schedule is asked for
     schedule = _schedule(submission.campaign)
-    submission.refresh_from_db()
-    if submission.status != Status.AWAITING:
-        raise ReportingError(
-            f"该周报当前为“{submission.get_status_display()}”，不能审批报送。请刷新页面查看最新状态。"
-        )
+    MACHINE.check(submission, "approve")
     _check_open(schedule, at)
     chain = WeeklySubmission.objects.filter(
         campaign_id=submission.campaign_id, township_id=submission.township_id, seq__isnull=False
     )
     for attempt in range(5):
         try:
-            with transaction.atomic():
-                previous = chain.order_by("-seq").first()
-                seq = previous.seq + 1 if previous else 1
-                prev_hash = previous.content_hash if previous else ""
-                doc = _normalised(
-                    {
-                        **submission.snapshot,
-                        "submitted_at": at.isoformat(),
-                        "approved_by": name,
-                        "due_at": submission.due_at.isoformat(),
-                        "seq": seq,
-                    }
-                )
-                digest = content_hash(doc, previous=prev_hash)
-                diff = differences(previous.entries, doc["entries"]) if previous else None
-                sent = WeeklySubmission.objects.filter(
-                    pk=submission.pk, status=Status.AWAITING
-                ).update(
-                    status=Status.SUBMITTED,
-                    snapshot=doc,
-                    submitted_at=at,
-                    approved_by=actor,
-                    approved_by_name=name,
-                    seq=seq,
-                    prev_hash=prev_hash,
-                    content_hash=digest,
-                    compared_with=previous,
-                    differences=diff,
-                    updated_at=at,
-                )
-                if not sent:
-                    raise ReportingError(STALE)
-                submission.refresh_from_db()
-                # The head's "待审批" reminder is done with.
-                _done(f"reporting:approve:{submission.pk}", at)
-                _settled(submission, at)
-                record(
-                    Event.SUBMIT,
-                    obj=submission,
-                    detail={
-                        "week": submission.week,
-                        "submitted_at": at,
-                        "due_at": submission.due_at,
-                        "on_time": submission.on_time,
-                        "entries": submission.entry_count,
-                        "seq": seq,
-                        "prev_hash": prev_hash,
-                        "content_hash": digest,
-                        "confirmed_with": confirmed_with or None,
-                    },
-                )
+            MACHINE.move(
+                submission,
+                "approve",
+                values=lambda: _sent(submission, chain, name=name, at=at) | {"approved_by": actor},
+                detail=lambda moved: {
+                    "week": moved.week,
+                    "submitted_at": at,
+                    "due_at": moved.due_at,
+                    "on_time": moved.on_time,
+                    "entries": moved.entry_count,
+                    "seq": moved.seq,
+                    "prev_hash": moved.prev_hash,
+                    "content_hash": moved.content_hash,
+                    "confirmed_with": confirmed_with or None,
+                },
+                # The head's "待审批" reminder is done with, and so is the week's.
+                then=lambda moved, _: (
+                    _done(f"reporting:approve:{moved.pk}", at),
+                    _settled(moved, at),
+                ),
+                at=at,
+            )
             return submission
         except IntegrityError:  # another week of the township took the same chain position
             if attempt == 4:
@@ -512,13 +479,31 @@ def _approve(
     raise AssertionError("unreachable")
 
 
-def _reviewable(submission: WeeklySubmission, verb: str) -> None:
-    submission.refresh_from_db()
-    ensure_writable(submission.campaign_id)
-    if submission.status != Status.SUBMITTED:
-        raise ReportingError(
-            f"该周报当前为“{submission.get_status_display()}”，不能{verb}。请刷新页面查看最新状态。"
-        )
+def _sent(submission: WeeklySubmission, chain, *, name: str, at: dt.datetime) -> dict:
+    """The fields of a report as sent: the snapshot with its place in the township's chain
+    (computed inside the sending transaction)."""
+    previous = chain.order_by("-seq").first()
+    seq = previous.seq + 1 if previous else 1
+    prev_hash = previous.content_hash if previous else ""
+    doc = _normalised(
+        {
+            **submission.snapshot,
+            "submitted_at": at.isoformat(),
+            "approved_by": name,
+            "due_at": submission.due_at.isoformat(),
+            "seq": seq,
+        }
+    )
+    return {
+        "snapshot": doc,
+        "submitted_at": at,
+        "approved_by_name": name,
+        "seq": seq,
+        "prev_hash": prev_hash,
+        "content_hash": content_hash(doc, previous=prev_hash),
+        "compared_with": previous,
+        "differences": differences(previous.entries, doc["entries"]) if previous else None,
+    }
 
 
 def accept(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
@@ -527,19 +512,14 @@ def accept(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
 
 
 def _accept(*, submission: WeeklySubmission, actor, at: dt.datetime) -> WeeklySubmission:
-    _reviewable(submission, "通过")
-    with transaction.atomic():
-        done = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.SUBMITTED).update(
-            status=Status.ACCEPTED,
-            reviewed_by=actor,
-            reviewed_by_name=_name(actor),
-            reviewed_at=at,
-            updated_at=at,
-        )
-        if not done:
-            raise ReportingError(STALE)
-        submission.refresh_from_db()
-        record(Event.ACCEPT, obj=submission, detail={"week": submission.week, "reviewed_at": at})
+    MACHINE.check(submission, "accept")
+    MACHINE.move(
+        submission,
+        "accept",
+        values=by("reviewed", actor, at),
+        detail={"week": submission.week, "reviewed_at": at},
+        at=at,
+    )
     return submission
 
 
@@ -577,7 +557,7 @@ def return_submission(
 
 
 def _return(*, submission, actor, reason: str, new_due_at, at: dt.datetime) -> WeeklySubmission:
-    _reviewable(submission, "退回")
+    MACHINE.check(submission, "return")
     schedule = _schedule(submission.campaign)
     if new_due_at is not None:
         new_due_at = new_due_at.replace(second=0, microsecond=0)
@@ -585,24 +565,13 @@ def _return(*, submission, actor, reason: str, new_due_at, at: dt.datetime) -> W
     if errors:
         raise ValidationError(errors)
     reason = reason.strip()
-    with transaction.atomic():
-        done = WeeklySubmission.objects.filter(pk=submission.pk, status=Status.SUBMITTED).update(
-            status=Status.RETURNED,
-            reviewed_by=actor,
-            reviewed_by_name=_name(actor),
-            reviewed_at=at,
-            return_reason=reason,
-            new_due_at=new_due_at,
-            updated_at=at,
-        )
-        if not done:
-            raise ReportingError(STALE)
-        submission.refresh_from_db()
-        record(
-            Event.RETURN,
-            obj=submission,
-            detail={"week": submission.week, "reason": reason, "new_due_at": new_due_at},
-        )
+    MACHINE.move(
+        submission,
+        "return",
+        values={**by("reviewed", actor, at), "return_reason": reason, "new_due_at": new_due_at},
+        detail={"week": submission.week, "reason": reason, "new_due_at": new_due_at},
+        at=at,
+    )
     notify_returned(submission)
     return submission
 

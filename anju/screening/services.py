@@ -24,6 +24,8 @@ from anju.audit.events import Event, Outcome
 from anju.audit.services import record
 from anju.campaigns.guard import RoundReadOnly, ensure_writable
 from anju.campaigns.models import Campaign
+from anju.core import transitions
+from anju.core.transitions import Transition
 from anju.registry.models import Household
 from anju.screening import engine, listed, params, rules, sync
 from anju.screening.models import Finding, FindingEvent, Hit, Run, Status
@@ -309,31 +311,56 @@ def _process(run: Run) -> Run:
 
 
 # --- a finding's decisions ----------------------------------------------------------------
-def _transition(finding: Finding, *, user, expected, to, kind, note="", **fields) -> Finding:
-    """Move one finding from an expected status (a conditional UPDATE, so two people acting
+# Who decides is the pages' rule (@allow on each view): the table names no roles.
+DECISIONS = transitions.table(
+    Transition("confirm", "确认", (Status.OPEN,), Status.CONFIRMED),
+    Transition("dismiss", "排除", (Status.OPEN,), Status.DISMISSED, needs_reason=True),
+    Transition("overturn", "推翻排除", (Status.DISMISSED,), Status.OPEN, needs_reason=True),
+    # the city accepts a dismissal: it stays dismissed, reviewed (once)
+    Transition("uphold", "认可排除", (Status.DISMISSED,), Status.DISMISSED),
+)
+MACHINE = transitions.Machine(
+    model=Finding,
+    transitions=DECISIONS,
+    noun="该问题",
+    error=ActionError,
+    field="status",
+    stale="该问题的状态已经变化（可能已被他人处理或已消除），请刷新后再试。",
+)
+HISTORY = {
+    "confirm": FindingEvent.Kind.CONFIRMED,
+    "dismiss": FindingEvent.Kind.DISMISSED,
+    "overturn": FindingEvent.Kind.OVERTURNED,
+    "uphold": FindingEvent.Kind.UPHELD,
+}
+
+
+def _decide(finding: Finding, name: str, *, user, note: str = "", **fields) -> Finding:
+    """Move one finding from the status it holds (a conditional UPDATE, so two people acting
     at once cannot both succeed), with a history line and an audit record."""
     ensure_writable(finding.campaign_id)
     now = timezone.now()
-    with transaction.atomic():
-        updated = Finding.objects.filter(pk=finding.pk, status__in=expected).update(
-            status=to, updated_at=now, **fields
+    kind = HISTORY[name]
+    upheld = name == "uphold"
+
+    def history(moved: Finding, was: str) -> FindingEvent:
+        return FindingEvent.objects.create(
+            finding_id=moved.pk, kind=kind, at=now, user=user, message=moved.message, reason=note
         )
-        if not updated:
-            raise ActionError("该问题的状态已经变化（可能已被他人处理或已消除），请刷新后再试。")
-        FindingEvent.objects.create(
-            finding_id=finding.pk,
-            kind=kind,
-            at=now,
-            user=user,
-            message=finding.message,
-            reason=note,
-        )
-        record(
-            Event.TRANSITION,
-            obj=finding,
-            detail={"from": finding.status, "to": to, "event": kind, "reason": note},
-        )
-    finding.refresh_from_db()
+
+    to = MACHINE[name].target
+    MACHINE.move(
+        finding,
+        name,
+        values=fields,
+        where={"reviewed_at__isnull": True} if upheld else None,
+        detail={"event": "upheld", "reason": note}
+        if upheld
+        else {"from": finding.status, "to": to, "event": kind, "reason": note},
+        history=history,
+        stale="该排除已审核或状态已经变化，请刷新后再试。" if upheld else "",
+        at=now,
+    )
     return finding
 
 
@@ -353,16 +380,8 @@ def confirm(*, finding: Finding, user) -> Finding:
             "该户尚未建档，不能直接列入台账：请先“登记入档”（建档后本问题自动消除，"
             "之后的问题按农户列入台账）；确不属于应纳对象的，请填写理由后排除。"
         )
-    now = timezone.now()
-    finding = _transition(
-        finding,
-        user=user,
-        expected=[Status.OPEN],
-        to=Status.CONFIRMED,
-        kind=FindingEvent.Kind.CONFIRMED,
-        decided_by=user,
-        decided_at=now,
-        reason="",
+    finding = _decide(
+        finding, "confirm", user=user, decided_by=user, decided_at=timezone.now(), reason=""
     )
     transaction.on_commit(lambda: finding_confirmed.send(Finding, finding=finding, user=user))
     return finding
@@ -371,12 +390,10 @@ def confirm(*, finding: Finding, user) -> Finding:
 def dismiss(*, finding: Finding, user, reason: str) -> Finding:
     """The township officer says it is not a problem, and why (the city can overturn)."""
     reason = _required(reason, "排除理由")
-    return _transition(
+    return _decide(
         finding,
+        "dismiss",
         user=user,
-        expected=[Status.OPEN],
-        to=Status.DISMISSED,
-        kind=FindingEvent.Kind.DISMISSED,
         note=reason,
         reason=reason,
         decided_by=user,
@@ -390,12 +407,10 @@ def dismiss(*, finding: Finding, user, reason: str) -> Finding:
 def overturn(*, finding: Finding, user, reason: str) -> Finding:
     """The city reviewer rejects a dismissal: the finding is open again."""
     reason = _required(reason, "推翻理由")
-    return _transition(
+    return _decide(
         finding,
+        "overturn",
         user=user,
-        expected=[Status.DISMISSED],
-        to=Status.OPEN,
-        kind=FindingEvent.Kind.OVERTURNED,
         note=reason,
         reason="",
         decided_by=None,
@@ -408,26 +423,16 @@ def overturn(*, finding: Finding, user, reason: str) -> Finding:
 
 def uphold(*, finding: Finding, user, reason: str = "") -> Finding:
     """The city reviewer accepts a dismissal (it leaves the list of dismissals to audit)."""
-    ensure_writable(finding.campaign_id)
     reason = (reason or "").strip()[:500]
-    now = timezone.now()
-    with transaction.atomic():
-        updated = Finding.objects.filter(
-            pk=finding.pk, status=Status.DISMISSED, reviewed_at__isnull=True
-        ).update(reviewed_by=user, reviewed_at=now, review_reason=reason, updated_at=now)
-        if not updated:
-            raise ActionError("该排除已审核或状态已经变化，请刷新后再试。")
-        FindingEvent.objects.create(
-            finding_id=finding.pk,
-            kind=FindingEvent.Kind.UPHELD,
-            at=now,
-            user=user,
-            message=finding.message,
-            reason=reason,
-        )
-        record(Event.TRANSITION, obj=finding, detail={"event": "upheld", "reason": reason})
-    finding.refresh_from_db()
-    return finding
+    return _decide(
+        finding,
+        "uphold",
+        user=user,
+        note=reason,
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+        review_reason=reason,
+    )
 
 
 # --- parameters ---------------------------------------------------------------------------

@@ -569,7 +569,7 @@ def accept_problem(
         entry.responsible_leader = leader.strip()[:60]
         entry.save()
         try:
-            workflow.apply(entry, "accept", actor=user)
+            ledger.transition(actor=user, entry=entry, name="accept")
         except workflow.TransitionError as exc:
             raise DecisionError(str(exc)) from exc
         p.decided_by, p.decided_at = user, timezone.now()

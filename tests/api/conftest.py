@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from anju.api import tokens
-from anju.rectification import services, workflow
+from anju.rectification import services
 from anju.registry import idcard
 from anju.screening.models import Finding
 from tests.factories import make_household
@@ -115,7 +115,7 @@ def world(
         latitude="34.123456",
         longitude="113.654321",
     )
-    workflow.apply(e_a1, "start", actor=officer_a)
+    services.transition(actor=officer_a, entry=e_a1, name="start")
     return {
         "hh_a1": hh_a1,
         "hh_a2": hh_a2,

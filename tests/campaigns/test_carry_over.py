@@ -14,7 +14,7 @@ from anju.audit.events import Event
 from anju.audit.models import AuditEvent
 from anju.campaigns.models import Campaign, Status, round_today
 from anju.core.versions import version_of
-from anju.rectification import services, workflow
+from anju.rectification import services
 from anju.rectification.models import LedgerEntry, State
 from anju.screening.models import Finding, FindingEvent
 from anju.units.models import Level, Unit
@@ -65,7 +65,7 @@ def work(rounds, officer_a, head_a, township_a, village_a):
     draft = _entry(old, officer_a, township_a, village_a, "孙八户待核实", draft=True)
     services.add_note(actor=officer_a, entry=second, text="已联系鉴定机构补页")
     LedgerEntry.objects.filter(pk=done.pk).update(state=State.CLOSED)
-    workflow.apply(second, "start", actor=officer_a)
+    services.transition(actor=officer_a, entry=second, name="start")
     household = make_household(village_a)
     now = timezone.now()
     finding = Finding.objects.create(

@@ -33,7 +33,7 @@ def test_the_status_is_read_when_writing_not_when_loaded(past_round):  # noqa: F
 
 
 def test_ledger_services_refuse(past_round, past_entry, officer_a, head_a, township_a):  # noqa: F811
-    from anju.rectification import services, workflow
+    from anju.rectification import services
     from anju.rectification.models import LedgerEntry
 
     _refuses(
@@ -52,7 +52,9 @@ def test_ledger_services_refuse(past_round, past_entry, officer_a, head_a, towns
         past_round,
     )
     _refuses(lambda: services.add_note(actor=officer_a, entry=past_entry, text="进展"), past_round)
-    _refuses(lambda: workflow.apply(past_entry, "start", actor=officer_a), past_round)
+    _refuses(
+        lambda: services.transition(actor=officer_a, entry=past_entry, name="start"), past_round
+    )
     assert LedgerEntry.objects.filter(campaign=past_round).count() == 1
     assert LedgerEntry.objects.get(pk=past_entry.pk).state == past_entry.state
 

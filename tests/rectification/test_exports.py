@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from anju.audit.models import AuditEvent
-from anju.rectification import services, workflow
+from anju.rectification import services
 from anju.rectification.official_ledger import NOTE
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def ledger(ledger_campaign, make_entry, officer_a, officer_b, township_b, househ
     make_entry(township=township_b, village=None, actor=officer_b, description="顺店镇的问题")
     services.add_note(actor=officer_a, entry=first, text="已联系厂家")
     services.add_evidence(actor=officer_a, entry=first, upload=photo(), content_type="image/jpeg")
-    workflow.apply(first, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=first, name="submit")
     return first, second, d1, d2
 
 

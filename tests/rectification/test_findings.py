@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from anju.rectification import services, workflow
+from anju.rectification import services
 from anju.rectification.findings import entries_from_findings
 from anju.rectification.models import LedgerEntry, Nature, Source, State
 from anju.rectification.workflow import TransitionError
@@ -170,11 +170,11 @@ def test_an_entry_cannot_be_closed_while_a_linked_finding_still_fires(
         officer_a, [f], nature=Nature.INDIVIDUAL, measures=MEASURES, deadline=DEADLINE
     )
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
     with pytest.raises(TransitionError, match=r"A1-03（张三户）"):
-        workflow.apply(entry, "close", actor=head_a)
+        services.transition(actor=head_a, entry=entry, name="close")
     Finding.objects.filter(pk=f.pk).update(status=Status.RESOLVED)
-    assert workflow.apply(entry, "close", actor=head_a).state == State.CLOSED
+    assert services.transition(actor=head_a, entry=entry, name="close").state == State.CLOSED
 
 
 # --- the page the screening list links to -------------------------------------------------

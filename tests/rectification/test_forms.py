@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from anju.audit.models import AuditEvent
-from anju.rectification import workflow
 from anju.rectification.models import LedgerEntry, State
 from tests.rectification.conftest import entry_form_data
 
@@ -157,7 +156,7 @@ def test_an_entry_awaiting_verification_cannot_be_edited(
 
     entry = make_entry()
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
     url = reverse("rectification:entry_edit", args=[entry.pk])
     response = as_user(officer_a).post(url, entry_form_data(measures="改了"), follow=True)
     assert "不能再修改" in response.content.decode()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from anju.rectification import services, workflow
+from anju.rectification import services
 from anju.rectification.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def entries(ledger_campaign, make_entry, officer_b, township_b, village_a2, hous
 
 def test_the_officer_sees_the_township_ledger_with_counts_and_lights(as_user, officer_a, entries):
     a1, a2, a3, b1 = entries
-    workflow.apply(a1, "start", actor=officer_a)
+    services.transition(actor=officer_a, entry=a1, name="start")
     response = as_user(officer_a).get(LIST)
     body = response.content.decode()
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_the_officer_sees_the_township_ledger_with_counts_and_lights(as_user, of
     ],
 )
 def test_filters(as_user, officer_a, entries, query, expected):
-    workflow.apply(entries[0], "start", actor=officer_a)
+    services.transition(actor=officer_a, entry=entries[0], name="start")
     response = as_user(officer_a).get(f"{LIST}?{query}")
     shown = [e.description for e in response.context["page"]]
     if expected is None:
@@ -109,7 +109,7 @@ def test_the_entry_page_shows_every_field_households_and_history(
 ):
     a1 = entries[0]
     services.add_note(actor=officer_a, entry=a1, text="已联系制牌厂家")
-    workflow.apply(a1, "start", actor=officer_a)
+    services.transition(actor=officer_a, entry=a1, name="start")
     response = as_user(officer_a).get(reverse("rectification:entry_detail", args=[a1.pk]))
     body = response.content.decode()
     for text in (

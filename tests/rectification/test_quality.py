@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from anju.rectification import quality, services, workflow
+from anju.rectification import quality, services
 from anju.rectification.models import LedgerEntry
 from anju.rectification.quality import read_measure
 
@@ -161,8 +161,8 @@ def test_drafts_are_not_counted_as_copies(make_entry, township_b, officer_b):
 def test_closed_without_evidence(make_entry, officer_a, head_a, photo):
     entry = make_entry()
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
-    workflow.apply(entry, "close", actor=head_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
+    services.transition(actor=head_a, entry=entry, name="close")
     assert quality.check_entries(LedgerEntry.objects.all()) == []
     entry.evidence.all().delete()  # e.g. closed before the rule, or evidence removed
     [issue] = quality.check_entries(LedgerEntry.objects.all())

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from anju.core.models import Reminder
-from anju.rectification import services, workflow
+from anju.rectification import services
 from anju.rectification.models import LedgerEntry
 from anju.rectification.reminders import send_ledger_reminders
 
@@ -41,8 +41,8 @@ def test_due_soon_and_overdue_reminders_go_to_the_township_officers(
 def test_closed_entries_are_not_reminded(make_entry, officer_a, head_a, photo, ledger_campaign):
     entry = make_entry(deadline=dt.date.today() + dt.timedelta(days=1))
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
-    workflow.apply(entry, "close", actor=head_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
+    services.transition(actor=head_a, entry=entry, name="close")
     assert send_ledger_reminders(today=dt.date.today()) == {"due_soon": 0, "overdue": 0, "done": 0}
 
 
@@ -58,9 +58,9 @@ def test_a_reminder_is_done_once_the_entry_is_closed_or_its_deadline_moves(
     # The late entry is rectified, submitted and closed: its overdue reminder is done with,
     # and the head's 待核验 reminder too.
     services.add_evidence(actor=officer_a, entry=late, upload=photo(), content_type="image/jpeg")
-    workflow.apply(late, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=late, name="submit")
     assert Reminder.objects.get(user=head_a, kind="ledger_awaiting").done_at is None
-    workflow.apply(late, "close", actor=head_a)
+    services.transition(actor=head_a, entry=late, name="close")
     overdue = Reminder.objects.get(kind="ledger_overdue")
     assert overdue.done_at is not None and overdue.read_at is None
     assert Reminder.objects.get(user=head_a, kind="ledger_awaiting").done_at is not None
@@ -99,7 +99,7 @@ def test_the_verification_panel(
 ):
     entry = make_entry()
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
     for user in (head_a, city_reviewer):
         response = as_user(user).get(reverse("core:home"))
         ctx = {p.key: c for p, c in response.context["panels"]}["rectification.verify"]

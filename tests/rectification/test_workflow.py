@@ -45,16 +45,16 @@ def test_bad_input_is_refused_with_a_chinese_message(make_entry, field, value, m
 
 def test_the_full_path_to_closed_with_history(make_entry, officer_a, head_a, photo):
     entry = make_entry()
-    workflow.apply(entry, "start", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="start")
     with pytest.raises(TransitionError, match="佐证"):
-        workflow.apply(entry, "submit", actor=officer_a)
+        services.transition(actor=officer_a, entry=entry, name="submit")
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
     with pytest.raises(TransitionError, match="必须填写理由"):
-        workflow.apply(entry, "return", actor=head_a)
-    workflow.apply(entry, "return", actor=head_a, reason="照片看不清挂牌等级")
-    workflow.apply(entry, "submit", actor=officer_a)
-    entry = workflow.apply(entry, "close", actor=head_a)
+        services.transition(actor=head_a, entry=entry, name="return")
+    services.transition(actor=head_a, entry=entry, name="return", reason="照片看不清挂牌等级")
+    services.transition(actor=officer_a, entry=entry, name="submit")
+    entry = services.transition(actor=head_a, entry=entry, name="close")
     assert entry.state == State.CLOSED and entry.closed_at is not None
     steps = list(
         EntryTransition.objects.filter(entry=entry).values_list("name", "to_state", "reason")
@@ -73,16 +73,16 @@ def test_the_full_path_to_closed_with_history(make_entry, officer_a, head_a, pho
 def test_roles_are_enforced(make_entry, officer_a, head_a, worker_a):
     entry = make_entry()
     with pytest.raises(TransitionError, match="角色"):
-        workflow.apply(entry, "start", actor=head_a)
+        services.transition(actor=head_a, entry=entry, name="start")
     with pytest.raises(TransitionError, match="角色"):
-        workflow.apply(entry, "start", actor=worker_a)
+        services.transition(actor=worker_a, entry=entry, name="start")
     assert [t.name for t in workflow.available(entry, officer_a)] == ["start", "submit"]
 
 
 def test_a_close_guard_blocks_closing(make_entry, officer_a, head_a, photo):
     entry = make_entry()
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
 
     def still_fires(e):
         return "关联的筛查问题仍然存在（A1-03）。"
@@ -90,10 +90,10 @@ def test_a_close_guard_blocks_closing(make_entry, officer_a, head_a, photo):
     workflow.add_close_guard(still_fires)
     try:
         with pytest.raises(TransitionError, match="A1-03"):
-            workflow.apply(entry, "close", actor=head_a)
+            services.transition(actor=head_a, entry=entry, name="close")
     finally:
         workflow._close_guards.remove(still_fires)
-    assert workflow.apply(entry, "close", actor=head_a).state == State.CLOSED
+    assert services.transition(actor=head_a, entry=entry, name="close").state == State.CLOSED
 
 
 def test_two_people_acting_at_once_cannot_both_succeed(
@@ -101,13 +101,13 @@ def test_two_people_acting_at_once_cannot_both_succeed(
 ):
     entry = make_entry()
     services.add_evidence(actor=officer_a, entry=entry, upload=photo(), content_type="image/jpeg")
-    workflow.apply(entry, "submit", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="submit")
     stale = type(entry).objects.get(pk=entry.pk)
-    workflow.apply(entry, "close", actor=head_a)
+    services.transition(actor=head_a, entry=entry, name="close")
     # the reviewer's page still shows 待核验; their "return" must fail cleanly
     stale.state = State.AWAITING
     with pytest.raises(TransitionError):
-        workflow.apply(stale, "return", actor=city_reviewer, reason="x")
+        services.transition(actor=city_reviewer, entry=stale, name="return", reason="x")
     assert EntryTransition.objects.filter(entry=entry, name="close").count() == 1
     assert EntryTransition.objects.filter(entry=entry, name="return").count() == 0
 
@@ -122,7 +122,7 @@ def test_overdue_light(make_entry):
 
 def test_transition_history_is_append_only(make_entry, officer_a):
     entry = make_entry()
-    workflow.apply(entry, "start", actor=officer_a)
+    services.transition(actor=officer_a, entry=entry, name="start")
     row = EntryTransition.objects.get()
     with pytest.raises(RuntimeError):
         row.save()

@@ -1,0 +1,162 @@
+"""State changes written once: a stage's workflow as a table, and the one way to take a step.
+
+A stage writes its workflow as data — a ``Machine`` holding a table of ``Transition``s
+(name, label, from which states, to which, who, whether a reason is required, the audit
+event) — in the style of ``rectification/workflow.py``:
+
+    MACHINE = Machine(
+        model=LedgerEntry, noun="该条目", error=TransitionError,
+        transitions=table(
+            Transition("start", "开始整改", (State.PENDING,), State.IN_PROGRESS, OFFICERS),
+            …
+        ),
+    )
+
+``check`` reads the record again, asks the machine's ``guard`` (``campaigns.guard``: a
+closed round is read-only) and refuses a step the record's current state does not allow, in
+Chinese, naming the state. ``move`` takes the step with a conditional UPDATE
+(``… WHERE state = the state it was decided on``), so when two people act at once exactly one
+succeeds and the other is told the record changed meanwhile (``stale``); in the same
+transaction it writes the stage's history row, if it keeps one, and the audit record.
+What a stage's step needs besides — its guards, its reminders — stays with the stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from anju.accounts.roles import actor_name
+from anju.audit.events import Event
+from anju.audit.services import record
+
+REFUSED = "{noun}当前为“{state}”，不能{label}。请刷新页面查看最新状态。"
+STALE = "{noun}刚被他人处理，状态已变化。请刷新页面后重试。"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One named step. ``roles`` empty: who may take it is decided by the pages alone.
+    ``refused``: this step's own message when the state does not allow it (else the
+    machine's), with {noun}, {state} and {label} filled in."""
+
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str] = frozenset()
+    needs_reason: bool = False
+    event: str = Event.TRANSITION
+    refused: str = ""
+
+
+def table(*transitions: Transition) -> dict[str, Transition]:
+    return {t.name: t for t in transitions}
+
+
+def by(who: str, actor, at: dt.datetime) -> dict[str, Any]:
+    """The ``<who>_by``, ``<who>_by_name`` and ``<who>_at`` fields of a step an actor took."""
+    return {f"{who}_by": actor, f"{who}_by_name": actor_name(actor), f"{who}_at": at}
+
+
+Detail = Mapping[str, Any] | Callable[[Any], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Machine:
+    model: type[models.Model]
+    transitions: dict[str, Transition]
+    noun: str
+    error: type[Exception]
+    field: str = "state"
+    stale: str = ""
+    refused: str = REFUSED
+    guard: Callable[[Any], None] | None = None  # raises when the record may not change now
+
+    @property
+    def stale_message(self) -> str:
+        return self.stale or STALE.format(noun=self.noun)
+
+    def __getitem__(self, name: str) -> Transition:
+        t = self.transitions.get(name)
+        if t is None:
+            raise self.error("未知的操作。")
+        return t
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.transitions
+
+    def state(self, obj) -> str:
+        return getattr(obj, self.field)
+
+    def available(self, obj, user) -> list[Transition]:
+        """The steps this user could take now (their guards are checked when taken)."""
+        state = self.state(obj)
+        return [t for t in self.transitions.values() if state in t.sources and user.role in t.roles]
+
+    def check(self, obj, name: str, *, actor=None, expected: str | None = None) -> Transition:
+        """Read ``obj`` again and refuse step ``name`` unless its state allows it.
+
+        ``actor``: also refuse a role the table does not name. ``expected``: the state the
+        user saw on the page; when it has changed meanwhile (someone else acted, or the same
+        button was pressed twice) the step is refused as stale rather than judged against a
+        state the user never saw."""
+        t = self[name]
+        if actor is not None and actor.role not in t.roles:
+            raise self.error(f"您的角色不能执行“{t.label}”。")
+        obj.refresh_from_db()
+        if self.guard is not None:
+            self.guard(obj)
+        state = self.state(obj)
+        if expected is not None and state != expected:
+            raise self.error(self.stale_message)
+        if state not in t.sources:
+            display = getattr(obj, f"get_{self.field}_display")()
+            message = t.refused or self.refused
+            raise self.error(message.format(noun=self.noun, state=display, label=t.label))
+        return t
+
+    def move(
+        self,
+        obj,
+        name: str,
+        *,
+        values: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+        where: Mapping[str, Any] | None = None,
+        detail: Detail | None = None,
+        history: Callable[[Any, str], Any] | None = None,
+        then: Callable[[Any, Any], None] | None = None,
+        stale: str = "",
+        at: dt.datetime | None = None,
+    ) -> Any:
+        """Take step ``name`` from the state ``obj`` holds now, in one transaction:
+
+        the conditional UPDATE of the state, ``updated_at`` (``at``) and ``values`` (or what
+        ``values()`` returns, computed inside the transaction) where the state is still the
+        one ``obj`` holds and ``where`` holds; else ``stale`` (the machine's stale message).
+        Then ``obj`` is read again, ``history(obj, was)`` writes the stage's history row,
+        the audit record is written (``detail``, or ``detail(obj)``), and ``then(obj, row)``
+        does what else belongs in the transaction. Returns the history row."""
+        t = self[name]
+        was = self.state(obj)
+        if was not in t.sources:
+            raise self.error(stale or self.stale_message)
+        with transaction.atomic():
+            fields = dict(values() if callable(values) else values or {})
+            fields.setdefault("updated_at", at or timezone.now())
+            moved = self.model._default_manager.filter(
+                pk=obj.pk, **{self.field: was}, **(where or {})
+            ).update(**{self.field: t.target}, **fields)
+            if not moved:
+                raise self.error(stale or self.stale_message)
+            obj.refresh_from_db()
+            row = history(obj, was) if history is not None else None
+            record(t.event, obj=obj, detail=dict(detail(obj) if callable(detail) else detail or {}))
+            if then is not None:
+                then(obj, row)
+        return row
