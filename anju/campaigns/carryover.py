@@ -28,6 +28,7 @@ class Carrier:
     count: Callable  # count(source) -> int
     move: Callable  # move(actor=, source=, target=) -> int (how many moved)
     order: int = 0  # place in the offer and the summary
+    detail: Callable | None = None  # detail(source) -> str, e.g. “其中跨期整改 2 条”
 
 
 _carriers: dict[str, Carrier] = {}
@@ -45,10 +46,11 @@ class CarryError(Exception):
     """A carry-over the rounds or the user do not allow (Chinese message)."""
 
 
-def offer(source) -> list[tuple[str, int]]:
-    """What closing ``source`` would leave behind: (label, count) of each kind, non-zero."""
-    counted = [(c.label, c.count(source)) for c in carriers()]
-    return [(label, n) for label, n in counted if n]
+def offer(source) -> list[tuple[str, int, str]]:
+    """What closing ``source`` would leave behind: (label, count, detail) of each kind with
+    a non-zero count (detail: what the next round should know, e.g. the 跨期 entries)."""
+    counted = [(c, c.count(source)) for c in carriers()]
+    return [(c.label, n, c.detail(source) if c.detail else "") for c, n in counted if n]
 
 
 def targets(source):

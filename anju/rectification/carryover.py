@@ -29,6 +29,9 @@ def move(*, actor, source, target) -> int:
         if entry.carried_from_id is None:  # the first origin stays through later carry-overs
             entry.carried_from, entry.carried_number = source, entry.number
         entry.campaign = target
+        if entry.cross_period and entry.deadline and entry.deadline <= target.ends_on:
+            # its 完成时限 now lies within the round it is in: no longer 跨期 (audited)
+            entry.cross_period, entry.cross_reason = False, ""
         if entry.number is not None:
             entry.number = next_number(entry)
         entry.save()
@@ -44,4 +47,18 @@ def move(*, actor, source, target) -> int:
     return moved
 
 
-register(Carrier(key="ledger", label="未销号的台账条目", count=count, move=move, order=1))
+def detail(source) -> str:
+    """The 跨期 entries (完成时限 after the round's end), listed for the next round."""
+    cross = open_entries(source).filter(cross_period=True)
+    n = cross.count()
+    if not n:
+        return ""
+    names = "、".join(
+        f"{e.township.name}{e.label}" for e in cross.select_related("township").order_by("pk")[:10]
+    )
+    return f"其中跨期整改 {n} 条（{names}{'等' if n > 10 else ''}），完成时限在本轮结束之后，须转入下一轮"
+
+
+register(
+    Carrier(key="ledger", label="未销号的台账条目", count=count, move=move, order=1, detail=detail)
+)

@@ -74,6 +74,17 @@ class EntryForm(VersionedFormMixin, ChineseMessagesMixin, forms.Form):
         help_text="要有针对性、操作性：对哪户、做什么、何时完成，如：6月10日前由村两委完成挂牌并拍照存档。",
     )
     deadline = DayField(label="完成时限", required=False, help_text="精准到“日”。")
+    cross_period = forms.BooleanField(
+        label="跨期整改（本轮结束之后才能完成）",
+        required=False,
+        help_text="只用于本轮期间内确实完成不了的措施，如D级危房拆除重建；本轮结束时转入下一轮。",
+    )
+    cross_reason = forms.CharField(
+        label="跨期原因",
+        max_length=200,
+        required=False,
+        help_text="如：D级危房拆除重建，主体施工需跨年度完成。",
+    )
     responsible_leader = forms.CharField(
         label="责任领导", max_length=60, required=False, help_text="如：副镇长 张某某"
     )
@@ -111,8 +122,9 @@ class EntryForm(VersionedFormMixin, ChineseMessagesMixin, forms.Form):
         )
         self.fields["nature"].widget.attrs["class"] = "form-check-input"
         self.fields["nature"].error_messages["required"] = "请选择问题性质：共性问题或个性问题。"
+        latest = campaign.ends_on + services.CROSS_MAX  # a 跨期 deadline may be after the end
         self.fields["deadline"].widget.attrs.update(
-            {"min": campaign.starts_on.isoformat(), "max": campaign.ends_on.isoformat()}
+            {"min": campaign.starts_on.isoformat(), "max": latest.isoformat()}
         )
         # required as on the annex (a draft may stay incomplete); the messages are those of
         # services.validate, so the page and the service say the same
@@ -123,9 +135,10 @@ class EntryForm(VersionedFormMixin, ChineseMessagesMixin, forms.Form):
         for name, message in required.items():
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = message
-        self.fields[
-            "deadline"
-        ].help_text = f"精准到“日”，在本轮期间内（{campaign.starts_on:%Y-%m-%d} 至 {campaign.ends_on:%Y-%m-%d}）。"
+        self.fields["deadline"].help_text = (
+            f"精准到“日”，在本轮期间内（{campaign.starts_on:%Y-%m-%d} 至 "
+            f"{campaign.ends_on:%Y-%m-%d}）；跨期整改的可晚于本轮结束。"
+        )
 
     @property
     def draft(self) -> bool:
@@ -146,6 +159,8 @@ class EntryForm(VersionedFormMixin, ChineseMessagesMixin, forms.Form):
             draft=self.draft,
             today=selectors.today(),
             check_past=changed,
+            cross_period=bool(data.get("cross_period")),
+            cross_reason=data.get("cross_reason") or "",
         )
         for name, message in errors.items():
             if name not in self.errors:
@@ -177,6 +192,8 @@ class EntryForm(VersionedFormMixin, ChineseMessagesMixin, forms.Form):
             "responsible_leader": d.get("responsible_leader") or "",
             "cause": d.get("cause") or "",
             "village": d.get("village"),
+            "cross_period": bool(d.get("cross_period")),
+            "cross_reason": (d.get("cross_reason") or "") if d.get("cross_period") else "",
         }
 
 
@@ -190,6 +207,8 @@ def initial_from(entry) -> dict:
         "responsible_leader": entry.responsible_leader,
         "cause": entry.cause,
         "village": entry.village_id,
+        "cross_period": entry.cross_period,
+        "cross_reason": entry.cross_reason,
         "households": list(entry.households.values_list("pk", flat=True)),
     }
 

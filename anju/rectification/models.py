@@ -159,6 +159,11 @@ class LedgerEntry(AuditedModel):
         help_text=_("整改措施归一化后的摘要"),
     )
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    # 跨期 (issue #16 item 6): a measure that cannot be finished within the round (a D-grade
+    # rebuild) may have its 完成时限 after the round's end, with the reason; listed for the
+    # next round and carried into it when the round closes.
+    cross_period = models.BooleanField(_("跨期整改"), default=False)
+    cross_reason = models.CharField(_("跨期原因"), max_length=200, blank=True)
     responsible_unit = models.CharField(_("责任单位"), max_length=60)
     responsible_leader = models.CharField(_("责任领导"), max_length=60, blank=True)
     cause = models.TextField(_("产生原因及分析"), blank=True)
@@ -207,6 +212,8 @@ class LedgerEntry(AuditedModel):
         "responsible_leader",
         "cause",
         "village",
+        "cross_period",
+        "cross_reason",
         "state",
         "number",
         "households",

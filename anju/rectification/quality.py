@@ -261,6 +261,8 @@ def deadline_issues(entry, campaign) -> list[Issue]:
                 **base,
             )
         ]
+    if entry.cross_period and entry.deadline > campaign.ends_on:
+        return []  # 跨期: after the round's end on purpose, with its reason (listed for the next)
     if not (campaign.starts_on <= entry.deadline <= campaign.ends_on):
         return [
             Issue(

@@ -44,8 +44,12 @@ EDITABLE_FIELDS = (
     "responsible_leader",
     "cause",
     "village",
+    "cross_period",
+    "cross_reason",
 )
 NOTE_MAX = 1000
+# A 跨期 deadline lies after the round's end, at most this long after it.
+CROSS_MAX = dt.timedelta(days=366)
 
 
 def validate(
@@ -58,11 +62,14 @@ def validate(
     draft: bool,
     today: dt.date,
     check_past: bool = True,
+    cross_period: bool = False,
+    cross_reason: str = "",
 ) -> dict[str, str]:
     """Field → Chinese message for each problem (empty when the entry may be saved).
 
     ``check_past`` False keeps an unchanged deadline that has since passed (an overdue
-    entry can still be edited; the traffic light shows it is overdue)."""
+    entry can still be edited; the traffic light shows it is overdue). ``cross_period``
+    (跨期) allows a deadline after the round's end — up to a year after it — with a reason."""
     errors: dict[str, str] = {}
     if nature not in Nature.values:
         errors["nature"] = "问题性质应为“共性问题”或“个性问题”。"
@@ -78,10 +85,30 @@ def validate(
             errors["deadline"] = "完成时限应为一个具体日期，如 2022-06-15。"
         elif check_past and deadline < today:
             errors["deadline"] = f"完成时限 {deadline:%Y-%m-%d} 早于今天，请填写今后的日期。"
+        elif deadline > campaign.ends_on and cross_period:
+            latest = campaign.ends_on + CROSS_MAX
+            if deadline > latest:
+                errors["deadline"] = (
+                    f"跨期整改的完成时限 {deadline:%Y-%m-%d} 过晚：最晚为本轮结束后一年"
+                    f"（{latest:%Y-%m-%d}）。"
+                )
         elif not (campaign.starts_on <= deadline <= campaign.ends_on):
             errors["deadline"] = (
                 f"完成时限 {deadline:%Y-%m-%d} 不在本轮“回头看”期间"
                 f"（{campaign.starts_on:%Y-%m-%d} 至 {campaign.ends_on:%Y-%m-%d}）。"
+            )
+            if deadline > campaign.ends_on:
+                errors["deadline"] += (
+                    "确需跨期完成的（如D级危房拆除重建），请勾选“跨期整改”并写明原因。"
+                )
+    if cross_period:
+        if not (cross_reason or "").strip():
+            errors["cross_reason"] = "请写明跨期原因：为什么不能在本轮期间内完成。"
+        if isinstance(deadline, dt.date) and deadline <= campaign.ends_on:
+            errors.setdefault(
+                "cross_period",
+                f"完成时限在本轮期间内，无需标记跨期；跨期整改的完成时限应晚于本轮结束"
+                f"（{campaign.ends_on:%Y-%m-%d}）。",
             )
     return errors
 
@@ -132,6 +159,8 @@ def create_entry(
     findings=(),
     draft: bool = False,
     today: dt.date | None = None,
+    cross_period: bool = False,
+    cross_reason: str = "",
 ) -> LedgerEntry:
     """A new entry, numbered next in its township's ledger (a draft gets its number when
     it is accepted onto the ledger); raises ValidationError with field messages."""
@@ -144,6 +173,8 @@ def create_entry(
         deadline=deadline,
         draft=draft,
         today=today or timezone.localdate(),
+        cross_period=cross_period,
+        cross_reason=cross_reason,
     )
     if errors:
         raise ValidationError(errors)
@@ -162,6 +193,8 @@ def create_entry(
             responsible_unit=township.government_name,
             responsible_leader=responsible_leader.strip(),
             cause=cause.strip(),
+            cross_period=cross_period,
+            cross_reason=cross_reason.strip() if cross_period else "",
             source=source,
             state=State.DRAFT if draft else State.PENDING,
             created_by=actor,
@@ -221,6 +254,8 @@ def update_entry(
         draft=entry.state == State.DRAFT,
         today=today or timezone.localdate(),
         check_past=changed_deadline,
+        cross_period=bool(merged["cross_period"]),
+        cross_reason=merged["cross_reason"] or "",
     )
     if errors:
         raise ValidationError(errors)

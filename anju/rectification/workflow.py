@@ -73,6 +73,8 @@ def _guards(entry: LedgerEntry, t: Transition, validate: Validate) -> list[str]:
             deadline=entry.deadline,
             draft=False,
             today=timezone.localdate(),
+            cross_period=entry.cross_period,
+            cross_reason=entry.cross_reason,
         )
         return [f"请先完善再纳入台账：{message}" for message in errors.values()]
     if t.target in (State.AWAITING, State.CLOSED):
