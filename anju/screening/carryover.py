@@ -1,9 +1,12 @@
 """The screening's part of carrying a closing round's open work into the next round
-(``campaigns/carryover.py``): findings still 待确认 or 已确认 move with one history line."""
+(``campaigns/carryover.py``): findings still 待确认 or 已确认 move with one history line, and so
+do dismissals (已排除) the city has not reviewed yet — left in the closed round, where 推翻 and
+认可 are refused (campaigns/guard.py), they would never be reviewed."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from anju.audit.events import Event
@@ -15,7 +18,10 @@ UNRESOLVED = (Status.OPEN, Status.CONFIRMED)
 
 
 def open_findings(source):
-    return Finding.objects.filter(campaign=source, status__in=UNRESOLVED)
+    awaiting_review = Q(status=Status.DISMISSED, reviewed_at__isnull=True)
+    return Finding.objects.filter(campaign=source).filter(
+        Q(status__in=UNRESOLVED) | awaiting_review
+    )
 
 
 def count(source) -> int:

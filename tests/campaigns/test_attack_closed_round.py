@@ -295,12 +295,6 @@ def test_a_closed_rounds_ledger_is_still_read_and_downloaded(
 
 
 # --- carrying a closed round's open work over (c9f7f03) ---------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="carry-over moves findings 待确认/已确认 only: a dismissal (已排除) still awaiting "
-    "the city's review stays in the closed round, where the guard refuses 推翻/认可, so it "
-    "is never reviewed — and the problem stays dismissed in every later round",
-)
 def test_a_dismissal_awaiting_review_can_be_reviewed_after_the_round_is_carried_over(
     past_round,  # noqa: F811
     county,
@@ -310,9 +304,20 @@ def test_a_dismissal_awaiting_review_can_be_reviewed_after_the_round_is_carried_
     city_reviewer,
     as_user,
 ):
+    """Found by this attack: carry-over moved findings 待确认/已确认 only; a dismissal still
+    awaiting the city's review stayed in the closed round, where the guard refuses 推翻 and
+    认可 — never reviewed, and the problem stayed dismissed in every later round. A reviewed
+    dismissal stays where it was decided."""
     from anju.campaigns import services as rounds
 
     household, finding = _screened_in(past_round, village_a)
+    reviewed = Finding.objects.get(pk=_screened_in(past_round, village_a)[1].pk)
+
+    def dismissed():
+        screening.dismiss(finding=reviewed, user=officer_a, reason="已鉴定，档案漏录")
+        screening.uphold(finding=reviewed, user=city_reviewer)
+
+    _while_open(past_round, dismissed)
     _while_open(
         past_round,
         lambda: screening.dismiss(finding=finding, user=officer_a, reason="已鉴定，档案漏录"),
@@ -327,3 +332,4 @@ def test_a_dismissal_awaiting_review_can_be_reviewed_after_the_round_is_carried_
     response = client.post(action, data)
     assert response.status_code == 302, response.content.decode()[:300]
     assert Finding.objects.get(pk=finding.pk).status == "open"
+    assert Finding.objects.get(pk=reviewed.pk).campaign_id == past_round.pk
