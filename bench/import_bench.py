@@ -64,7 +64,13 @@ def child(args) -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor}; rows: {args.rows:,}", flush=True)
+    from anju.campaigns.demo import demo_round
+    from anju.units.models import Unit
+
+    demo_round(Unit.objects.get(code="411081"))  # the re-screen queued after it needs a round
+    print(
+        f"database: {connection.vendor}; rows: {args.rows:,}; {_child.load_average()}", flush=True
+    )
     villages = make_villages()
     data = Path(args.data or os.environ["ANJU_DATA_DIR"])
     path = Path(args.file) if args.file else data / "bench.xlsx"
@@ -92,7 +98,7 @@ def child(args) -> None:
             f"errors {batch.error_count}] (CPU s by phase: {shown})",
             flush=True,
         )
-    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    print(f"{_child.load_average()}", flush=True)
 
 
 def make_villages() -> list[tuple[str, str]]:

@@ -73,7 +73,8 @@ def readable(events) -> list:
     events = list(events)
     user_ids = {e.user_id for e in events if e.user_id}
     codes = {e.unit_code for e in events if e.unit_code}
-    changes = {e.pk: _changes(e) for e in events}
+    imported = _imported(events)
+    changes = {e.pk: _changes(e, imported.get(e.pk)) for e in events}
     named = _named_models()
     wanted: dict = {model: set() for model in named}
     for e in events:
@@ -100,7 +101,9 @@ def readable(events) -> list:
                 _value(field, old, names),
                 _value(field, new, names),
             )
-            for name, (field, old, new) in zip(_names(e), changes[e.pk], strict=True)
+            for name, (field, old, new) in zip(
+                _names(e, imported.get(e.pk)), changes[e.pk], strict=True
+            )
         ]
         e.detail_text = "" if e.change_rows else _detail_text(e, units, campaigns)
     return events
@@ -183,7 +186,7 @@ def _detail_text(event, units: dict, campaigns: dict) -> str:
     rounds by name (the stored detail keeps the codes)."""
     parts = []
     for key, value in _ordered(_detail(event), DETAIL_LABELS):
-        if key == "changes" or value in ("", None):
+        if key in ("changes", CREATED_FIELDS, NEW) or value in ("", None):
             continue
         if key == "filters" and isinstance(value, dict):
             value = {k: campaigns.get(v, v) if k == "campaign" else v for k, v in value.items()}
@@ -194,16 +197,17 @@ def _detail_text(event, units: dict, campaigns: dict) -> str:
     return "；".join(parts)
 
 
-def _names(event) -> list[str]:
+def _names(event, changes: dict | None = None) -> list[str]:
     detail = event.detail if isinstance(event.detail, dict) else {}
-    changes = detail.get("changes")
+    changes = changes if changes is not None else detail.get("changes")
     return list(changes) if isinstance(changes, dict) else []
 
 
-def _changes(event) -> list[tuple]:
-    """(model field or None, old, new) for each change the record holds."""
+def _changes(event, changes: dict | None = None) -> list[tuple]:
+    """(model field or None, old, new) for each change the record holds (``changes``: the
+    record's changes when they are not in its own detail, see ``_imported``)."""
     detail = event.detail if isinstance(event.detail, dict) else {}
-    changes = detail.get("changes")
+    changes = changes if changes is not None else detail.get("changes")
     if not isinstance(changes, dict):
         return []
     rows = []
@@ -211,6 +215,53 @@ def _changes(event) -> list[tuple]:
         old, new = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair)
         rows.append((_field(event.object_type, name), old, new))
     return rows
+
+
+# A household created by an import: its record holds the values only, in the order of one of
+# the field lists its batch's ``import`` record names once (registry/io/writer.py, ADR 0018).
+IMPORT_OBJECT = "registry.importbatch"
+CREATED_FIELDS, FIELDS, NEW = "created_fields", "fields", "new"
+
+
+def _compact(event) -> bool:
+    detail = _detail(event)
+    return FIELDS in detail and NEW in detail and "import_batch" in detail
+
+
+def _imported(events) -> dict[int, dict]:
+    """Record id → its changes {field: [None, value]}, for the records of ``events`` that
+    hold an import's values only; one query for their batches' field lists."""
+    compact = [e for e in events if _compact(e)]
+    if not compact:
+        return {}
+    from anju.audit.events import Event
+    from anju.audit.models import AuditEvent
+
+    batches = {str(_detail(e)["import_batch"]) for e in compact}
+    lists = {}
+    rows = AuditEvent.objects.filter(
+        event=Event.IMPORT, object_type=IMPORT_OBJECT, object_id__in=batches
+    ).values_list("object_id", "detail")
+    for batch, detail in rows:
+        if isinstance(detail, dict) and isinstance(detail.get(CREATED_FIELDS), list):
+            lists[batch] = detail[CREATED_FIELDS]
+    found = {}
+    for e in compact:
+        detail = _detail(e)
+        names = lists.get(str(detail["import_batch"]), [])
+        index, values = detail[FIELDS], detail[NEW]
+        if isinstance(index, int) and 0 <= index < len(names) and isinstance(values, list):
+            found[e.pk] = {n: [None, v] for n, v in zip(names[index], values, strict=False)}
+    return found
+
+
+def changes(event) -> dict:
+    """The changes one record holds, {field: [old, new]}, whichever way it stores them."""
+    imported = _imported([event]).get(event.pk)
+    if imported is not None:
+        return imported
+    held = _detail(event).get("changes")
+    return dict(held) if isinstance(held, dict) else {}
 
 
 def _value(field, value, names: dict):

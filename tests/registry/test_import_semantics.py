@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from anju.audit import display
 from anju.audit.models import AuditEvent
 from anju.audit.services import verify_chain
 from anju.registry.models import Assessment, Household, ImportBatch, Renovation
@@ -204,12 +205,41 @@ def test_every_import_is_recorded_and_audited(tmp_path, village_a, officer_a):
     )
     creates = AuditEvent.objects.filter(event="create", object_type="registry.household")
     assert creates.count() == 2
-    detail = creates.first().detail["changes"]
+    detail = display.changes(creates.first())  # the values, named by the batch's record
     assert detail["id_number_masked"][1].count("*") == 8
     assert detail["assessment.grade"] == [None, "C"]
+    assert creates.first().detail["import_batch"] == batch.pk
     for text in AuditEvent.objects.values_list("detail", flat=True):
         assert not FULL_ID.search(str(text)), text
     assert verify_chain() == []  # bulk-written rows hash like single ones
+
+
+def test_a_created_households_record_holds_its_values_and_the_batch_names_the_fields(
+    tmp_path, village_a, officer_a
+):
+    import json
+
+    batch = run(book(tmp_path, full_rows(village_a, 3)), officer_a)
+    assert batch.created == 3
+    batch_event = AuditEvent.objects.get(event="import")
+    names = batch_event.detail["created_fields"]
+    assert names and all("head_name" in fields for fields in names)
+    for event in AuditEvent.objects.filter(event="create", object_type="registry.household"):
+        household = Household.objects.get(pk=event.object_id)
+        assert "head_name" not in json.dumps(event.detail)  # names are said once, per batch
+        assert event.username == "p_officer_a" and event.ts is not None  # who, when
+        changes = display.changes(event)  # what: every value, old and new
+        assert changes["head_name"] == [None, household.head_name]
+        assert changes["size"] == [None, household.size]
+        assert changes["village_id"] == [None, village_a.pk]
+        assert changes["id_number_masked"] == [None, household.id_number_masked]
+        # the audit page shows them as it shows any change, by the fields' names
+        (shown,) = display.readable([event])
+        rows = {label: new for label, _, new in shown.change_rows}
+        assert rows[str(Household._meta.get_field("head_name").verbose_name)] == household.head_name
+        assert rows[str(Household._meta.get_field("village").verbose_name)] == village_a.name
+    assert display.readable([batch_event])[0].detail_text.count("head_name") == 0
+    assert verify_chain() == []
 
 
 def test_the_registry_is_told_after_commit(tmp_path, village_a, django_capture_on_commit_callbacks):

@@ -55,6 +55,9 @@ class _Clock:
         self.last, self.last_cpu = now, cpu
 
 
+CREATED_FIELDS = "created_fields"  # in the import event: see writer._created, audit.display
+
+
 class Blocked(Exception):
     """Errors were found while writing in mode 全部导入: roll back."""
 
@@ -229,7 +232,10 @@ def _done(
     if batch.township_id is None and len(townships) == 1 and None not in townships:
         batch.township_id = townships.pop()
     message = _summary_text(batch, status, summary, error_rows)
-    return _finish(batch, status, message, sheet.problems, started=started, summary=summary)
+    fields = written.created_fields if written is not None else None
+    return _finish(
+        batch, status, message, sheet.problems, started=started, summary=summary, fields=fields
+    )
 
 
 def _summary_text(batch, status, summary, error_rows) -> str:
@@ -253,7 +259,9 @@ def _summary_text(batch, status, summary, error_rows) -> str:
     return f"发现 {error_rows} 行有错误，按“全部导入”方式未写入任何数据；其余行{would}。"
 
 
-def _finish(batch, status, message, problems, *, started, summary=None) -> ImportBatch:
+def _finish(batch, status, message, problems, *, started, summary=None, fields=None) -> ImportBatch:
+    """Record the batch's end and its ``import`` audit event. ``fields``: the field lists
+    the created households' audit events give their values in (``writer._created``)."""
     problems = sorted(problems, key=lambda p: (p.row or 0, len(p.col), p.col))
     limit = settings.IMPORT_MAX_PROBLEMS
     summary = dict(summary or {})
@@ -286,6 +294,7 @@ def _finish(batch, status, message, problems, *, started, summary=None) -> Impor
             "skipped": batch.skipped,
             "errors": batch.error_count,
             "warnings": batch.warning_count,
+            **({CREATED_FIELDS: fields} if fields else {}),
         },
     )
     return batch
