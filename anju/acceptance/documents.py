@@ -33,6 +33,7 @@ from anju.documents.reports import (
     RectificationReport,
     rectification_report,
 )
+from anju.monitoring import monthly
 from anju.rectification.models import Nature, State
 from anju.rectification.official_ledger import title_for
 from anju.rectification.selectors import ASPECTS
@@ -135,6 +136,7 @@ def collect(campaign, township, entries: list[dict], *, today: dt.date) -> dict:
     figures["visit_problems"] = facts.visit_problems(township, campaign)
     figures["unvisited_reasons"] = facts.unvisited_reasons(township, campaign)
     figures["unhandled"] = facts.unhandled(township, campaign)
+    figures["monitoring"] = monthly.for_township(township, campaign, today=today)
     figures["signer"] = signer_of(township)
     return figures
 
@@ -210,6 +212,7 @@ def report_data(
         unhandled_findings=unhandled.get("findings", 0),
         confirmed_off_ledger=unhandled.get("confirmed_off_ledger", 0),
         states=figures.get("states", {}),
+        monitoring=figures.get("monitoring") or {},
         attachment=title_for(county),
     )
 

@@ -47,6 +47,8 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # 完成时限 are days: once a day, before the working day starts.
     Job("ledger_reminders", "整改台账临期和逾期提醒", hour=7, minute=30),
+    # 动态监测: lists by the 5th, new households assessed by the 20th (days, like the ledger).
+    Job("monitoring_reminders", "动态监测名单新增待鉴定和逾期提醒", hour=7, minute=35),
     # Weekly reports are due at an hour ("24 小时前" and "已过截止时间" need hourly runs).
     Job("reporting_reminders", "周报临期、退回和逾期提醒", minute=5),
     # "逾期" moves at midnight without any change (changes queue their own refresh).

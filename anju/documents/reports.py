@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from anju.documents import offices
 from anju.documents.gbt9704 import OfficialDocument, chinese_date, chinese_number
@@ -130,6 +131,8 @@ class RectificationReport:
     unhandled_findings: int = 0
     confirmed_off_ledger: int = 0
     states: dict[str, int] = field(default_factory=dict)  # open entries by state label
+    # the month's 动态监测 (``monitoring.monthly.for_township``; empty: not stated)
+    monitoring: dict[str, Any] = field(default_factory=dict)
     attachment: str = ""  # the attached ledger's title
 
     @property
@@ -219,6 +222,8 @@ def rectification_report(data: RectificationReport) -> bytes:
     section("长效机制建设情况")
     for text in _lines(data.mechanism) or ["（未填写）"]:
         doc.paragraph(text)
+    if data.monitoring.get("lists"):
+        doc.paragraph(_monitoring(data.monitoring))
     section("下一步措施")
     for text in _lines(data.measures) or [
         "持续做好农村低收入群体住房安全动态监测，发现一户、改造一户。"
@@ -228,6 +233,22 @@ def rectification_report(data: RectificationReport) -> bytes:
     doc.signature(data.government, data.day)
     doc.paragraph("主要负责同志（签字）：", indent=False)
     return doc.render()
+
+
+def _monitoring(m: dict[str, Any]) -> str:
+    """The township's month of 动态监测: the departments' lists against the registry."""
+    text = (
+        f"动态监测：{m['label']}防返贫监测、民政部门名单新增农户{m['new']}户，"
+        f"按时完成住房安全鉴定{m['in_time']}户"
+    )
+    if m.get("waiting"):
+        text += f"，待鉴定{m['waiting']}户（{m['assess_due']}前完成）"
+    if m.get("overdue"):
+        return (
+            text
+            + f"；列入名单后超过鉴定时限仍未鉴定{m['overdue']}户（含尚未建档的农户），正在督促完成。"
+        )
+    return text + "；列入名单的农户无逾期未鉴定。"
 
 
 def _coverage(data: RectificationReport) -> str:

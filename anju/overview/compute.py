@@ -15,7 +15,9 @@ the pages the numbers link to, so a number and the list behind it agree:
   (待整改/整改中/已整改待核验) with its 完成时限 before ``today`` — the list's red light;
 - weekly timeliness: the reporting grid's own cell rule (``anju.reporting.board``);
 - visits: ``anju.visits.coverage``; spot-checks: ``anju.inspections.verdicts``;
-- trend: entries created and closed in each reporting week (Beijing time).
+- trend: entries created and closed in each reporting week (Beijing time);
+- 动态监测: this month's households new on the departments' lists, assessed in time, waiting
+  and overdue (``anju.monitoring.monthly``, by the round's list and assess days).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.db.models import Count, Q
 
 from anju.inspections import verdicts
 from anju.inspections.models import Sample
+from anju.monitoring import monthly
 from anju.overview import keys as K
 from anju.rectification.models import OPEN_STATES, LedgerEntry, State
 from anju.registry.models import NO_RENOVATION, Household
@@ -190,6 +193,22 @@ def visits(sink: Sink, campaign, townships) -> None:
             sink.add(township.pk, None, key, data[field])
 
 
+def monitoring(sink: Sink, campaign, township_ids, today: dt.date) -> dict:
+    """This month's 动态监测 figures per township (``anju.monitoring.monthly``) and the days
+    they are counted by."""
+    for township_id, m in monthly.figures(campaign, today=today, township_ids=township_ids).items():
+        sink.add(township_id, None, K.M_NEW, m.new)
+        sink.add(township_id, None, K.M_IN_TIME, m.in_time)
+        sink.add(township_id, None, K.M_WAITING, m.waiting)
+        sink.add(township_id, None, K.M_OVERDUE, m.overdue)
+    days = monthly.schedule(campaign, today)
+    return {
+        "label": days.label,
+        "list_due": monthly.day_label(days.list_due),
+        "assess_due": monthly.day_label(days.assess_due),
+    }
+
+
 def spot_checks(sink: Sink, campaign) -> list[dict]:
     samples = []
     for sample in Sample.objects.filter(campaign=campaign).order_by("number"):
@@ -235,6 +254,7 @@ def collect(campaign, *, today: dt.date, now: dt.datetime) -> tuple[list[Row], d
     timeliness(sink, campaign, schedule, townships, now)
     visits(sink, campaign, townships)
     samples = spot_checks(sink, campaign)
+    month = monitoring(sink, campaign, ids, today)
     meta = {
         "campaign": campaign.name,
         "document_number": campaign.document_number,
@@ -252,5 +272,6 @@ def collect(campaign, *, today: dt.date, now: dt.datetime) -> tuple[list[Row], d
             for w in all_weeks
         ],
         "samples": samples,
+        "monitoring": month,
     }
     return sink.rows(), meta

@@ -38,6 +38,12 @@ WK_PREFIX = "wk_"
 T_OPENED = "t_opened"
 T_CLOSED = "t_closed"
 
+# 动态监测 this month (``anju.monitoring.monthly``), per township.
+M_NEW = "m_new"
+M_IN_TIME = "m_in_time"
+M_WAITING = "m_waiting"
+M_OVERDUE = "m_overdue"
+
 # Spot-checks: every sample of the campaign ("s_"), and only published ones ("p_").
 SPOT_FIELDS = ("villages", "passed", "failed", "pending", "planned", "inspected", "missed", "fake")
 
@@ -61,4 +67,8 @@ LABELS = {
     V_EXPLAINED: "未走访已说明",
     T_OPENED: "新列入台账",
     T_CLOSED: "整改销号",
+    M_NEW: "本月名单新增",
+    M_IN_TIME: "按时鉴定",
+    M_WAITING: "待鉴定（未到期）",
+    M_OVERDUE: "逾期未鉴定",
 }

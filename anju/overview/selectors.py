@@ -80,6 +80,10 @@ def finish(values: Row, *, published_only: bool) -> Row:
         K.F_OPEN,
         K.F_CONFIRMED,
         K.F_DISMISSED,
+        K.M_NEW,
+        K.M_IN_TIME,
+        K.M_WAITING,
+        K.M_OVERDUE,
         *K.FINDING_ASPECT.values(),
     ):
         row[key] = v[key]
@@ -120,6 +124,7 @@ class Overview:
     trend: list[Row] = field(default_factory=list)
     weeks: list[Row] = field(default_factory=list)
     samples: list[Row] = field(default_factory=list)
+    monitoring: Row = field(default_factory=dict)  # this month's 动态监测 days (meta)
     approximate: Row = field(default_factory=lambda: dict(APPROXIMATE))
 
     @property
@@ -170,6 +175,7 @@ def county(user: User, *, sort: str = "rank", descending: bool | None = None) ->
         return ov
     ov.weeks = ov.snapshot.meta.get("weeks", [])
     ov.samples = ov.snapshot.meta.get("samples", [])
+    ov.monitoring = ov.snapshot.meta.get("monitoring", {})
     townships = list(
         Unit.objects.for_user(user).townships().filter(is_active=True).order_by("code")
     )
@@ -248,6 +254,7 @@ def township(user: User, unit: Unit) -> Overview:
         return ov
     ov.weeks = ov.snapshot.meta.get("weeks", [])
     ov.samples = ov.snapshot.meta.get("samples", [])
+    ov.monitoring = ov.snapshot.meta.get("monitoring", {})
     own: dict[str, int] = {}
     by_village: dict[int, Row] = defaultdict(dict)
     per_week: dict[int, Row] = defaultdict(dict)

@@ -102,15 +102,17 @@ def workbook(
 
 def figures(township, campaign) -> dict:
     """The figures a weekly submission freezes beside the ledger, by name (JSON-ready): the
-    coverage of the house visits (入户排查覆盖率, ``anju.visits.coverage``). A figure that
+    coverage of the house visits (入户排查覆盖率, ``anju.visits.coverage``) and the month's
+    动态监测 (``anju.monitoring.monthly.for_township``). A figure that
     fails does not block the report: its entry records the failure instead."""
     from django.db import transaction
 
     from anju.audit.models import jsonable
+    from anju.monitoring import monthly
     from anju.visits import coverage
 
     result = {}
-    for name, figure in (("visits", coverage.coverage),):
+    for name, figure in (("visits", coverage.coverage), ("monitoring", monthly.for_township)):
         try:
             with transaction.atomic():  # a failed query must not spoil the caller's transaction
                 result[name] = jsonable(figure(township, campaign))

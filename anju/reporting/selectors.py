@@ -238,6 +238,14 @@ def _coverage(extras: dict) -> dict | None:
     return {**figure, "percent": f"{rate * 100:.1f}%" if isinstance(rate, int | float) else "—"}
 
 
+def _monitoring(extras: dict) -> dict | None:
+    """The month's 动态监测 as frozen with the report (reports sent before it have none)."""
+    figure = extras.get("monitoring")
+    if not isinstance(figure, dict) or not figure.get("lists"):
+        return None
+    return figure
+
+
 def submission_context(user, submission: WeeklySubmission, now) -> dict:
     township = submission.township
     schedule = schedule_for(submission.campaign)
@@ -250,6 +258,7 @@ def submission_context(user, submission: WeeklySubmission, now) -> dict:
         "week": cal.week(schedule, submission.week) if schedule else None,
         "rows": official_rows(submission.entries),
         "coverage": _coverage(submission.extras),
+        "monitoring": _monitoring(submission.extras),
         "extras_error": [
             k for k, v in submission.extras.items() if isinstance(v, dict) and "error" in v
         ],

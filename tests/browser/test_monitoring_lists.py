@@ -1,7 +1,8 @@
 """The list-import page in a real browser (issue #18 part 1): the city's reviewer uploads a
 防返贫监测 export with a bad ID number and sees the preview name the row and the column,
 nothing written; then on a phone uploads a 民政 list, sees it pass the check, confirms it,
-and reads what changed since the demo's 民政 version. Phone and desktop screenshots
+and reads what changed since the demo's 民政 version; the overview shows each township's
+month of 动态监测 (step 4). Phone and desktop screenshots
 (artifacts/screenshots/monitoring-lists-*.png), axe-core on each page."""
 
 from __future__ import annotations
@@ -76,4 +77,17 @@ def test_a_list_is_previewed_with_its_errors_then_checked_confirmed_and_compared
     problems["changes"] = axe_violations(phone)
     desktop.goto(phone.url)
     screenshot(desktop, "monitoring-lists-changes-desktop")
+
+    # the overview's month of 动态监测 per township (step 4)
+    for page, name in ((phone, "phone"), (desktop, "desktop")):
+        page.goto("/overview/")
+        section = page.locator("section[aria-labelledby=monitoring-title]")
+        assert re.search(r"动态监测（\d{4}年\d{1,2}月）", section.inner_text())
+        assert "逾期未鉴定" in section.inner_text() and "合计" in section.inner_text()
+        section.scroll_into_view_if_needed()
+        screenshot(page, f"monitoring-overview-{name}")
+    assert fits_the_phone(phone)
+    overdue = phone.locator("section[aria-labelledby=monitoring-title] th", has_text="逾期未鉴定")
+    assert overdue.bounding_box()["x"] + overdue.bounding_box()["width"] <= PHONE["width"]
+    problems["overview"] = axe_violations(phone)
     assert problems == {k: [] for k in problems}

@@ -57,10 +57,12 @@ def test_the_worker_sends_the_reminders_by_itself_and_queues_the_next_run(
     first = queued()
     assert first == {
         "ledger_reminders": ledger.next_run(start),
+        "monitoring_reminders": periodic.job("monitoring_reminders").next_run(start),
         "reporting_reminders": hourly.next_run(start),
         "refresh_overview": nightly.next_run(start),
     }
     assert "定时任务：整改台账临期和逾期提醒（ledger_reminders），每天 07:30；下次" in out
+    assert "动态监测名单新增待鉴定和逾期提醒（monitoring_reminders），每天 07:35" in out
     assert "定时任务：周报临期、退回和逾期提醒（reporting_reminders），每小时第 05 分" in out
     assert "定时任务：全县概览重新统计（逾期按新的一天判断）（refresh_overview），每天 00:10" in out
     assert timezone.localtime(first["ledger_reminders"]).time() == dt.time(7, 30)
@@ -81,8 +83,10 @@ def test_the_worker_sends_the_reminders_by_itself_and_queues_the_next_run(
     assert "逾期提醒 1 条" in done["ledger_reminders"]["output"]
     assert "周报提醒：" in done["reporting_reminders"]["output"]
     assert "概览已统计：" in done["refresh_overview"]["output"]
+    assert "名单未导入提醒 0 条" in done["monitoring_reminders"]["output"]
     assert queued() == {
         "ledger_reminders": ledger.next_run(later),
+        "monitoring_reminders": periodic.job("monitoring_reminders").next_run(later),
         "reporting_reminders": hourly.next_run(later),
         "refresh_overview": nightly.next_run(later),
     }
@@ -101,6 +105,7 @@ def test_a_worker_that_was_down_catches_up_once(ledger_campaign):
         ran = DBTaskResult.objects.filter(status="SUCCESSFUL", task_path=RUN)
         assert sorted(r.args_kwargs["args"][0] for r in ran) == [
             "ledger_reminders",
+            "monitoring_reminders",
             "refresh_overview",
             "reporting_reminders",
         ]

@@ -297,8 +297,27 @@ def test_the_visit_coverage_is_frozen_with_the_report(campaign, schedule, send, 
     from anju.visits import coverage
 
     s = send(1, "2022-06-03 15:00")
-    assert s.extras == {"visits": jsonable(coverage.coverage(township_a, campaign))}
+    assert s.extras["visits"] == jsonable(coverage.coverage(township_a, campaign))
     assert s.extras["visits"]["in_scope"] == 0
+    assert s.extras["monitoring"]["lists"] is False  # no department list imported yet
+
+
+def test_the_months_monitoring_is_frozen_with_the_report_and_shown(
+    campaign, schedule, send, township_a, as_user, head_a, tmp_path
+):
+    """动态监测 (#18 step 4): the month's households new on the department lists."""
+    from tests.monitoring.lists import command, family, fpjc_book
+
+    rows = family(1) + family(2, "顺店镇", "乙一村")
+    path = fpjc_book(tmp_path / "5月.xlsx", rows, titles=("监测对象", "数据截至：2022年5月31日"))
+    assert command("import_list", "--source", "fpjc", str(path))[0] == 0
+    s = send(3, "2022-06-15 15:00")
+    figure = s.extras["monitoring"]
+    assert (figure["label"], figure["assess_due"]) == ("2022年6月", "6月20日")
+    assert (figure["new"], figure["in_time"], figure["waiting"], figure["overdue"]) == (1, 0, 1, 0)
+    page = as_user(head_a).get(f"/reports/{s.pk}/").content.decode()
+    assert "动态监测（2022年6月）" in page
+    assert "部门名单新增农户 1 户，按时完成鉴定 0 户，待鉴定（6月20日前）1 户" in page
 
 
 def test_a_figure_that_fails_does_not_block_the_report(campaign, schedule, send, monkeypatch):
