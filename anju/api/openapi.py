@@ -84,6 +84,19 @@ HOUSEHOLD_REF = obj(
     },
     "涉及的农户（脱敏）",
 )
+LISTED_REF = obj(
+    {
+        "id": _i("名单农户 id"),
+        "source": _s("名单来源：fpjc 防返贫监测，minzheng 民政", enum=["fpjc", "minzheng"]),
+        "source_label": _s("名单来源名称"),
+        "version": _i("名单版本 id（一次导入）"),
+        "head_name": _s("户主姓名（名单所写）"),
+        "id_number_masked": _s("户主身份证号（脱敏）"),
+        "village_name": _s("村（名单所写）"),
+        "first_listed_on": _date("首次列入名单日期"),
+    },
+    "部门名单（防返贫监测、民政）上的农户，农户档案中尚无（脱敏）",
+)
 HOUSEHOLD_PROPS = {
     "id": _i("农户 id（翻页键）"),
     "township": _ref("Unit", "乡镇"),
@@ -186,9 +199,18 @@ FINDING = obj(
         "severity": _s("性质：E 错误，W 提示", enum=["E", "W"]),
         "status": _s("状态", enum=Status.values),
         "status_label": _s("状态名称"),
-        "household": _ref("HouseholdRef", "农户"),
+        "household": _ref(
+            "HouseholdRef",
+            "农户；应纳未纳（M-01）的问题为 null：该户在部门名单上，农户档案中没有，见 listed",
+            null=True,
+        ),
+        "listed": _ref(
+            "ListedRef",
+            "部门名单上的农户：只有应纳未纳（M-01）的问题有，其余为 null",
+            null=True,
+        ),
         "township": _ref("Unit", "乡镇"),
-        "village": _ref("Unit", "行政村"),
+        "village": _ref("Unit", "行政村（名单所写的村与系统中的村对不上时为 null）", null=True),
         "message": _s("问题表述"),
         "facts": {"type": "object", "description": "规则所用数据（字段名 → 值）"},
         "campaign": _i("“回头看”工作 id", null=True),
@@ -285,6 +307,7 @@ SCHEMAS = {
     "Error": obj({"error": _s("中文错误说明")}, "错误"),
     "Unit": UNIT,
     "HouseholdRef": HOUSEHOLD_REF,
+    "ListedRef": LISTED_REF,
     "Household": obj(HOUSEHOLD_PROPS, "农户（列表中的一行）"),
     "HouseholdDetail": obj(
         {

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from anju.core import crypto
+from anju.monitoring.models import Source
 from anju.registry.choices import groups_to_labels
 from anju.registry.models import Renovation
 from anju.screening import rules
@@ -168,6 +169,24 @@ def household_ref(h) -> dict:
 
 
 # --- screening -------------------------------------------------------------------------
+def _listed(row: dict) -> dict | None:
+    """The department list's record an 应纳未纳 (M-01) finding is on (its household is not
+    in the registry, so ``household`` is null); null for every other finding."""
+    if row["listed_id"] is None:
+        return None
+    source = row["listed__source"]
+    return {
+        "id": row["listed_id"],
+        "source": source,
+        "source_label": _label(Source, source),
+        "version": row["listed__version_id"],
+        "head_name": row["listed__head_name"],
+        "id_number_masked": row["listed__id_number_masked"],
+        "village_name": row["listed__village_name"],
+        "first_listed_on": _date(row["listed__first_listed_on"]),
+    }
+
+
 def finding(row: dict) -> dict:
     """A finding from a ``selectors.FINDING_VALUES`` row."""
     code = row["rule_code"]
@@ -180,13 +199,17 @@ def finding(row: dict) -> dict:
         "severity": row["severity"],
         "status": row["status"],
         "status_label": _label(Status, row["status"]),
-        "household": {
+        "household": None
+        if row["household_id"] is None
+        else {
             "id": row["household_id"],
             "head_name": row["household__head_name"],
             "id_number_masked": row["household__id_number_masked"],
         },
+        "listed": _listed(row),
         "township": _unit_of(row, "township"),
-        "village": _unit_of(row, "village"),
+        # a list's village that matches none of the township's: null (common findings too)
+        "village": _unit_of(row, "village") if row["village__code"] else None,
         "message": scrub(row["message"]),
         "facts": row["facts"],
         "campaign": row["campaign_id"],
