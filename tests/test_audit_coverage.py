@@ -78,7 +78,15 @@ def _app_source(callback) -> str:
     if parts[0] != "anju":  # Django's own admin views: our admin site and models
         parts = ["anju", "core"]
     folder = ROOT.joinpath(*parts[1:2])
-    shared = [ROOT / "core" / "exports.py", ROOT / "core" / "admin_site.py", ROOT / "accounts"]
+    # Shared code that writes events for every app: exports, the admin, accounts, and the
+    # one transition runner (core/transitions.py writes Event.TRANSITION by default).
+    core = ROOT / "core"
+    shared = [
+        core / "exports.py",
+        core / "admin_site.py",
+        core / "transitions.py",
+        ROOT / "accounts",
+    ]
     files = [
         *folder.rglob("*.py"),
         *[f for s in shared for f in (s.rglob("*.py") if s.is_dir() else [s])],
