@@ -52,6 +52,20 @@ def stage(run_id: int, hits: Iterable[tuple]) -> int:
     """Write hit tuples (as ``engine.evaluate`` yields them) to the staging table."""
     table = connection.ops.quote_name(Hit._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in HIT_COLUMNS)
+    if connection.vendor == "postgresql":
+        # one COPY stream instead of a round trip per batch (a county at 10⁵: 17,000 hits
+        # staged by executemany took 5–7 s of waiting on a loaded machine). The hits may
+        # come from a server-side cursor on this same connection (a county run streams each
+        # rule's rows): read them all before the COPY takes the line.
+        rows = [(run_id, *hit) for hit in hits]
+        if rows:
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        return len(rows)
     marks = ", ".join(["%s"] * len(HIT_COLUMNS))
     sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 — names from model meta
     total, batch = 0, []
@@ -125,6 +139,11 @@ def insert_select(model, columns: tuple[str, ...], queryset) -> int:
         # Only names from model meta and an ORM-compiled SELECT: no outside text.
         cursor.execute(f"INSERT INTO {table} ({cols}) {select}", params)  # noqa: S608
         return cursor.rowcount
+
+
+def _columns(model, names: tuple[str, ...]) -> str:
+    """The quoted columns of ``model``'s fields ``names``, for a written-out statement."""
+    return ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in names)
 
 
 def _const(value, field):
@@ -238,6 +257,10 @@ class _Sync:
                 # statistics of an empty table becomes a scan per row (a first county run
                 # at 10⁶ did not finish in ten minutes).
                 cursor.execute("SET LOCAL enable_nestloop = off")
+            if postgres:
+                # the new findings and their opening lines in ONE statement: the events are
+                # made from the inserted rows (RETURNING) instead of finding them again
+                return self._open_with_events(rows, cursor)
             count = insert_select(Finding, FINDING_COLUMNS, rows)
             if count:
                 already = FindingEvent.objects.filter(
@@ -252,6 +275,27 @@ class _Sync:
                 # the statements after these plan with real numbers
                 tables = (Finding._meta.db_table, FindingEvent._meta.db_table)
                 cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
+        return count
+
+    def _open_with_events(self, rows, cursor) -> int:
+        """PostgreSQL, a bulk chunk: INSERT the new findings and, from what it RETURNs, their
+        ``opened`` history lines, in one statement; then analyse both tables (the statements
+        after these plan with real numbers)."""
+        qn = connection.ops.quote_name
+        select, params = rows.order_by().query.sql_with_params()
+        cols, events = _columns(Finding, FINDING_COLUMNS), _columns(FindingEvent, EVENT_COLUMNS)
+        sql = (
+            f"WITH made AS (INSERT INTO {qn(Finding._meta.db_table)} ({cols}) {select} "  # noqa: S608
+            f"RETURNING id, message) "
+            f"INSERT INTO {qn(FindingEvent._meta.db_table)} ({events}) "
+            "SELECT id, %s, %s, %s, message, '' FROM made"
+        )
+        cursor.execute(sql, [*params, FindingEvent.Kind.OPENED.value, self.now, self.run.pk])
+        count = cursor.rowcount
+        cursor.execute("SET LOCAL enable_nestloop = on")
+        if count:  # nothing new (a second run): the statistics still hold
+            tables = (Finding._meta.db_table, FindingEvent._meta.db_table)
+            cursor.execute("ANALYZE " + ", ".join(map(qn, tables)))
         return count
 
     def close(self, stale) -> int:

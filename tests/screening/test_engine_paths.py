@@ -83,6 +83,26 @@ def test_a_save_that_changes_no_finding_writes_nothing_in_few_statements(county)
     assert len(captured) <= 15, [q["sql"][:60] for q in captured]
 
 
+def test_the_bulk_path_opens_each_finding_with_one_history_line(county, monkeypatch):
+    from anju.screening import sync
+    from anju.screening.models import Finding
+
+    monkeypatch.setattr(sync, "BULK_HITS", 1)  # PostgreSQL: every chunk takes the bulk path
+    run = services.execute_run(services.create_run(unit=county, as_of=REFERENCE_DATE).pk)
+    assert run.opened > 0 and Finding.objects.count() == run.opened
+    opened = FindingEvent.objects.filter(kind=FindingEvent.Kind.OPENED).select_related("finding")
+    assert sorted(e.finding_id for e in opened) == sorted(
+        Finding.objects.values_list("id", flat=True)
+    )
+    for event in opened:
+        assert (event.run_id, event.message, event.reason) == (run.pk, event.finding.message, "")
+        assert event.at == event.finding.opened_at
+    events = FindingEvent.objects.count()
+    again = services.execute_run(services.create_run(unit=county, as_of=REFERENCE_DATE).pk)
+    assert (again.opened, again.changed, again.reopened, again.resolved) == (0, 0, 0, 0)
+    assert FindingEvent.objects.count() == events
+
+
 def test_a_save_after_a_county_run_changes_nothing(county):
     run = services.create_run(unit=county, as_of=REFERENCE_DATE)
     run = services.execute_run(run.pk)
