@@ -29,26 +29,6 @@ from pathlib import Path
 from bench import _child
 
 PERSONS = 100_000
-HEADERS = (
-    "序号",
-    "县",
-    "乡",
-    "村",
-    "户编号",
-    "人编号",
-    "姓名",
-    "证件号码",
-    "人数",
-    "与户主关系",
-    "户类型",
-    "监测对象类别",
-    "致贫/返贫风险1",
-    "致贫/返贫风险2",
-    "识别监测时间",
-    "风险是否已消除",
-    "是否危房户",
-    "享受低保政策情况",
-)
 TYPES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 
 
@@ -149,15 +129,12 @@ def registry(args) -> list[tuple]:
 def write_export(path: Path, heads: list[tuple], persons: int, rng: random.Random) -> int:
     """The export: ~3.3 persons a household; four in five heads the registry's, one in five
     new; about one in twenty with a fact that contradicts the registry."""
-    import openpyxl
-
+    from anju.monitoring.demo import FPJC_HEADERS, write_list
     from anju.registry import idcard
 
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("监测对象信息")
-    sheet.append(["全国防返贫监测信息系统 监测对象信息"])
-    sheet.append(["数据截至：2026年11月30日"])
-    sheet.append(list(HEADERS))
+    # the demo's columns but 消除监测时间 (this export leaves it out)
+    headers = [h for h in FPJC_HEADERS if h != "消除监测时间"]
+    lines = [["全国防返贫监测信息系统 监测对象信息"], ["数据截至：2026年11月30日"], headers]
     places = sorted({(h[2], h[3]) for h in heads})
     pool = rng.sample(heads, min(len(heads), int(persons / 3.3 * 0.8)))
     written = number = 0
@@ -179,7 +156,7 @@ def write_export(path: Path, heads: list[tuple], persons: int, rng: random.Rando
         for k in range(size):
             number += 1
             born = dt.date(1960, 1, 1) + dt.timedelta(days=number % 18000)
-            sheet.append(
+            lines.append(
                 [
                     number,
                     "禹州市",
@@ -201,7 +178,7 @@ def write_export(path: Path, heads: list[tuple], persons: int, rng: random.Rando
                     "未享受",
                 ]
             )
-    book.save(path)
+    write_list(path, lines, sheet="监测对象信息")
     return written
 
 

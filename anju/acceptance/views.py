@@ -189,21 +189,18 @@ def accept(request, pk: int):
     return redirect("acceptance:detail", pk=pk)
 
 
-@versioned
-@allow(Role.CITY_REVIEWER)
-@require_POST
-def return_view(request, pk: int):
+def _with_reason(request, pk: int, form_class, service, key: str, done: str):
+    """The city's decision that needs a reason (退回, 重新打开): the form, the service, the
+    page again with the form's errors, or back to the submission with ``done``."""
     s = _submission(request, pk)
-    form = forms.ReturnForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
             with _guard(request, s, form.submitted_version()):
-                services.return_submission(
-                    actor=request.user, submission=s, reason=form.cleaned_data["reason"]
-                )
+                service(actor=request.user, submission=s, reason=form.cleaned_data["reason"])
         except versions.StaleEdit as exc:
             versions.refuse(request, exc, form)
-            return detail.__wrapped__(request, pk, return_form=form, status=versions.CONFLICT)
+            return detail.__wrapped__(request, pk, **{key: form}, status=versions.CONFLICT)
         except ValidationError as exc:
             for message in exc.message_dict.get("reason", exc.messages):
                 form.add_error("reason", message)
@@ -211,42 +208,38 @@ def return_view(request, pk: int):
             messages.error(request, str(exc))
             return redirect("acceptance:detail", pk=pk)
         else:
-            messages.success(
-                request, f"已退回{s.township.name}的总结验收材料，并提醒乡镇经办人和主要负责人。"
-            )
+            messages.success(request, done.format(township=s.township.name))
             return redirect("acceptance:detail", pk=pk)
-    return detail.__wrapped__(request, pk, return_form=form)
+    return detail.__wrapped__(request, pk, **{key: form})
+
+
+@versioned
+@allow(Role.CITY_REVIEWER)
+@require_POST
+def return_view(request, pk: int):
+    return _with_reason(
+        request,
+        pk,
+        forms.ReturnForm,
+        services.return_submission,
+        "return_form",
+        "已退回{township}的总结验收材料，并提醒乡镇经办人和主要负责人。",
+    )
 
 
 @versioned
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def reopen(request, pk: int):
-    s = _submission(request, pk)
-    form = forms.ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            with _guard(request, s, form.submitted_version()):
-                services.reopen(
-                    actor=request.user, submission=s, reason=form.cleaned_data["reason"]
-                )
-        except versions.StaleEdit as exc:
-            versions.refuse(request, exc, form)
-            return detail.__wrapped__(request, pk, reopen_form=form, status=versions.CONFLICT)
-        except ValidationError as exc:
-            for message in exc.message_dict.get("reason", exc.messages):
-                form.add_error("reason", message)
-        except services.AcceptanceError as exc:
-            messages.error(request, str(exc))
-            return redirect("acceptance:detail", pk=pk)
-        else:
-            messages.success(
-                request,
-                f"已重新打开{s.township.name}的总结验收材料（原签字和哈希留作记录），"
-                "并提醒乡镇经办人和主要负责人重新生成、签字并上传。",
-            )
-            return redirect("acceptance:detail", pk=pk)
-    return detail.__wrapped__(request, pk, reopen_form=form)
+    return _with_reason(
+        request,
+        pk,
+        forms.ReopenForm,
+        services.reopen,
+        "reopen_form",
+        "已重新打开{township}的总结验收材料（原签字和哈希留作记录），"
+        "并提醒乡镇经办人和主要负责人重新生成、签字并上传。",
+    )
 
 
 # --- files (audited exports) -------------------------------------------------------------------

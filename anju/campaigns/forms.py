@@ -13,7 +13,7 @@ from anju.screening import rules
 TEXT = {"class": "form-control"}
 
 
-def _date(label: str, help_text: str = "") -> forms.DateField:
+def date_field(label: str, help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         help_text=help_text,
@@ -24,6 +24,44 @@ def _date(label: str, help_text: str = "") -> forms.DateField:
         },
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
+
+
+def schedule_field(name: str) -> forms.Field:
+    """A field of the round's schedule, asked alike by the round form and reporting's
+    schedule form: the phases' last days, the weekly report day and its time."""
+    if name == "report_weekday":
+        return forms.TypedChoiceField(
+            label="每周报送日",
+            choices=Weekday.choices,
+            coerce=int,
+            error_messages={
+                "required": "请选择每周报送日。",
+                "invalid_choice": "请选择每周报送日。",
+            },
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+    if name == "report_time":
+        return forms.TimeField(
+            label="报送截止时刻",
+            help_text="北京时间，精确到分钟。截止时刻当分当秒（如 17:00:00）报送算按时，晚 1 秒算逾期。",
+            input_formats=["%H:%M"],
+            error_messages={
+                "required": "请填写报送截止时刻。",
+                "invalid": "报送截止时刻应如 17:00。",
+            },
+            widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
+        )
+    return date_field(*PHASE_ENDS[name])
+
+
+PHASE_ENDS = {
+    "mobilise_ends_on": ("动员部署阶段截止日期", "各乡镇在此前上传工作方案。"),
+    "rectify_ends_on": (
+        "排查整改阶段截止日期",
+        "第 1 周从排查整改阶段第一天开始；此后不再接收周报。",
+    ),
+    "accept_ends_on": ("总结验收阶段截止日期", "乡镇在总结验收阶段报送整改报告和最终台账。"),
+}
 
 
 def _text(label: str, max_length: int, *, required=False, help_text="") -> forms.CharField:
@@ -56,32 +94,18 @@ class RoundForm(VersionedFormMixin, forms.Form):
         "发文单位", 60, help_text="印发方案的单位，通报和总结报告以它的名义印发。"
     )
     superior_office = _text("上级主管部门", 60, help_text="县级总结报告报送的上级部门。")
-    starts_on = _date("开始日期")
-    ends_on = _date("结束日期")
-    mobilise_ends_on = _date("动员部署阶段截止日期", "各乡镇在此前上传工作方案。")
+    starts_on = date_field("开始日期")
+    ends_on = date_field("结束日期")
+    mobilise_ends_on = schedule_field("mobilise_ends_on")
     mobilise_required = _text(
         "动员部署阶段方案要求", 60, help_text="方案原文的时限，如“5月底前”，可不填。"
     )
-    rectify_ends_on = _date(
-        "排查整改阶段截止日期", "第 1 周从排查整改阶段第一天开始；此后不再接收周报。"
-    )
+    rectify_ends_on = schedule_field("rectify_ends_on")
     rectify_required = _text("排查整改阶段方案要求", 60, help_text="如“6月中旬前”，可不填。")
-    accept_ends_on = _date("总结验收阶段截止日期", "乡镇在总结验收阶段报送整改报告和最终台账。")
+    accept_ends_on = schedule_field("accept_ends_on")
     accept_required = _text("总结验收阶段方案要求", 60, help_text="如“6月25日前”，可不填。")
-    report_weekday = forms.TypedChoiceField(
-        label="每周报送日",
-        choices=Weekday.choices,
-        coerce=int,
-        error_messages={"required": "请选择每周报送日。", "invalid_choice": "请选择每周报送日。"},
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    report_time = forms.TimeField(
-        label="报送截止时刻",
-        help_text="北京时间，精确到分钟，如 17:00。",
-        input_formats=["%H:%M"],
-        error_messages={"required": "请填写报送截止时刻。", "invalid": "报送截止时刻应如 17:00。"},
-        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
-    )
+    report_weekday = schedule_field("report_weekday")
+    report_time = schedule_field("report_time")
     list_due_day = forms.IntegerField(
         label="名单报送日",
         min_value=1,

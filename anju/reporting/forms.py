@@ -4,45 +4,17 @@ from __future__ import annotations
 
 from django import forms
 
+from anju.campaigns.forms import schedule_field
 from anju.core.versions import VersionedFormMixin
 from anju.reporting import services, workplan
-from anju.reporting.models import Weekday
-
-
-def _date(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        input_formats=["%Y-%m-%d"],
-        error_messages={
-            "required": f"请填写{label}。",
-            "invalid": f"{label}应为日期，按“年-月-日”填写。",
-        },
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-    )
 
 
 class ScheduleForm(VersionedFormMixin, forms.Form):
-    mobilise_ends_on = _date("动员部署阶段截止日期", "各乡镇在此前上传工作方案。")
-    rectify_ends_on = _date(
-        "排查整改阶段截止日期",
-        "第 1 周从排查整改阶段第一天开始；此后不再接收周报。",
-    )
-    accept_ends_on = _date("总结验收阶段截止日期", "乡镇在此阶段报送整改报告和最终台账。")
-    report_weekday = forms.TypedChoiceField(
-        label="每周报送日",
-        choices=Weekday.choices,
-        coerce=int,
-        error_messages={"required": "请选择每周报送日。", "invalid_choice": "请选择每周报送日。"},
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    report_time = forms.TimeField(
-        label="报送截止时刻",
-        help_text="北京时间，精确到分钟。截止时刻当分当秒（如 17:00:00）报送算按时，晚 1 秒算逾期。",
-        input_formats=["%H:%M"],
-        error_messages={"required": "请填写报送截止时刻。", "invalid": "报送截止时刻应如 17:00。"},
-        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
-    )
+    mobilise_ends_on = schedule_field("mobilise_ends_on")
+    rectify_ends_on = schedule_field("rectify_ends_on")
+    accept_ends_on = schedule_field("accept_ends_on")
+    report_weekday = schedule_field("report_weekday")
+    report_time = schedule_field("report_time")
 
     def __init__(self, *args, campaign, **kwargs):
         self.campaign = campaign

@@ -8,35 +8,14 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import openpyxl
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from anju.monitoring.demo import FPJC_HEADERS, write_list
 from anju.registry import idcard
 
 # the 2023 export's header names (as in /work/shared/samples/fpjc-2023-sample.xlsx)
-FPJC_2023 = (
-    "序号",
-    "县",
-    "乡",
-    "村",
-    "户编号",
-    "人编号",
-    "姓名",
-    "证件号码",
-    "人数",
-    "与户主关系",
-    "户类型",
-    "监测对象类别",
-    "致贫/返贫风险1",
-    "致贫/返贫风险2",
-    "识别监测时间",
-    "风险是否已消除",
-    "消除监测时间",
-    "是否危房户",
-    "享受低保政策情况",
-    "联系电话",
-)
+FPJC_2023 = (*FPJC_HEADERS, "联系电话")
 # the same columns as an older version names them (SOURCES.md synonyms)
 FPJC_2021 = {
     "县": "县(市、区、旗)",
@@ -114,16 +93,15 @@ def fpjc_book(
 ) -> Path:
     """A 防返贫监测 export: ``titles`` above the header, then one line per person."""
     rename = rename or {}
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "监测对象信息"
-    for title in titles:
-        ws.append([title])
-    ws.append([rename.get(h, h) for h in headers])
+    named = [rename.get(h, h) for h in headers]
+    return write_list(path, _lines(headers, rows, titles, named), sheet="监测对象信息")
+
+
+def _lines(headers, rows: list[dict], titles, named=None):
+    yield from ([title] for title in titles)
+    yield list(named or headers)
     for number, values in enumerate(rows, start=1):
-        ws.append([number if h == "序号" else values.get(h) for h in headers])
-    book.save(path)
-    return path
+        yield [number if h == "序号" else values.get(h) for h in headers]
 
 
 def command(*args) -> tuple[int, str, str]:
@@ -137,13 +115,4 @@ def command(*args) -> tuple[int, str, str]:
 
 def write_book(path: Path, headers, rows: list[dict], *, titles=(), sheet="Sheet1") -> Path:
     """Any list: ``titles`` above ``headers``, then one line per row dict."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = sheet
-    for title in titles:
-        ws.append([title])
-    ws.append(list(headers))
-    for number, values in enumerate(rows, start=1):
-        ws.append([number if h == "序号" else values.get(h) for h in headers])
-    book.save(path)
-    return path
+    return write_list(path, _lines(headers, rows, titles), sheet=sheet)
