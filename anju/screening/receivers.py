@@ -38,11 +38,18 @@ retention.register_open_case("screening.open_finding", open_finding)
 
 @receiver(households_changed, dispatch_uid="screening.rescreen")
 def rescreen(sender, household_ids=(), **kwargs):
+    from anju.campaigns.models import Campaign
     from anju.screening import services
     from anju.screening.tasks import screen_households_task
 
     ids = sorted({int(i) for i in household_ids or ()})
     if not ids:
+        return
+    if Campaign.objects.current() is None:
+        # Findings belong to a round: before the first one is published (a fresh install
+        # importing its registry) there is nothing to screen into. The round's first run
+        # screens every household then.
+        log.info("no running round: %d changed households not re-screened", len(ids))
         return
     if len(ids) <= SYNC_LIMIT:
         try:
