@@ -197,7 +197,7 @@ def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
             count, found = engine.households_and_hits(
                 rule_set, run.campaign, chunk.household_ids, run.as_of
             )
-            if not sync.would_change(found, chunk.household_ids):
+            if not sync.would_change(found, chunk.household_ids, run.campaign_id):
                 # the usual save: every finding of these households already says so
                 return {**dict.fromkeys(COUNT_FIELDS, 0), "hits": len(found), "households": count}
             staged = sync.stage(run.pk, found)

@@ -82,13 +82,14 @@ def stage(run_id: int, hits: Iterable[tuple]) -> int:
     return total
 
 
-def would_change(hits: list[tuple], household_ids: list[int]) -> bool:
+def would_change(hits: list[tuple], household_ids: list[int], campaign_id=None) -> bool:
     """Whether ``apply`` over the findings of ``household_ids`` with these hits (all of them
     on those households) would write anything: a hit without a finding (open), on a closed
     one (reopen) or differing from its firing finding (change, drift), or a firing finding
     without a hit (close). One read of the households' findings; when nothing would change,
     a save's re-screen stages nothing and runs none of the statements of ``apply``. Errs
-    only towards True (then ``apply`` decides, as always)."""
+    only towards True (then ``apply`` decides, as always). A firing finding of another
+    round than ``campaign_id`` (the run's) changes too: it moves into the run's round."""
     table = connection.ops.quote_name(Finding._meta.db_table)
     param: list[int] | str = list(household_ids)
     if connection.vendor == "postgresql":
@@ -96,7 +97,8 @@ def would_change(hits: list[tuple], household_ids: list[int]) -> bool:
     else:
         where, param = "household_id IN (SELECT value FROM json_each(%s))", json.dumps(param)
     sql = (
-        "SELECT rule_code, household_id, status, message, township_id, village_id, facts "  # noqa: S608
+        "SELECT rule_code, household_id, status, message, township_id, village_id, facts, "  # noqa: S608
+        "campaign_id "
         f"FROM {table} WHERE {where}"
     )
     with connection.cursor() as cursor:
@@ -109,7 +111,9 @@ def would_change(hits: list[tuple], household_ids: list[int]) -> bool:
         found = findings.get(key)
         if found is None or found[0] == Status.RESOLVED:
             return True
-        status, old_message, old_township, old_village, old_facts = found
+        status, old_message, old_township, old_village, old_facts, old_campaign = found
+        if campaign_id is not None and old_campaign != campaign_id:
+            return True
         if status not in FIRING:  # pragma: no cover - every status is one or the other
             return True
         if (old_message, old_township, old_village) != (message, township, village):
@@ -223,6 +227,12 @@ class _Sync:
             | ~Q(village_id=OuterRef("village_id"))
         )
         self.firing.filter(Exists(drift)).update(**self.refreshed())
+        # Still firing, nothing drifted, but opened in an earlier round: one finding per rule
+        # and household across rounds, so it is decided in the round it fires in now (a
+        # closed round's finding could otherwise never be confirmed, #16).
+        self.firing.filter(Exists(self.match)).exclude(campaign_id=self.run.campaign_id).update(
+            campaign_id=self.run.campaign_id, last_run_id=self.run.pk, updated_at=self.now
+        )
         return count
 
     def open(self) -> int:

@@ -80,13 +80,6 @@ def _open_round(county):
     return Campaign.objects.current(county=county)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="over-blocking: a finding keeps the round of the run that opened it (sync only "
-    "moves findings whose facts drifted), so a problem still firing in the open round, "
-    "re-screened there, is refused as belonging to the closed round when the officer "
-    "confirms it",
-)
 def test_a_finding_still_firing_in_the_open_round_can_be_confirmed(
     past_round,  # noqa: F811
     county,
