@@ -17,13 +17,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anju.acceptance import scan
 from anju.core import pdfguard
+from anju.core.uploads import UploadError
 from anju.rectification import evidence
 from anju.reporting import workplan
 
 CHECKS = [
-    (evidence.check, evidence.EvidenceError),
-    (workplan.check, workplan.WorkPlanError),
-    (scan.check, scan.ScanError),
+    (evidence.check, UploadError),
+    (workplan.check, UploadError),
+    (scan.check, UploadError),
 ]
 SCRIPT = b"<</S/JavaScript/JS(app.alert(1))>>"
 
@@ -90,7 +91,7 @@ def test_sec_20_an_encrypt_entry_with_an_escaped_name_is_refused_as_a_scan():
         ],
         trailer=b"/Encr#79pt 4 0 R",
     )
-    with pytest.raises(scan.ScanError, match="已加密或设置了打开密码"):
+    with pytest.raises(UploadError, match="已加密或设置了打开密码"):
         scan.check(upload(data))
 
 

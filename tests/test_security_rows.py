@@ -503,7 +503,7 @@ def test_sec_20_a_path_traversal_file_name_is_stored_under_a_generated_name(
     settings, tmp_path, as_user, worker_a, village_a
 ):
     from anju.registry.models import Attachment
-    from tests.registry.test_photos import jpeg, upload
+    from tests.test_uploads import jpeg, upload
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     household = make_household(village_a)

@@ -2,16 +2,16 @@
 page, judged by content.
 
 ``check(upload)`` reads at most the size limit and returns a ``Checked`` file, or raises
-``ScanError`` with a Chinese message naming the file:
+``UploadError`` with a Chinese message naming the file (both ``anju.core.uploads``):
 
 - PDF: starts with ``%PDF-``, ends with ``%%EOF``, carries no script, launch or attachment
-  (the same rules as the 工作方案, ``anju.reporting.workplan``), is not encrypted, and has
+  (``uploads.check_pdf``, as every PDF upload), is not encrypted, and has
   between 1 and ``FINAL_SCAN_MAX_PAGES`` pages (default 100; page objects counted in the
   file and in its compressed object streams, inflated with a cap, names unescaped —
   ``anju.core.pdfguard``);
 - JPG/PNG: opened with Pillow (pixel limit, decompression bombs refused), shaped like a
   page (short side at least 800 px — legible at ~100 dpi —, long side at most 2.2 times
-  the short one) and re-encoded upright without metadata (``anju.registry.photos``), so
+  the short one) and re-encoded upright without metadata (``uploads.reencode``), so
   what is stored is a clean image;
 - anything else — an .exe or a text file renamed .pdf, a Word file — is refused, whatever
   its extension or the browser's content type.
@@ -21,14 +21,10 @@ The stored name is generated (``models.scan_path``); the original name is kept a
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
 from django.conf import settings
 
-from anju.core import pdfguard
-from anju.registry import photos
-from anju.reporting import workplan
+from anju.core import pdfguard, uploads
+from anju.core.uploads import Checked, UploadError
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
@@ -42,62 +38,37 @@ def max_pages() -> int:
     return settings.FINAL_SCAN_MAX_PAGES
 
 
-class ScanError(ValueError):
-    """An upload that cannot be accepted; the message is shown to the user as is."""
-
-
-@dataclass(frozen=True)
-class Checked:
-    name: str
-    content: bytes
-    extension: str
-    sha256: str
-
-    @property
-    def content_type(self) -> str:
-        return TYPES[self.extension]
-
-
 def max_bytes() -> int:
     return settings.FINAL_SCAN_MAX_BYTES
 
 
 def check(upload) -> Checked:
-    name, data = workplan.read_upload(upload, what="盖章扫描件", limit=max_bytes(), error=ScanError)
-    if data.startswith(workplan.PDF_MAGIC):
+    name, data = uploads.read_upload(upload, what="盖章扫描件", limit=max_bytes())
+    if data.startswith(uploads.PDF_MAGIC):
         content, extension = _pdf(name, data), ".pdf"
-    elif data.startswith((photos.JPEG_MAGIC, photos.PNG_MAGIC)):
+    elif data.startswith((uploads.JPEG_MAGIC, uploads.PNG_MAGIC)):
         content, extension = _image(name, data)
     else:
-        raise ScanError(
+        raise UploadError(
             f"文件“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断，与扩展名无关）。"
             "请上传盖章、签字后扫描或拍照的整改报告。"
         )
-    return Checked(
-        name=name,
-        content=content,
-        extension=extension,
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
+    return Checked(name=name, content=content, content_type=TYPES[extension], extension=extension)
 
 
 def _pdf(name: str, data: bytes) -> bytes:
-    try:
-        workplan._pdf(name, data)
-    except workplan.WorkPlanError as exc:
-        raise ScanError(str(exc)) from None
-    seen = pdfguard.views(data)  # workplan._pdf has opened every object stream already
+    seen = uploads.check_pdf(name, data)
     if pdfguard.is_encrypted(seen):
-        raise ScanError(
+        raise UploadError(
             f"文件“{name}”已加密或设置了打开密码，无法核对内容。请扫描后直接导出不加密的 PDF 再上传。"
         )
     pages, limit = pdfguard.pages(seen), max_pages()
     if pages == 0:
-        raise ScanError(
+        raise UploadError(
             f"文件“{name}”中找不到任何页面（文件可能已损坏）。请重新扫描、导出 PDF 后上传。"
         )
     if pages > limit:
-        raise ScanError(
+        raise UploadError(
             f"文件“{name}”有 {pages} 页，超过 {limit} 页。请只扫描加盖公章、主要负责同志签字的"
             "整改报告和整改台账。"
         )
@@ -106,26 +77,23 @@ def _pdf(name: str, data: bytes) -> bytes:
 
 def _image(name: str, data: bytes) -> tuple[bytes, str]:
     try:
-        image = photos._open(data, name)
-    except photos.PhotoError as exc:
-        raise ScanError(str(exc).replace("照片", "扫描件")) from None
+        image = uploads.open_image(data, name)
+    except UploadError as exc:
+        raise UploadError(str(exc).replace("照片", "扫描件")) from None
     _page_shaped(name, *image.size)
-    try:
-        content, _thumb, _size = photos._reencode(image)
-    except photos.PhotoError as exc:
-        raise ScanError(str(exc).replace("照片", "扫描件")) from None
+    content, _thumb, _size = uploads.reencode(image)
     return content, ".jpg" if image.format == "JPEG" else ".png"
 
 
 def _page_shaped(name: str, width: int, height: int) -> None:
     short, long = sorted((width, height))
     if short < MIN_SHORT_SIDE:
-        raise ScanError(
+        raise UploadError(
             f"图片“{name}”只有 {width}×{height} 像素，看不清公章和签字。请扫描（不低于 100 dpi）"
             f"或拍摄整页，图片短边至少 {MIN_SHORT_SIDE} 像素。"
         )
     if long > short * MAX_ASPECT:
-        raise ScanError(
+        raise UploadError(
             f"图片“{name}”为 {width}×{height} 像素，过于狭长，不像一页纸。请扫描或拍摄完整的一页；"
             "多页请扫描为一个 PDF 文件。"
         )

@@ -45,6 +45,7 @@ from anju.audit.services import record
 from anju.campaigns.guard import ensure_writable
 from anju.core.reminders import remind, resolve, users_of
 from anju.core.transitions import Machine, Transition, by, table
+from anju.core.uploads import UploadError
 from anju.documents.pi_guard import PersonalDataInDocument
 from anju.rectification.snapshot import content_hash
 from anju.reporting import ledger
@@ -379,7 +380,7 @@ def upload_scan(*, actor, submission: FinalSubmission, upload) -> SealedScan:
         )
     try:
         checked = scan.check(upload)
-    except scan.ScanError as exc:
+    except UploadError as exc:
         raise ValidationError({"file": str(exc)}) from None
     return _store_scan(submission, checked, actor=actor, name=_name(actor))
 

@@ -22,8 +22,8 @@ from anju.registry.signals import households_anonymised
 @receiver(households_anonymised, dispatch_uid="inspections.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
     from anju.core.pi import delete_after_commit, scrub_names
+    from anju.core.uploads import thumbnail_name
     from anju.inspections.models import SpotCheckPhoto, SpotCheckProblem, SpotCheckVisit
-    from anju.inspections.services import thumbnail_name
 
     photos = SpotCheckPhoto.objects.filter(
         visit__sample_household__household__in=households.values("pk")

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from django.db.models import Count
 from django.urls import reverse
 
-from anju.core import versions
+from anju.core import uploads, versions
 from anju.inspections import forms, ranking, sampling, services, verdicts
 from anju.inspections.models import (
     DEFECT_KINDS,
@@ -283,8 +283,8 @@ def visit_context(sh: SampleHousehold, entries, form, formset, can_edit: bool) -
         "formset": formset,
         "can_edit": can_edit,
         "locked": services.locked_reason(sh),
-        "max_size": services.photo_checks.human_size(services.photo_checks.max_bytes()),
-        "max_bytes": services.photo_checks.max_bytes(),
+        "max_size": uploads.human_size(uploads.max_bytes()),
+        "max_bytes": uploads.max_bytes(),
     }
 
 

@@ -25,6 +25,7 @@ from anju.accounts.roles import TOWNSHIP, Role
 from anju.audit.events import Event
 from anju.audit.services import record
 from anju.campaigns.guard import ensure_writable
+from anju.core import uploads
 from anju.core.reminders import remind, users_of
 from anju.inspections import ranking, sampling, verdicts
 from anju.inspections.models import (
@@ -38,7 +39,6 @@ from anju.inspections.models import (
 )
 from anju.rectification import services as ledger
 from anju.rectification.models import LedgerEntry, Nature, Source, State
-from anju.registry import photos as photo_checks
 from anju.registry.models import Household
 from anju.screening.choices import Aspect
 
@@ -382,7 +382,7 @@ def record_visit(
     found_nothing: bool,
     note: str,
     problems: list[ProblemInput],
-    new_photos: list[tuple[photo_checks.Photo, str]] = (),
+    new_photos: list[tuple[uploads.Photo, str]] = (),
     today: dt.date | None = None,
 ) -> SpotCheckVisit:
     """Record (or correct) the visit of a sampled household. Raises ``ValidationError``
@@ -464,11 +464,11 @@ def record_visit(
 
 
 def _store_photo(
-    actor, visit: SpotCheckVisit, photo: photo_checks.Photo, original_name: str
+    actor, visit: SpotCheckVisit, photo: uploads.Photo, original_name: str
 ) -> list[str]:
     row = SpotCheckPhoto(
         visit=visit,
-        original_name=photo_checks.safe_name(original_name),
+        original_name=uploads.safe_name(original_name),
         content_type=photo.content_type,
         size=len(photo.content),
         sha256=photo.sha256,
@@ -479,12 +479,11 @@ def _store_photo(
     )
     row.file.save("photo", ContentFile(photo.content), save=False)
     names = [row.file.name]
-    names.append(default_storage.save(thumbnail_name(row.file.name), ContentFile(photo.thumbnail)))
+    names.append(
+        default_storage.save(uploads.thumbnail_name(row.file.name), ContentFile(photo.thumbnail))
+    )
     row.save()
     return names
-
-
-thumbnail_name = photo_checks.thumbnail_name
 
 
 # --- confirming problems onto the ledger ------------------------------------------------------

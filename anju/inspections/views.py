@@ -18,13 +18,12 @@ from anju.audit.events import Event, Outcome
 from anju.audit.services import record
 from anju.campaigns.models import Campaign
 from anju.campaigns.pages import needs_round
-from anju.core import versions
+from anju.core import uploads, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.inspections import forms, sampling, selectors, services
 from anju.inspections.models import Sample, SampleHousehold, SpotCheckPhoto, SpotCheckVisit
-from anju.registry import photos as photo_checks
 
 REVIEWERS = services.REVIEWERS
 INSPECTORS = services.INSPECTORS
@@ -208,7 +207,7 @@ def visit(request, pk: int, household_pk: int):
         return _refused(request, exc)
     limiter = None
     if request.method == "POST":
-        limiter = photo_checks.LimitedUploadHandler(request)
+        limiter = uploads.LimitedUploadHandler(request)
         request.upload_handlers.insert(0, limiter)
     return _visit(request, sh, limiter)
 
@@ -232,15 +231,15 @@ def _visit(request, sh: SampleHousehold, limiter):
         if limiter is not None and limiter.too_large:
             form.add_error(
                 "photos",
-                f"照片过大，单张不能超过 {photo_checks.human_size(photo_checks.max_bytes())}。",
+                f"照片过大，单张不能超过 {uploads.human_size(uploads.max_bytes())}。",
             )
             valid = False
         checked = []
         if valid:
             for upload in form.cleaned_data["photos"]:
                 try:
-                    checked.append((photo_checks.inspect(upload), upload.name))
-                except photo_checks.PhotoError as exc:
+                    checked.append((uploads.inspect(upload), upload.name))
+                except uploads.UploadError as exc:
                     form.add_error("photos", str(exc))
                     valid = False
         status = 400
@@ -297,7 +296,7 @@ def visit_photo(request, pk: int, household_pk: int, photo_pk: int):
         raise Http404("照片不存在")
     name, content_type = photo.file.name, photo.content_type
     if request.GET.get("size") == "thumb":
-        thumb = services.thumbnail_name(name)
+        thumb = uploads.thumbnail_name(name)
         if default_storage.exists(thumb):
             name, content_type = thumb, "image/jpeg"
     try:

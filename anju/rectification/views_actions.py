@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from anju.core import versions
+from anju.core import uploads, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
@@ -22,7 +22,6 @@ from anju.rectification import evidence as evidence_checks
 from anju.rectification import forms, services, workflow
 from anju.rectification.models import Evidence, LedgerEntry, State
 from anju.rectification.views import READERS, detail_context, entry_or_404
-from anju.registry import photos
 
 ACTORS = workflow.OFFICERS | workflow.VERIFIERS
 DONE = {
@@ -115,14 +114,14 @@ def evidence_upload(request, pk: int):
     if request.method == "POST":
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         too_large = length > evidence_checks.max_bytes() + 256 * 1024
-        limiter = photos.LimitedUploadHandler(request, limit=evidence_checks.max_bytes())
+        limiter = uploads.LimitedUploadHandler(request, limit=evidence_checks.max_bytes())
         request.upload_handlers.insert(0, limiter)
     return _evidence_upload(request, entry, limiter, too_large)
 
 
 @csrf_protect
 def _evidence_upload(request, entry, limiter, too_large):
-    limit = photos.human_size(evidence_checks.max_bytes())
+    limit = uploads.human_size(evidence_checks.max_bytes())
     if entry.state == State.CLOSED:
         messages.error(request, f"{entry.label}已销号，不能再上传佐证。")
         return redirect(_detail_url(entry, "evidence"))
@@ -142,7 +141,7 @@ def _evidence_upload(request, entry, limiter, too_large):
                 services.store_checked_evidence(
                     actor=request.user, entry=entry, checked=checked, note=form.cleaned_data["note"]
                 )
-            except evidence_checks.EvidenceError as exc:
+            except uploads.UploadError as exc:
                 form.add_error("file", str(exc))
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
@@ -170,7 +169,7 @@ def _evidence_page(request, entry, form, status=200):
         {
             "entry": entry,
             "form": form,
-            "max_size": photos.human_size(evidence_checks.max_bytes()),
+            "max_size": uploads.human_size(evidence_checks.max_bytes()),
             "accept": evidence_checks.ACCEPT,
         },
         status=status,

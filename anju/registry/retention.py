@@ -68,6 +68,7 @@ from django.utils import timezone
 
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.core import uploads
 from anju.core.pi import delete_after_commit, text_mask
 from anju.registry.models import NO_RENOVATION, Attachment, Household
 from anju.registry.signals import households_anonymised
@@ -230,9 +231,9 @@ def anonymise_closed(*, years: int, today: dt.date | None = None, dry_run: bool 
             },
         )
         if files:
-            from anju.registry.services import thumbnail_name
-
-            delete_after_commit([p for n in files for p in (n, thumbnail_name(n))], "attachment")
+            delete_after_commit(
+                [p for n in files for p in (n, uploads.thumbnail_name(n))], "attachment"
+            )
     return Result(
         years=years,
         cutoff=cutoff,

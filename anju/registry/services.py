@@ -29,8 +29,7 @@ from django.db import IntegrityError, transaction
 from anju.accounts.roles import BUSINESS, UNMASK, Role
 from anju.audit.events import Event
 from anju.audit.services import record
-from anju.core import versions
-from anju.registry import photos
+from anju.core import uploads, versions
 from anju.registry.models import Assessment, Attachment, Household, Renovation
 from anju.registry.signals import households_changed
 from anju.units.models import Unit
@@ -282,7 +281,7 @@ def save_renovation(
 
 
 def add_photo(
-    *, user, household: Household, photo: photos.Photo, original_name: str, kind: str, note: str
+    *, user, household: Household, photo: uploads.Photo, original_name: str, kind: str, note: str
 ) -> Attachment:
     """Store a checked, re-encoded photo under a generated name and record it."""
     stored: list[str] = []
@@ -292,7 +291,7 @@ def add_photo(
             attachment = Attachment(
                 household=current,
                 kind=kind,
-                original_name=photos.safe_name(original_name),
+                original_name=uploads.safe_name(original_name),
                 content_type=photo.content_type,
                 size=len(photo.content),
                 sha256=photo.sha256,
@@ -305,7 +304,7 @@ def add_photo(
             attachment.file.save("photo", ContentFile(photo.content), save=False)
             stored.append(attachment.file.name)
             thumb = default_storage.save(
-                thumbnail_name(attachment.file.name), ContentFile(photo.thumbnail)
+                uploads.thumbnail_name(attachment.file.name), ContentFile(photo.thumbnail)
             )
             stored.append(thumb)
             attachment.save()
@@ -315,9 +314,6 @@ def add_photo(
             default_storage.delete(name)
         raise
     return attachment
-
-
-thumbnail_name = photos.thumbnail_name
 
 
 # --- personal data ------------------------------------------------------------------------------

@@ -19,10 +19,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import UNMASK
-from anju.core import search, versions
+from anju.core import search, uploads, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
-from anju.registry import forms, panels, photos, selectors, services
+from anju.registry import forms, panels, selectors, services
 from anju.registry.models import Attachment, Household, Renovation
 
 HOUSEHOLD_FORMS = {
@@ -147,7 +147,7 @@ def household_detail(request, pk: int):
     household = _household(request, pk)
     photo_rows = []
     for photo in selectors.household_photos(household):
-        distance = photos.distance_m(
+        distance = uploads.distance_m(
             household.latitude, household.longitude, photo.latitude, photo.longitude
         )
         photo_rows.append((photo, distance))
@@ -378,15 +378,15 @@ def photo_upload(request, pk: int):
     limiter = None
     if request.method == "POST":
         length = _int(request.META.get("CONTENT_LENGTH")) or 0
-        if length > photos.max_bytes() + 256 * 1024:
+        if length > uploads.max_bytes() + 256 * 1024:
             # Refused before the body is read (nothing is changed, so no token is needed).
             form = forms.PhotoForm()
             form.too_large = (
-                f"照片过大，不能超过 {photos.human_size(photos.max_bytes())}，"
+                f"照片过大，不能超过 {uploads.human_size(uploads.max_bytes())}，"
                 "请压缩后再上传，或直接用手机拍照上传。"
             )
             return _photo_page(request, household, form, status=413)
-        limiter = photos.LimitedUploadHandler(request)
+        limiter = uploads.LimitedUploadHandler(request)
         request.upload_handlers.insert(0, limiter)
     return _photo_upload(request, household, limiter)
 
@@ -398,13 +398,13 @@ def _photo_upload(request, household, limiter):
         if limiter is not None and limiter.too_large:
             form.is_valid()
             form.errors.pop("photo", None)
-            limit = photos.human_size(photos.max_bytes())
+            limit = uploads.human_size(uploads.max_bytes())
             form.add_error("photo", f"照片过大，不能超过 {limit}。")
         elif form.is_valid():
             upload = form.cleaned_data["photo"]
             try:
-                photo = photos.inspect(upload)
-            except photos.PhotoError as exc:
+                photo = uploads.inspect(upload)
+            except uploads.UploadError as exc:
                 form.add_error("photo", str(exc))
             else:
                 services.add_photo(
@@ -421,7 +421,7 @@ def _photo_upload(request, household, limiter):
     return _photo_page(request, household, form)
 
 
-def _photo_saved_message(photo: photos.Photo) -> str:
+def _photo_saved_message(photo: uploads.Photo) -> str:
     parts = ["照片已上传"]
     if photo.taken_at:
         parts.append(f"拍摄时间 {timezone.localtime(photo.taken_at):%Y-%m-%d %H:%M}")
@@ -441,8 +441,8 @@ def _photo_page(request, household, form, status=200):
         {
             "household": household,
             "form": form,
-            "max_bytes": photos.max_bytes(),
-            "max_size": photos.human_size(photos.max_bytes()),
+            "max_bytes": uploads.max_bytes(),
+            "max_size": uploads.human_size(uploads.max_bytes()),
         },
         status=status,
     )
@@ -456,7 +456,7 @@ def photo_file(request, pk: int, photo_pk: int):
     name = photo.file.name
     content_type = photo.content_type
     if request.GET.get("size") == "thumb":
-        thumb = services.thumbnail_name(name)
+        thumb = uploads.thumbnail_name(name)
         if default_storage.exists(thumb):
             name, content_type = thumb, "image/jpeg"
     if content_type not in ("image/jpeg", "image/png"):

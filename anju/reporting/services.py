@@ -32,6 +32,7 @@ from anju.audit.events import Event
 from anju.campaigns.guard import ensure_writable
 from anju.core.reminders import remind, resolve, users_of
 from anju.core.transitions import Machine, Transition, by, table
+from anju.core.uploads import UploadError
 from anju.rectification.snapshot import content_hash, differences
 from anju.reporting import ledger, workplan
 from anju.reporting import weeks as cal
@@ -186,7 +187,7 @@ def upload_work_plan(*, actor, campaign, township, upload) -> WorkPlan:
     ensure_writable(campaign)
     try:
         checked = workplan.check(upload)
-    except workplan.WorkPlanError as exc:
+    except UploadError as exc:
         raise ValidationError({"file": str(exc)}) from None
     plan = WorkPlan(
         campaign=campaign,

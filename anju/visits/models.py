@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
 from anju.core.scoping import ScopedQuerySet
-from anju.registry.photos import thumbnail_name
+from anju.core.uploads import thumbnail_name
 
 
 class VisitorRole(models.TextChoices):

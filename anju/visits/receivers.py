@@ -31,7 +31,7 @@ WITHDRAWN_REASON = "个人信息保存期限到期，已匿名化"
 @receiver(households_anonymised, dispatch_uid="visits.forget_anonymised")
 def forget_anonymised(sender, households, dry_run=False, names=None, **kwargs) -> dict[str, int]:
     from anju.core.pi import delete_after_commit
-    from anju.registry.photos import thumbnail_name
+    from anju.core.uploads import thumbnail_name
     from anju.registry.retention import ANONYMISED
     from anju.visits.models import Correction, Decision, Visit, VisitPhoto
 

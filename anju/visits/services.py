@@ -34,10 +34,10 @@ from anju.audit.services import record
 from anju.campaigns.guard import ensure_writable
 from anju.campaigns.models import Campaign
 from anju.core import reminders
+from anju.core import uploads as file_checks
 from anju.rectification import services as ledger
 from anju.rectification import workflow
 from anju.rectification.models import OPEN_STATES, Nature, Source, State
-from anju.registry import photos as photo_checks
 from anju.registry.models import Household, Renovation
 from anju.registry.signals import households_changed
 from anju.visits import checklist
@@ -131,7 +131,7 @@ class VisitData:
 @dataclass(frozen=True)
 class PhotoUpload:
     kind: str
-    photo: photo_checks.Photo
+    photo: file_checks.Photo
     original_name: str
 
 
@@ -224,7 +224,7 @@ def _record(user, household, data, uploads, campaign, today, stored) -> Recorded
             data.longitude,
             data.accuracy,
         )
-    distance = photo_checks.distance_m(
+    distance = file_checks.distance_m(
         current.latitude, current.longitude, visit.latitude, visit.longitude
     )
     visit.distance_m = round(distance) if distance is not None else None
@@ -250,7 +250,7 @@ def _store_photo(visit: Visit, upload: PhotoUpload, user, stored: list[str]) -> 
     item = VisitPhoto(
         visit=visit,
         kind=upload.kind,
-        original_name=photo_checks.safe_name(upload.original_name),
+        original_name=file_checks.safe_name(upload.original_name),
         content_type=photo.content_type,
         size=len(photo.content),
         width=photo.width,

@@ -19,10 +19,10 @@ from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
 from anju.campaigns.models import Campaign
 from anju.campaigns.pages import needs_round
 from anju.core import search, versions
+from anju.core import uploads as file_checks
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
-from anju.registry import photos as photo_checks
 from anju.registry.models import Household
 from anju.units.models import Unit
 from anju.visits import checklist, coverage, forms, services
@@ -131,7 +131,7 @@ def visit_form(request, pk: int):
     return _visit_form(request, household, limiter)
 
 
-class _Limiter(photo_checks.LimitedUploadHandler):
+class _Limiter(file_checks.LimitedUploadHandler):
     """The photo byte limit, remembering which input and file went over it."""
 
     def __init__(self, request=None):
@@ -142,7 +142,7 @@ class _Limiter(photo_checks.LimitedUploadHandler):
         try:
             return super().receive_data_chunk(raw_data, start)
         except SkipFile:
-            self.skipped.append((self.field_name, photo_checks.safe_name(self.file_name)))
+            self.skipped.append((self.field_name, file_checks.safe_name(self.file_name)))
             raise
 
 
@@ -269,7 +269,7 @@ def _form_page(request, form, household, campaign, todays, today, other_errors, 
             "grade_on_file": checklist.grade_on_file(household),
             "grade_words": checklist.grade_words(household),
             "today": today,
-            "max_size": photo_checks.human_size(photo_checks.max_bytes()),
+            "max_size": file_checks.human_size(file_checks.max_bytes()),
             "max_photos": services.MAX_PHOTOS,
             "draft_key": f"anju-visit:{user.pk}:{household.pk}",
             "camera_inputs": [
@@ -330,9 +330,9 @@ def _visit_data(form) -> services.VisitData:
 
 
 def _read_photos(request, limiter) -> tuple[list[services.PhotoUpload], dict[str, list[str]]]:
-    """Each photo checked by its content (photos.inspect); errors keyed by the input's name."""
+    """Each photo checked by its content (file_checks.inspect); errors keyed by the input's name."""
     uploads, errors = [], {}
-    limit = photo_checks.human_size(photo_checks.max_bytes())
+    limit = file_checks.human_size(file_checks.max_bytes())
     for name, filename in limiter.skipped if limiter is not None else ():
         key = name if name in forms.PHOTO_INPUTS else "photos"
         errors.setdefault(key, []).append(
@@ -342,8 +342,8 @@ def _read_photos(request, limiter) -> tuple[list[services.PhotoUpload], dict[str
         files = request.FILES.getlist(name)
         for upload in files if several else files[:1]:
             try:
-                photo = photo_checks.inspect(upload)
-            except photo_checks.PhotoError as exc:
+                photo = file_checks.inspect(upload)
+            except file_checks.UploadError as exc:
                 errors.setdefault(name, []).append(str(exc))
             else:
                 uploads.append(services.PhotoUpload(kind, photo, upload.name))

@@ -13,13 +13,14 @@ from django.db import IntegrityError
 
 from anju.audit.events import Event
 from anju.audit.models import AuditEvent
-from anju.registry import photos, services
+from anju.core import uploads
+from anju.registry import services
 from anju.registry.models import Attachment, Household, Renovation
 from anju.registry.retention import AUDIT_LABEL, cutoff_for
 from tests.api.conftest import make_finding
 from tests.factories import fake_id, make_household
 from tests.rectification.conftest import campaign, make_entry  # noqa: F401
-from tests.registry.test_photos import jpeg, upload
+from tests.test_uploads import jpeg, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def add_photo(household, user):
     return services.add_photo(
         user=user,
         household=household,
-        photo=photos.inspect(upload(jpeg())),
+        photo=uploads.inspect(upload(jpeg())),
         original_name="IMG_0001.jpg",
         kind="after",
         note="",
@@ -243,7 +244,7 @@ def house_visit(household, user, round_):
         longitude=Decimal("113.471800"),
         gps_accuracy=12,
     )
-    taken = visits.PhotoUpload("front", photos.inspect(upload(jpeg())), "IMG_0002.jpg")
+    taken = visits.PhotoUpload("front", uploads.inspect(upload(jpeg())), "IMG_0002.jpg")
     visits._store_photo(visit, taken, user, [])
     Correction.objects.create(
         visit=visit,
@@ -298,7 +299,7 @@ def spot_check(household, inspector, round_):
     visit = SpotCheckVisit.objects.create(
         sample_household=sampled, inspector=inspector, visited_on=dt.date.today()
     )
-    spot._store_photo(inspector, visit, photos.inspect(upload(jpeg())), "IMG_0003.jpg")
+    spot._store_photo(inspector, visit, uploads.inspect(upload(jpeg())), "IMG_0003.jpg")
     return visit
 
 

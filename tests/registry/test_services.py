@@ -9,11 +9,12 @@ from django.core.files.storage import default_storage
 from anju.audit.context import acting_as
 from anju.audit.events import Event
 from anju.audit.models import AuditEvent
-from anju.registry import photos, services
+from anju.core import uploads
+from anju.registry import services
 from anju.registry.models import Attachment, Household
 from anju.registry.signals import households_changed
 from tests.factories import fake_id, make_household
-from tests.registry.test_photos import jpeg, upload
+from tests.test_uploads import jpeg, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_unmask_is_for_unmask_roles_and_always_audited(
 
 def test_sec_20_photo_is_stored_under_a_generated_name(worker_a, village_a):
     household = make_household(village_a)
-    photo = photos.inspect(upload(jpeg()))
+    photo = uploads.inspect(upload(jpeg()))
     attachment = services.add_photo(
         user=worker_a,
         household=household,
@@ -164,7 +165,7 @@ def test_sec_20_photo_is_stored_under_a_generated_name(worker_a, village_a):
     )
     assert attachment.original_name == "IMG_9.jpg"
     assert default_storage.exists(attachment.file.name)
-    assert default_storage.exists(services.thumbnail_name(attachment.file.name))
+    assert default_storage.exists(uploads.thumbnail_name(attachment.file.name))
     assert attachment.sha256 == photo.sha256 and attachment.size == len(photo.content)
 
 
@@ -175,7 +176,7 @@ def test_failed_photo_save_leaves_no_file(head_a, village_a, tmp_path, settings)
         services.add_photo(
             user=head_a,
             household=household,
-            photo=photos.inspect(upload(jpeg())),
+            photo=uploads.inspect(upload(jpeg())),
             original_name="a.jpg",
             kind="after",
             note="",

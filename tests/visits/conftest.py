@@ -15,7 +15,7 @@ from PIL import Image
 
 from anju.accounts.roles import Role
 from anju.campaigns.models import Campaign
-from anju.registry import photos
+from anju.core import uploads
 from anju.visits import checklist
 from tests.conftest import make_user
 from tests.factories import make_household
@@ -116,12 +116,12 @@ def jpeg(
     image = Image.new("RGB", size, (180, 40, 40))
     exif = Image.Exif()
     exif[0x010F] = "TestPhone"
-    sub = exif.get_ifd(photos.EXIF_IFD)
+    sub = exif.get_ifd(uploads.EXIF_IFD)
     if taken:
-        sub[photos.DATETIME_ORIGINAL] = taken
+        sub[uploads.DATETIME_ORIGINAL] = taken
     if gps:
         lat, lat_ref, lon, lon_ref = gps
-        exif.get_ifd(photos.GPS_IFD).update({1: lat_ref, 2: lat, 3: lon_ref, 4: lon})
+        exif.get_ifd(uploads.GPS_IFD).update({1: lat_ref, 2: lat, 3: lon_ref, 4: lon})
     out = io.BytesIO()
     image.save(out, "JPEG", **({"exif": exif} if (taken or gps) else {}))
     return out.getvalue()

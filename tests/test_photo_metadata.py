@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from anju.registry import photos
-from tests.registry.test_photos import jpeg
+from anju.core import uploads
+from tests.test_uploads import jpeg
 
 SCRIPT = b"<script>alert(document.cookie)</script>"
 JFIF = b"JFIF\x00"
@@ -58,7 +58,7 @@ def test_sec_20_a_reencoded_jpeg_keeps_no_comment_or_app_segment():
     data = hostile_jpeg()
     assert data.count(SCRIPT) == 5
     assert "comment" in Image.open(io.BytesIO(data)).info  # Pillow reads it, and wrote it back
-    photo = photos.inspect(upload(data, "IMG_0001.jpg"))
+    photo = uploads.inspect(upload(data, "IMG_0001.jpg"))
     assert photo.latitude is not None  # the EXIF facts are read before they are dropped
     markers = [(marker, payload) for marker, payload in jpeg_segments(photo.content)]
     metadata = [m for m, payload in markers if m == 0xFE or (0xE0 <= m <= 0xEF)]
@@ -100,7 +100,7 @@ def test_a_reencoded_png_keeps_no_text_profile_or_exif(mode):
         + png_chunk(b"eXIf", b"MM\x00*\x00\x00\x00\x08\x00\x00")
     )
     uploaded = header + extra + rest
-    photo = photos.inspect(upload(uploaded, "图.png"))
+    photo = uploads.inspect(upload(uploaded, "图.png"))
     kinds = png_chunks(photo.content)
     assert not {b"tEXt", b"zTXt", b"iTXt", b"iCCP", b"eXIf", b"tIME"} & set(kinds), kinds
     assert SCRIPT not in photo.content
