@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.acceptance import forms, selectors, services
@@ -21,6 +20,7 @@ from anju.campaigns.models import Campaign
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.files import serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.reporting import selectors as reporting_selectors
@@ -243,14 +243,6 @@ def reopen(request, pk: int):
 
 
 # --- files (audited exports) -------------------------------------------------------------------
-def _file_response(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 def _read(field) -> bytes:
     try:
         with field.storage.open(field.name, "rb") as handle:
@@ -288,7 +280,8 @@ def download(request, pk: int, kind: str):
     )
     what = "整改报告" if kind == "docx" else "整改台账"
     state = "签字版" if s.is_signed else "待签字稿"
-    return _file_response(data, TYPES[kind], f"{s.township.name}{what}（{state}）.{kind}")
+    name = f"{s.township.name}{what}（{state}）.{kind}"
+    return serve_file(data, name=name, content_type=TYPES[kind])
 
 
 @allow(VIEWERS)
@@ -311,4 +304,4 @@ def download_scan(request, pk: int):
         unmasked=False,
     )
     name = f"{item.township.name}整改报告盖章扫描件{item.extension}"
-    return _file_response(data, item.content_type, name)
+    return serve_file(data, name=name, content_type=item.content_type)

@@ -1,10 +1,9 @@
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import ALL, CITY, Role
@@ -14,6 +13,7 @@ from anju.audit.models import AuditEvent
 from anju.core import crypto
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.files import serve_file
 from anju.core.scoping import get_scoped_or_404
 
 
@@ -82,11 +82,8 @@ def export_log(request):
         unmasked=False,
         reason=reason,
     )
-    response = HttpResponse(data, content_type=export.XLSX if fmt == "xlsx" else export.CSV)
     name = f"审计日志（{timezone.localdate():%Y-%m-%d}）.{fmt}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(data, name=name, content_type=export.XLSX if fmt == "xlsx" else export.CSV)
 
 
 @allow(Role.AUDIT_ADMIN)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -20,6 +20,7 @@ from anju.campaigns.models import Campaign
 from anju.campaigns.pages import needs_round
 from anju.core import uploads, versions
 from anju.core.access import allow
+from anju.core.files import open_stored, serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.inspections import forms, sampling, selectors, services
@@ -299,16 +300,9 @@ def visit_photo(request, pk: int, household_pk: int, photo_pk: int):
         thumb = uploads.thumbnail_name(name)
         if default_storage.exists(thumb):
             name, content_type = thumb, "image/jpeg"
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404("照片文件缺失") from None
+    handle = open_stored(name, missing="照片文件缺失")
     extension = ".png" if content_type == "image/png" else ".jpg"
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="spot-check-{photo.pk}{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_file(handle, name=f"spot-check-{photo.pk}{extension}", content_type=content_type)
 
 
 # --- results (township) ------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
@@ -20,6 +20,7 @@ from anju.campaigns.models import Campaign
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.files import serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.notices import forms, proposals, services
@@ -261,11 +262,8 @@ def preview(request, pk: int):
     return _docx(data, name)
 
 
-def _docx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _docx(data: bytes, name: str) -> HttpResponseBase:
+    return serve_file(data, name=name, content_type=DOCX)
 
 
 @versioned

@@ -8,16 +8,16 @@ a township is fetched with ``get_scoped_or_404`` so another township's page is 4
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP
 from anju.campaigns.models import Campaign
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.files import serve_file
 from anju.core.redirects import safe_next
 from anju.core.scoping import get_scoped_or_404
 from anju.overview import charts, selectors, services, summary
@@ -170,10 +170,7 @@ def _download(request, *, kind: str):
         unmasked=False,
         reason=reason,
     )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(data, name=name, content_type=content_type)
 
 
 @allow(CITY)

@@ -1,13 +1,13 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 
 from anju.accounts.roles import CITY, Role
 from anju.core.access import allow
 from anju.core.exports import record_export
+from anju.core.files import serve_file
+from anju.core.workbooks import XLSX
 from anju.publicity import services
 from anju.publicity.models import Publication
 from anju.units.models import Unit
@@ -60,14 +60,7 @@ def publication_list(request):
                     content=data,
                     unmasked=False,
                 )
-                response = HttpResponse(
-                    data,
-                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                )
-                response["Content-Disposition"] = content_disposition_header(
-                    True, f"{publication.title}.xlsx"
-                )
-                return response
+                return serve_file(data, name=f"{publication.title}.xlsx", content_type=XLSX)
     return render(
         request,
         "publicity/list.html",

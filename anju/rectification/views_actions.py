@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from anju.core import uploads, versions
 from anju.core.access import allow
+from anju.core.files import open_stored, serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.rectification import evidence as evidence_checks
@@ -184,18 +183,11 @@ def evidence_file(request, pk: int, evidence_pk: int):
     item = get_scoped_or_404(request, Evidence.objects.filter(entry=entry), pk=evidence_pk)
     if item.content_type not in ("image/jpeg", "image/png", "application/pdf"):
         raise Http404
-    try:
-        handle = default_storage.open(item.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404("佐证文件缺失") from None
+    handle = open_stored(item.file.name, missing="佐证文件缺失")
     extension = {"image/jpeg": ".jpg", "image/png": ".png"}.get(item.content_type, ".pdf")
     inline = request.GET.get("view") == "1" and item.content_type.startswith("image/")
     name = f"整改佐证-{entry.number or '草稿'}-{item.pk}{extension}"
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_file(handle, name=name, content_type=item.content_type, inline=inline)
 
 
 # --- drafts ----------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ file's SHA-256 (SECURITY.md row 19). The workbooks contain no personal data.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY
@@ -17,6 +17,7 @@ from anju.campaigns.models import Campaign
 from anju.campaigns.pages import needs_round
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.files import serve_file
 from anju.rectification import selectors, workbooks
 from anju.rectification.models import LedgerEntry
 from anju.rectification.views import MANAGERS
@@ -49,11 +50,8 @@ def _refused(request, exc: ExportRefused):
     )
 
 
-def _file(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=workbooks.XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _file(data: bytes, filename: str) -> HttpResponseBase:
+    return serve_file(data, name=filename, content_type=workbooks.XLSX)
 
 
 @allow(MANAGERS)

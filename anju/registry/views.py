@@ -11,7 +11,7 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.roles import UNMASK
 from anju.core import search, uploads, versions
 from anju.core.access import allow
+from anju.core.files import open_stored, serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.registry import forms, panels, selectors, services
 from anju.registry.models import Attachment, Household, Renovation
@@ -461,13 +462,6 @@ def photo_file(request, pk: int, photo_pk: int):
             name, content_type = thumb, "image/jpeg"
     if content_type not in ("image/jpeg", "image/png"):
         raise Http404
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404("照片文件缺失") from None
+    handle = open_stored(name, missing="照片文件缺失")
     extension = ".png" if content_type == "image/png" else ".jpg"
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="photo-{photo.pk}{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_file(handle, name=f"photo-{photo.pk}{extension}", content_type=content_type)

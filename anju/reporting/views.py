@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts import reauth
@@ -19,6 +17,7 @@ from anju.campaigns.models import Campaign
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
+from anju.core.files import open_stored, serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.rectification.snapshot import official_rows
@@ -149,16 +148,8 @@ def work_plan_upload(request):
 @allow(VIEWERS)
 def work_plan_file(request, pk: int):
     plan = get_scoped_or_404(request, WorkPlan.objects.select_related("township"), pk=pk)
-    try:
-        handle = default_storage.open(plan.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404("文件缺失") from None
-    response = FileResponse(handle, content_type=plan.content_type)
     name = f"{plan.township.name}工作方案{plan.extension}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_file(open_stored(plan.file.name), name=name, content_type=plan.content_type)
 
 
 # --- one submission ------------------------------------------------------------------------
@@ -349,11 +340,8 @@ def download(request, pk: int):
         content=data,
         unmasked=False,
     )
-    response = HttpResponse(data, content_type=XLSX)
     name = f"{submission.township.name}整改台账（第{submission.week}周报送）.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(data, name=name, content_type=XLSX)
 
 
 # --- compare two weeks -----------------------------------------------------------------------

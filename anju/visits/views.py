@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import SkipFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from anju.campaigns.pages import needs_round
 from anju.core import search, versions
 from anju.core import uploads as file_checks
 from anju.core.access import allow
+from anju.core.files import open_stored, serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.registry.models import Household
@@ -409,18 +410,10 @@ def photo_file(request, pk: int, photo_pk: int):
         name, content_type = photo.thumbnail_name, "image/jpeg"
     if content_type not in ("image/jpeg", "image/png"):
         raise Http404
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404("照片文件缺失") from None
+    handle = open_stored(name, missing="照片文件缺失")
     extension = ".png" if content_type == "image/png" else ".jpg"
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="visit-{visit.pk}-{photo.pk}{extension}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    name = f"visit-{visit.pk}-{photo.pk}{extension}"
+    return serve_file(handle, name=name, content_type=content_type)
 
 
 # --- the printable paper form -------------------------------------------------------------------------

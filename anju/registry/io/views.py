@@ -16,16 +16,15 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import BUSINESS, IMPORTERS, TOWNSHIP
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export
+from anju.core.files import serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.registry.io import exporter, services, template
 from anju.registry.io.audit import record_registry_export
@@ -37,12 +36,6 @@ from anju.registry.models import ImportBatch
 VIEWERS = IMPORTERS | TOWNSHIP
 Status, Mode = ImportBatch.Status, ImportBatch.Mode
 PROBLEMS_PER_PAGE = 50
-
-
-def _attachment(response, filename: str):
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- import ------------------------------------------------------------------------------
@@ -95,8 +88,9 @@ def _upload_page(request, form, *, status: int):
 
 @allow(BUSINESS)
 def import_template(request):
-    response = HttpResponse(template.build(), content_type=exporter.XLSX)
-    return _attachment(response, "农户住房信息导入模板.xlsx")
+    return serve_file(
+        template.build(), name="农户住房信息导入模板.xlsx", content_type=exporter.XLSX
+    )
 
 
 @allow(VIEWERS)
@@ -157,9 +151,8 @@ def import_status(request, pk: int):
 def import_problems(request, pk: int):
     batch = _batch(request, pk)
     data = problems_workbook(batch.problems)
-    response = HttpResponse(data, content_type=exporter.XLSX)
     stem = Path(batch.filename).stem
-    return _attachment(response, f"{stem}-问题清单.xlsx")
+    return serve_file(data, name=f"{stem}-问题清单.xlsx", content_type=exporter.XLSX)
 
 
 @allow(IMPORTERS)
@@ -230,5 +223,4 @@ def export_registry(request):
     where = (village or township or user.unit).name
     filename = f"农户住房信息（{where}，{timezone.localdate():%Y-%m-%d}）.{fmt}"
     content_type = exporter.XLSX if fmt == "xlsx" else exporter.CSV
-    response = FileResponse(handle, content_type=content_type)
-    return _attachment(response, filename)
+    return serve_file(handle, name=filename, content_type=content_type)
