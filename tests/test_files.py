@@ -1,5 +1,6 @@
-"""Every file Anju hands out goes through ``anju.core.files.serve_file`` (SECURITY.md row 20):
-an attachment under its own name, typed, ``nosniff`` and sandboxed."""
+"""The files room (``anju.core.files``): every kept upload records the same facts
+(``StoredFile``), and every file Anju hands out goes through ``serve_file`` (SECURITY.md row
+20): an attachment under its own name, typed, ``nosniff`` and sandboxed."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 
-from anju.core.files import SANDBOX, open_stored, serve_file
+from anju.core.files import SANDBOX, DocumentFile, PhotoFile, StoredFile, open_stored, serve_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,3 +67,22 @@ def test_sec_20_no_view_answers_with_a_file_of_its_own_making():
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_every_kept_upload_records_the_same_facts_of_its_file():
+    """A model that keeps an uploaded file by its original name is a ``StoredFile``."""
+    kept = {
+        m.__name__: m
+        for m in apps.get_models()
+        if any(f.name in ("file", "original_name") for f in m._meta.concrete_fields)
+    }
+    assert all(issubclass(m, StoredFile) for m in kept.values())
+    photos = sorted(name for name, m in kept.items() if issubclass(m, PhotoFile))
+    documents = sorted(name for name, m in kept.items() if issubclass(m, DocumentFile))
+    assert photos == ["Attachment", "Evidence", "SpotCheckPhoto", "VisitPhoto"]
+    assert documents == ["SealedScan", "WorkPlan"]
+    for model in kept.values():
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        assert fields["file"].max_length == 200 and fields["content_type"].max_length == 100
+        assert {"original_name", "size", "sha256", "uploaded_at", "uploaded_by"} <= set(fields)
+        assert "storage_path" in vars(model)  # each says where its files go

@@ -22,10 +22,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
+from anju.core.files import DocumentFile
 from anju.core.scoping import TownshipScoped
 
 
@@ -223,7 +223,7 @@ class FinalSubmission(AuditedModel):
         return [c.strip() for c in (self.cases or "").splitlines() if c.strip()]
 
 
-class SealedScan(AuditedModel):
+class SealedScan(DocumentFile):
     """The sealed, signed scan (盖章扫描件) of a final submission."""
 
     submission = models.ForeignKey(
@@ -235,22 +235,7 @@ class SealedScan(AuditedModel):
     township = models.ForeignKey(
         "units.Unit", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("文件"), upload_to=scan_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    uploaded_by_name = models.CharField(_("上传人姓名"), max_length=60)
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    storage_path = scan_path
 
     objects = TownshipScoped.as_manager()
 

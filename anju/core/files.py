@@ -1,5 +1,11 @@
-"""Files Anju keeps and hands out (SECURITY.md row 20): the download side of the files room.
+"""Files Anju keeps and hands out (SECURITY.md row 20): the stored side of the files room.
 
+- ``StoredFile`` is what every kept upload records beside its bytes — the file under a
+  generated name outside the web root (the model's ``storage_path``), the original name as
+  text only, the type the checks found, size, SHA-256 and when; ``PhotoFile``
+  adds when and where the camera took it (registry photos, 整改佐证, house-visit and spot-check
+  photos) and ``DocumentFile`` the extension and the uploader's name kept should the account
+  go (工作方案, 盖章扫描件). The concrete models keep their own tables and columns.
 - ``serve_file(content, name=, content_type=)`` is the one response for a file: a stored
   upload, a workbook or document built for the request, a streamed export. It is sent as an
   attachment under the name given (a Chinese name is encoded for every browser), typed as
@@ -8,17 +14,24 @@
 - ``open_stored(name)`` opens a stored file for it, a missing one answers 404.
 
 What comes in is checked in ``anju.core.uploads``; workbooks are written by
-``anju.core.workbooks``; the fields every stored upload keeps are ``anju.core.models.StoredFile``.
+``anju.core.workbooks``.
 """
 
 from __future__ import annotations
 
 from typing import IO
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import models
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+
+from anju.audit.models import AuditedModel
+from anju.core.uploads import thumbnail_name
 
 SANDBOX = "default-src 'none'; sandbox"
 
@@ -44,3 +57,73 @@ def serve_file(
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX
     return response
+
+
+# --- the stored fields ---------------------------------------------------------------------
+def stored_path(instance: StoredFile, filename: str) -> str:
+    """Where an upload is stored: the generated name its model's ``storage_path`` gives."""
+    return instance.storage_path(filename)
+
+
+class StoredFile(AuditedModel):
+    """An upload kept under a generated name, with what its checks found."""
+
+    file = models.FileField(_("文件"), upload_to=stored_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def storage_path(self, filename: str) -> str:
+        """The generated name to store the file under (each model says where)."""
+        raise NotImplementedError
+
+
+class PhotoFile(StoredFile):
+    """A photo, or a file that may be one (整改佐证): when and where the camera took it, read
+    from the EXIF before the picture was re-encoded without it."""
+
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def thumbnail_name(self) -> str:
+        """Where the thumbnail of a stored photo is (registry, house visits, spot-checks)."""
+        return thumbnail_name(self.file.name or "")
+
+
+class DocumentFile(StoredFile):
+    """A document a township uploads: the extension its check found, and the uploader's name,
+    kept should the account be deleted."""
+
+    extension = models.CharField(_("扩展名"), max_length=8)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_by_name = models.CharField(_("上传人姓名"), max_length=60)
+
+    class Meta:
+        abstract = True

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
+from anju.core.files import PhotoFile
 from anju.core.scoping import ScopedQuerySet
 from anju.screening.choices import Aspect
 
@@ -284,30 +285,13 @@ def visit_photo_path(instance, filename: str) -> str:
     return f"inspections/{instance.visit.sample_household.sample_id}/{uuid.uuid4().hex}"
 
 
-class SpotCheckPhoto(AuditedModel):
+class SpotCheckPhoto(PhotoFile):
     """A photo taken on a spot-check visit: checked by content, re-encoded, stored under a
     generated name outside the web root, served only through a scoped view."""
 
     visit = models.ForeignKey(SpotCheckVisit, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("文件"), upload_to=visit_photo_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    storage_path = visit_photo_path
 
     class Meta:
         verbose_name = _("抽查照片")

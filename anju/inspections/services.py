@@ -479,9 +479,7 @@ def _store_photo(
     )
     row.file.save("photo", ContentFile(photo.content), save=False)
     names = [row.file.name]
-    names.append(
-        default_storage.save(uploads.thumbnail_name(row.file.name), ContentFile(photo.thumbnail))
-    )
+    names.append(default_storage.save(row.thumbnail_name, ContentFile(photo.thumbnail)))
     row.save()
     return names
 

@@ -296,10 +296,8 @@ def visit_photo(request, pk: int, household_pk: int, photo_pk: int):
     if photo is None or photo.content_type not in ("image/jpeg", "image/png"):
         raise Http404("照片不存在")
     name, content_type = photo.file.name, photo.content_type
-    if request.GET.get("size") == "thumb":
-        thumb = uploads.thumbnail_name(name)
-        if default_storage.exists(thumb):
-            name, content_type = thumb, "image/jpeg"
+    if request.GET.get("size") == "thumb" and default_storage.exists(photo.thumbnail_name):
+        name, content_type = photo.thumbnail_name, "image/jpeg"
     handle = open_stored(name, missing="照片文件缺失")
     extension = ".png" if content_type == "image/png" else ".jpg"
     return serve_file(handle, name=f"spot-check-{photo.pk}{extension}", content_type=content_type)

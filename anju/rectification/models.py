@@ -20,6 +20,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
+from anju.core.files import PhotoFile
 from anju.core.scoping import ScopedQuerySet
 
 PROBLEM_TYPE = "农村危房改造"
@@ -344,30 +345,15 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.entry.township_id}/{uuid.uuid4().hex}"
 
 
-class Evidence(AuditedModel):
+class Evidence(PhotoFile):
     """A photo or document proving the fix, stored outside the web root under a random name."""
 
     entry = models.ForeignKey(
         LedgerEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("条目")
     )
-    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(
-        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    storage_path = evidence_path
 
     objects = ScopedByEntry.as_manager()
 

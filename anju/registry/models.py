@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
 from anju.core import crypto
+from anju.core.files import PhotoFile
 from anju.core.scoping import ScopedQuerySet
 from anju.registry import bankcard, grades, idcard
 from anju.registry.choices import (
@@ -409,33 +410,16 @@ def attachment_path(instance, filename: str) -> str:
     return f"attachments/{instance.household.township_id}/{uuid.uuid4().hex}"
 
 
-class Attachment(AuditedModel):
+class Attachment(PhotoFile):
     """A photo or document of a household, stored outside the web root under a random name."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("农户"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("类别"), max_length=10, choices=AttachmentKind.choices)
-    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    storage_path = attachment_path
 
     objects = ScopedByHousehold.as_manager()
 

@@ -303,9 +303,7 @@ def add_photo(
             )
             attachment.file.save("photo", ContentFile(photo.content), save=False)
             stored.append(attachment.file.name)
-            thumb = default_storage.save(
-                uploads.thumbnail_name(attachment.file.name), ContentFile(photo.thumbnail)
-            )
+            thumb = default_storage.save(attachment.thumbnail_name, ContentFile(photo.thumbnail))
             stored.append(thumb)
             attachment.save()
             _announce(current.pk)

@@ -456,10 +456,8 @@ def photo_file(request, pk: int, photo_pk: int):
     photo = get_scoped_or_404(request, Attachment.objects.filter(household=household), pk=photo_pk)
     name = photo.file.name
     content_type = photo.content_type
-    if request.GET.get("size") == "thumb":
-        thumb = uploads.thumbnail_name(name)
-        if default_storage.exists(thumb):
-            name, content_type = thumb, "image/jpeg"
+    if request.GET.get("size") == "thumb" and default_storage.exists(photo.thumbnail_name):
+        name, content_type = photo.thumbnail_name, "image/jpeg"
     if content_type not in ("image/jpeg", "image/png"):
         raise Http404
     handle = open_stored(name, missing="照片文件缺失")

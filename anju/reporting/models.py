@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
+from anju.core.files import DocumentFile
 from anju.core.scoping import TownshipScoped
 
 
@@ -105,7 +106,7 @@ def work_plan_path(instance, filename: str) -> str:
     return f"work-plans/{instance.township_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class WorkPlan(AuditedModel):
+class WorkPlan(DocumentFile):
     """One upload of a township's 工作方案; the latest one counts, earlier ones stay."""
 
     campaign = models.ForeignKey(
@@ -117,22 +118,7 @@ class WorkPlan(AuditedModel):
     township = models.ForeignKey(
         "units.Unit", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("文件"), upload_to=work_plan_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    uploaded_by_name = models.CharField(_("上传人姓名"), max_length=60)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    storage_path = work_plan_path
 
     objects = TownshipScoped.as_manager()
 

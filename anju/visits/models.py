@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
+from anju.core.files import PhotoFile
 from anju.core.scoping import ScopedQuerySet
-from anju.core.uploads import thumbnail_name
 
 
 class VisitorRole(models.TextChoices):
@@ -159,34 +159,17 @@ class VisitPhotoQuerySet(ScopedQuerySet):
     scope_village = "visit__household__village"
 
 
-class VisitPhoto(AuditedModel):
+class VisitPhoto(PhotoFile):
     """A photo of the visit, checked and re-encoded without EXIF, under a generated name."""
 
     visit = models.ForeignKey(
         Visit, verbose_name=_("入户排查"), on_delete=models.CASCADE, related_name="photos"
     )
     kind = models.CharField(_("类别"), max_length=12, choices=PhotoKind.choices)
-    file = models.FileField(_("文件"), upload_to=visit_photo_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(max_length=20)
-    size = models.PositiveIntegerField(_("大小（字节）"))
     width = models.PositiveIntegerField(_("宽（像素）"))
     height = models.PositiveIntegerField(_("高（像素）"))
-    sha256 = models.CharField(max_length=64)
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    storage_path = visit_photo_path
 
     objects = VisitPhotoQuerySet.as_manager()
 
@@ -201,10 +184,6 @@ class VisitPhoto(AuditedModel):
     @property
     def missing_time(self) -> bool:
         return self.taken_at is None and self.kind in TIMED_KINDS
-
-    @property
-    def thumbnail_name(self) -> str:
-        return thumbnail_name(self.file.name)
 
 
 class Decision(models.TextChoices):
