@@ -11,14 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP
 from anju.core.access import allow, forbidden
+from anju.core.files import serve_file
 from anju.monitoring import selectors, uploads
 from anju.monitoring.forms import ListUploadForm
 from anju.monitoring.services import LIST_IMPORTERS
@@ -104,11 +103,8 @@ def version_status(request, pk: int):
 @allow(LIST_IMPORTERS)
 def version_problems(request, pk: int):
     found = _version(request, pk)
-    response = HttpResponse(problems_workbook(found.problems), content_type=XLSX)
     name = f"{Path(found.filename).stem}-问题清单.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(problems_workbook(found.problems), name=name, content_type=XLSX)
 
 
 @allow(LIST_IMPORTERS)
