@@ -55,14 +55,22 @@ def offer(source) -> list[tuple[str, int, str]]:
 
 def targets(source):
     """The rounds open work of ``source`` may go to: the county's other rounds still open
-    (published or draft), the latest-starting first."""
+    (published or draft). The next one first — the earliest that starts after ``source`` —
+    then the later ones, then any that start before it (offered, not proposed)."""
+    from django.db.models import Case, IntegerField, Value, When
+
     from anju.campaigns.models import Campaign, Status
 
+    later = Case(
+        When(starts_on__gt=source.starts_on, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return (
         Campaign.objects.filter(county_id=source.county_id)
         .filter(status__in=[Status.DRAFT, Status.PUBLISHED])
         .exclude(pk=source.pk)
-        .order_by("-starts_on", "-id")
+        .order_by(later, "starts_on", "id")
     )
 
 
