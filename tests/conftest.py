@@ -7,6 +7,7 @@ villages. Every persona has a logged-in client: ``as_user(persona)``.
 from __future__ import annotations
 
 import itertools
+import signal
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,17 @@ def _own_audit_anchors():
     folder = Path(settings.AUDIT_ANCHOR_DIR) / f"t{next(_ANCHOR_DIRS)}"
     with override_settings(AUDIT_ANCHOR_DIR=folder):
         yield folder
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """``db_worker`` run in the test process installs its own SIGTERM/SIGINT handlers (a
+    graceful shutdown) and leaves them: afterwards the suite ignored a kill and Ctrl-C."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for number, handler in saved.items():
+        if signal.getsignal(number) is not handler:
+            signal.signal(number, handler)
 
 
 @pytest.fixture(scope="session")
