@@ -1,0 +1,169 @@
+"""Public services are keyword-only and annotated (issue #19 step 6, docs/ARCHITECTURE.md).
+
+A public function of a ``services.py`` module is a use case other modules call. Its call sites
+must read as sentences — ``sign(submission, actor=…, password=…)`` — so at most one parameter
+(the thing the use case is about) may be positional; every other one is keyword-only. Every
+parameter and the return value are annotated, so mypy (strict for services) can check callers.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ANJU = Path(__file__).resolve().parent.parent / "anju"
+
+# Debt from before this test: take a name off when its signature passes. Nothing may be added.
+KNOWN: set[str] = {
+    "anju.acceptance.services.accept",
+    "anju.acceptance.services.changes_after_signing",
+    "anju.acceptance.services.file_sha256",
+    "anju.acceptance.services.prepare",
+    "anju.acceptance.services.reopen",
+    "anju.acceptance.services.return_submission",
+    "anju.acceptance.services.sign",
+    "anju.acceptance.services.unvisited_count",
+    "anju.acceptance.services.upload_scan",
+    "anju.accounts.services.attempt_login",
+    "anju.accounts.services.change_password",
+    "anju.accounts.services.is_locked",
+    "anju.accounts.services.record_failure",
+    "anju.campaigns.services.blank_schedule",
+    "anju.campaigns.services.carry_over",
+    "anju.campaigns.services.copy_initial",
+    "anju.campaigns.services.create_round",
+    "anju.campaigns.services.step",
+    "anju.campaigns.services.update_round",
+    "anju.inspections.services.assign",
+    "anju.inspections.services.confirm",
+    "anju.inspections.services.default_deadline",
+    "anju.inspections.services.draw_sample",
+    "anju.inspections.services.household_entries",
+    "anju.inspections.services.inspectors",
+    "anju.inspections.services.open_batches",
+    "anju.inspections.services.population_of",
+    "anju.inspections.services.publish",
+    "anju.inspections.services.record_visit",
+    "anju.inspections.services.target",
+    "anju.inspections.services.validate_confirm",
+    "anju.monitoring.services.register_data",
+    "anju.monitoring.services.register_listed",
+    "anju.monitoring.services.rescreen_after_list",
+    "anju.notices.services.add_unit",
+    "anju.notices.services.check_text",
+    "anju.notices.services.create_draft",
+    "anju.notices.services.defaults",
+    "anju.notices.services.discard",
+    "anju.notices.services.issue",
+    "anju.notices.services.save_draft",
+    "anju.overview.services.refresh",
+    "anju.overview.services.request_refresh",
+    "anju.overview.services.running",
+    "anju.overview.services.start",
+    "anju.publicity.services.build_xlsx",
+    "anju.publicity.services.rows_for",
+    "anju.rectification.services.add_evidence",
+    "anju.rectification.services.add_note",
+    "anju.rectification.services.create_entry",
+    "anju.rectification.services.discard_draft",
+    "anju.rectification.services.join_draft",
+    "anju.rectification.services.store_checked_evidence",
+    "anju.rectification.services.transition",
+    "anju.rectification.services.update_entry",
+    "anju.rectification.services.validate",
+    "anju.rectification.services.village_of",
+    "anju.registry.io.services.can_import",
+    "anju.registry.io.services.follow_up",
+    "anju.registry.io.services.import_path",
+    "anju.registry.io.services.refuse_upload",
+    "anju.registry.io.services.start",
+    "anju.registry.io.services.store_upload",
+    "anju.registry.services.add_assessment",
+    "anju.registry.services.add_photo",
+    "anju.registry.services.can_edit",
+    "anju.registry.services.can_unmask",
+    "anju.registry.services.create_household",
+    "anju.registry.services.household_version",
+    "anju.registry.services.renovation_version",
+    "anju.registry.services.save_renovation",
+    "anju.registry.services.unmask",
+    "anju.registry.services.update_household",
+    "anju.reporting.services.accept",
+    "anju.reporting.services.approve",
+    "anju.reporting.services.prepare",
+    "anju.reporting.services.refresh",
+    "anju.reporting.services.return_submission",
+    "anju.reporting.services.save_schedule",
+    "anju.reporting.services.schedule_of",
+    "anju.reporting.services.send_back",
+    "anju.reporting.services.upload_work_plan",
+    "anju.reporting.services.validate_return",
+    "anju.reporting.services.validate_schedule",
+    "anju.reporting.services.week_key",
+    "anju.screening.services.confirm",
+    "anju.screening.services.create_run",
+    "anju.screening.services.dismiss",
+    "anju.screening.services.overturn",
+    "anju.screening.services.preview",
+    "anju.screening.services.rescreen_townships_of",
+    "anju.screening.services.screen_chunk",
+    "anju.screening.services.screen_households",
+    "anju.screening.services.start_run",
+    "anju.screening.services.update_rule_settings",
+    "anju.screening.services.uphold",
+    "anju.visits.services.accept_correction",
+    "anju.visits.services.accept_problem",
+    "anju.visits.services.can_record",
+    "anju.visits.services.can_review",
+    "anju.visits.services.check_flags",
+    "anju.visits.services.county_of",
+    "anju.visits.services.date_error",
+    "anju.visits.services.describe",
+    "anju.visits.services.discard_problem",
+    "anju.visits.services.explain_unvisited",
+    "anju.visits.services.in_scope",
+    "anju.visits.services.record_visit",
+    "anju.visits.services.reject_correction",
+}
+
+
+def _problems(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    args = node.args
+    positional = args.posonlyargs + args.args
+    problems = []
+    if len(positional) > 1:
+        problems.append(f"positional after the first: {[a.arg for a in positional[1:]]}")
+    if args.vararg or args.kwarg:
+        problems.append("*args/**kwargs")
+    unannotated = [a.arg for a in positional + args.kwonlyargs if a.annotation is None]
+    if unannotated:
+        problems.append(f"unannotated: {unannotated}")
+    if node.returns is None:
+        problems.append("no return annotation")
+    return problems
+
+
+def _services() -> dict[str, list[str]]:
+    found = {}
+    for path in sorted(ANJU.glob("**/services.py")):
+        module = ".".join(path.relative_to(ANJU.parent).with_suffix("").parts)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef
+            ) and not node.name.startswith("_"):
+                found[f"{module}.{node.name}"] = _problems(node)
+    return found
+
+
+def test_public_services_are_keyword_only_and_annotated():
+    services = _services()
+    assert len(services) > 100  # the scan found the services
+    failing = {name: problems for name, problems in services.items() if problems}
+    new = {name: problems for name, problems in failing.items() if name not in KNOWN}
+    assert not new, "\n".join(f"{name}: {'; '.join(p)}" for name, p in sorted(new.items()))
+
+
+def test_known_debt_only_shrinks():
+    services = _services()
+    fixed = sorted(name for name in KNOWN if not services.get(name))
+    assert not fixed, f"these pass now (or are gone): take them off KNOWN: {fixed}"
