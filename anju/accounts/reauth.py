@@ -87,7 +87,7 @@ def confirm(request, secret: str | None, *, what: str) -> str:
         raise NotConfirmed(f"请填写{ask.label}：{what}须再次确认本人身份。")
     if user.check_password(secret):
         return PASSWORD
-    services.record_failure(user.username, client_ip(request), step="reauth", what=what)
+    services.record_failure(user.username, ip=client_ip(request), step="reauth", what=what)
     raise NotConfirmed(
         f"{ask.label}不正确，未{what}。请重新输入您登录本系统的密码；"
         "连续输错会像登录时一样锁定账号。"

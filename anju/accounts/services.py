@@ -24,17 +24,17 @@ def _key(username: str) -> str:
     return username.strip().lower()[:150]
 
 
-def is_locked(username: str, now: dt.datetime | None = None) -> bool:
+def is_locked(username: str, *, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     return LoginLock.objects.filter(username=_key(username), locked_until__gt=now).exists()
 
 
-def attempt_login(request: HttpRequest, username: str, password: str) -> User | None:
+def attempt_login(request: HttpRequest, *, username: str, password: str) -> User | None:
     """Log the user in and return them, or record the failure and return None."""
     key = _key(username)
     now = timezone.now()
     ip = client_ip(request)
-    locked = is_locked(key, now)
+    locked = is_locked(key, now=now)
     user = None if locked else authenticate(request, username=username.strip(), password=password)
     if user is None:
         _record_failure(key, ip, now, locked=locked)
@@ -64,7 +64,7 @@ def _record_failure(key: str, ip: str | None, now: dt.datetime, *, locked: bool)
         _count_failure(key, ip, now, known)
 
 
-def record_failure(username: str, ip: str | None, *, step: str, what: str) -> None:
+def record_failure(username: str, *, ip: str | None, step: str, what: str) -> None:
     """A wrong password typed again by a signed-in user (``reauth``: to sign, to approve):
     audited as that user, and counted towards the lock-out exactly like a failed login."""
     key = _key(username)
@@ -109,7 +109,7 @@ def unlock(username: str) -> bool:
     return bool(deleted)
 
 
-def change_password(user: User, new_password: str) -> None:
+def change_password(user: User, *, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
     user.save()

@@ -28,7 +28,9 @@ def login_view(request):
     error = None
     if request.method == "POST" and form.is_valid():
         user = services.attempt_login(
-            request, form.cleaned_data["username"], form.cleaned_data["password"]
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
         )
         if user is not None:
             return redirect(safe_next(request))
@@ -55,7 +57,7 @@ def logout_view(request):
 def password_change(request):
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_password(request.user, form.cleaned_data["new_password1"])
+        services.change_password(request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
         messages.success(request, _("密码已修改。"))
         return redirect(safe_next(request))

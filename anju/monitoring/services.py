@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from anju.accounts.roles import CITY
 from anju.registry.choices import RiskState
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+    from anju.monitoring.models import ListedHousehold, ListVersion
+    from anju.registry.models import Household
+    from anju.screening.models import Finding
+    from anju.units.models import Unit
 
 # The lists arrive at the county bureau (SOURCES.md): its city roles import them.
 LIST_IMPORTERS = CITY
@@ -13,7 +22,7 @@ def can_import_lists(user: object) -> bool:
     return getattr(user, "role", None) in LIST_IMPORTERS
 
 
-def rescreen_after_list(version) -> None:
+def rescreen_after_list(version: ListVersion) -> None:
     """A new current list changes what the 动态监测比对 rules see: queue a county run (its
     findings open, change and resolve like every other rule's)."""
     from anju.campaigns.models import Campaign
@@ -29,7 +38,7 @@ class RegisterError(Exception):
     """登记入档 cannot be done (already held, not an 应纳未纳 finding, no village)."""
 
 
-def register_data(listed) -> dict:
+def _register_data(listed: ListedHousehold) -> dict[str, Any]:
     """The registry household's identity as the list states it (what 登记入档 pre-fills)."""
     if listed.risk_eliminated is None:
         risk = RiskState.NONE
@@ -50,7 +59,7 @@ def register_data(listed) -> dict:
     }
 
 
-def register_listed(*, user, finding, village):
+def register_listed(*, user: User, finding: Finding, village: Unit | None) -> Household:
     """登记入档: create the registry household of an 应纳未纳 finding's list record, filled
     from the list (identity, groups, monitoring type, risk state, phone). The household's
     creation is audited like any other; its re-screen resolves the finding."""
@@ -70,7 +79,7 @@ def register_listed(*, user, finding, village):
         return registry.create_household(
             user=user,
             village=village,
-            data=register_data(listed),
+            data=_register_data(listed),
             id_number=listed.id_number,
             phone=listed.phone if listed.phone_enc else "",
         )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 Row = list[object]  # one line of the list, in WHITELIST order
 
 
-def rows_for(township: Unit, village: Unit | None = None) -> list[Row]:
+def _rows_for(township: Unit, village: Unit | None = None) -> list[Row]:
     households = (
         Household.objects.filter(township=township)
         .with_renovation()
@@ -48,7 +48,7 @@ def rows_for(township: Unit, village: Unit | None = None) -> list[Row]:
     return rows
 
 
-def build_xlsx(title: str, rows: list[Row]) -> bytes:
+def _build_xlsx(title: str, rows: list[Row]) -> bytes:
     buffer = io.BytesIO()
     book = safe_workbook(buffer)
     sheet = book.add_worksheet("公示")
@@ -99,8 +99,8 @@ def publish(
         errors["village"] = "所选村不属于该乡镇。"
     if errors:
         raise ValidationError(errors)
-    rows = rows_for(township, village)
-    data = build_xlsx(title.strip(), rows)
+    rows = _rows_for(township, village)
+    data = _build_xlsx(title.strip(), rows)
     publication = Publication.objects.create(
         title=title.strip(),
         township=township,
