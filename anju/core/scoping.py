@@ -9,10 +9,17 @@ and everyone else nothing. ``get_scoped_or_404`` turns an out-of-scope object in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.http import Http404
 
 from anju.accounts.roles import BUSINESS, COUNTY_WIDE, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from anju.accounts.models import User
 
 
 def scope_q(user, *, township: str, village: str | None) -> models.Q:
@@ -32,7 +39,7 @@ class ScopedQuerySet(models.QuerySet):
     scope_township: str = "township"
     scope_village: str | None = "village"
 
-    def for_user(self, user):
+    def for_user(self, user: User | AnonymousUser) -> Self:
         return self.filter(scope_q(user, township=self.scope_township, village=self.scope_village))
 
 

@@ -285,8 +285,8 @@ def _find_households(user, township, text: str, form):
     if not text:
         return []
     qs = Household.objects.for_user(user).filter(township=township)
-    qs = registry_selectors.search(qs, text).exclude(pk__in=_selected_ids(form))
-    return list(qs.select_related("village").order_by("village__code", "head_name")[:FIND_LIMIT])
+    found = registry_selectors.search(qs, text).exclude(pk__in=_selected_ids(form))
+    return list(found.select_related("village").order_by("village__code", "head_name")[:FIND_LIMIT])
 
 
 # --- drafts ----------------------------------------------------------------------------------
