@@ -9,7 +9,7 @@ and everyone else nothing. ``get_scoped_or_404`` turns an out-of-scope object in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.db import models
 from django.http import Http404
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from anju.accounts.models import User
+
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 
 def scope_q(user, *, township: str, village: str | None) -> models.Q:
@@ -35,7 +37,9 @@ def scope_q(user, *, township: str, village: str | None) -> models.Q:
     return nothing
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[_M]):
+    """Generic in the model: ``class HouseholdQuerySet(ScopedQuerySet["Household"])``."""
+
     scope_township: str = "township"
     scope_village: str | None = "village"
 

@@ -56,7 +56,7 @@ def start(*, user, uploaded, source: str) -> ListVersion:
         raise FileRefused("只有市住建局管理员、审核员可以导入部门名单。")
     filename = Path(uploaded.name or "").name
     try:
-        name = store_upload(uploaded, filename)
+        name = store_upload(uploaded, filename=filename)
     except FileRefused as exc:
         refuse_upload(filename, str(exc), source=source)
         raise

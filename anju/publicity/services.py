@@ -32,13 +32,14 @@ def _rows_for(township: Unit, village: Unit | None = None) -> list[Row]:
     rows: list[Row] = []
     for number, h in enumerate(households, start=1):
         r = h.renovation
+        assert r is not None  # with_renovation()
         rows.append(
             [
                 number,
                 township.name,
                 h.village.name,
                 h.head_name,
-                h.assessment.grade if h.assessment_id else "",
+                h.assessment.grade if h.assessment is not None else "",
                 r.method,
                 float(r.subsidy_amount) if r.subsidy_amount is not None else "",
                 r.state_label,

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -130,7 +131,7 @@ def _numeric_inputs(form: forms.BaseForm) -> None:
             field.widget.attrs.update({"inputmode": "numeric"})
 
 
-def _groups_shown(mask) -> str:
+def _groups_shown(mask: int | None) -> str:
     """对象类别 (a bit mask) as the conflict table shows it."""
     return "、".join(groups_to_labels(mask or 0)) or "无"
 
@@ -154,8 +155,9 @@ class SectionForm(VersionedFormMixin, ChineseMessagesMixin, forms.ModelForm):
         _numeric_inputs(self)
         self.warnings: list[str] = []
 
-    def section_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
+    def section_data(self) -> dict[str, Any]:
+        fields = self._meta.fields or ()
+        return {k: v for k, v in self.cleaned_data.items() if k in fields}
 
 
 # --- the household --------------------------------------------------------------------------
@@ -174,6 +176,14 @@ class VillageField(forms.ModelChoiceField):
         return f"{obj.parent.name} · {obj}"
 
 
+class GroupsField(forms.TypedMultipleChoiceField):
+    """对象类别 as check boxes; a conflict shows the stored bit mask as its labels."""
+
+    @staticmethod
+    def display_value(mask: int | None) -> str:  # read by ``versions.display``
+        return _groups_shown(mask)
+
+
 class IdentityForm(SectionForm):
     """户主、身份证号、电话、补助发放账号、人口、对象类别、监测、无房户 — and the village."""
 
@@ -183,7 +193,7 @@ class IdentityForm(SectionForm):
     clear_phone = forms.BooleanField(label="删除已登记的联系电话", required=False)
     bank_account = forms.CharField(label="补助发放账号", max_length=50, required=False)
     clear_bank_account = forms.BooleanField(label="删除已登记的补助发放账号", required=False)
-    groups = forms.TypedMultipleChoiceField(
+    groups = GroupsField(
         label="对象类别",
         choices=KeyGroup.choices,
         coerce=int,
@@ -212,13 +222,14 @@ class IdentityForm(SectionForm):
         self.user = user
         self.creating = creating
         villages = village_choices(user)
-        self.fields["village"].queryset = villages
+        village_field = self.fields["village"]
+        assert isinstance(village_field, VillageField)
+        village_field.queryset = villages
         if self.instance.village_id:
             self.fields["village"].initial = self.instance.village_id
         elif len(villages) == 1:
             self.fields["village"].initial = villages[0].pk
         self.initial["groups"] = [g.value for g in KeyGroup if self.instance.groups & g]
-        self.fields["groups"].display_value = _groups_shown
         _range(self.fields["size"], 1, 20, "家庭人口应在 1 到 20 人之间。")
         self.fields["size"].widget.attrs.update({"min": 1, "max": 20})
         id_field, phone_field = self.fields["id_number"], self.fields["phone"]
@@ -417,6 +428,8 @@ class FilesForm(SectionForm):
 
 # --- photos ---------------------------------------------------------------------------------
 class PhotoForm(ChineseMessagesMixin, forms.Form):
+    too_large = ""  # set by the view when it refused the upload before reading it
+
     kind = forms.ChoiceField(label="照片类别", choices=AttachmentKind.choices)
     photo = forms.FileField(
         label="照片",
@@ -518,7 +531,7 @@ class FilterForm(forms.Form):
             {"placeholder": "姓名，或完整的 18 位身份证号", "type": "search", "autocomplete": "off"}
         )
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, Any]:
         """The valid filters (an invalid one is dropped and reported by ``dropped``)."""
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}

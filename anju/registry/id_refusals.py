@@ -18,6 +18,7 @@ audited too. County-wide roles see every household, so they are never refused.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,6 +29,13 @@ from anju.audit.models import AuditEvent
 from anju.audit.services import record
 from anju.core import crypto
 from anju.registry import idcard
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from anju.accounts.models import User
+    from anju.registry.io.scope import ImportScope
+    from anju.registry.io.sheet import ParsedRow
 
 REFUSED = "该身份证号不能在此登记；如有疑问，请联系市住建局。"
 
@@ -43,15 +51,16 @@ class Refused(Exception):
     """The whole operation is refused (the user reached the hourly limit)."""
 
 
-def applies_to(user) -> bool:
+def applies_to(user: User | AnonymousUser | None) -> TypeGuard[User]:
+    """A signed-in user whose scope is less than the county: their ID numbers are checked."""
     return (
         user is not None
-        and getattr(user, "is_authenticated", False)
-        and (user.role not in COUNTY_WIDE)
+        and user.is_authenticated
+        and getattr(user, "role", None) not in COUNTY_WIDE
     )
 
 
-def _recent(user) -> tuple[set[str], int]:
+def _recent(user: User) -> tuple[set[str], int]:
     """The keyed hashes of the ID numbers refused to ``user`` within the hour, and the
     number of attempts refused by the limit meanwhile."""
     since = timezone.now() - dt.timedelta(hours=1)
@@ -66,21 +75,27 @@ def _recent(user) -> tuple[set[str], int]:
     return keys, blocks
 
 
-def recent(user) -> int:
+def recent(user: User) -> int:
     """Refusals counted against the limit: each ID number once (refusing it again tells
     nothing new — a preview and its import, a corrected form), each blocked attempt."""
     keys, blocks = _recent(user)
     return len(keys) + blocks
 
 
-def is_limited(user) -> bool:
+def is_limited(user: User | AnonymousUser | None) -> bool:
     return applies_to(user) and recent(user) >= settings.ID_REFUSALS_PER_HOUR
 
 
-def refuse(user, id_numbers: list[str], *, via: str, batch: int | None = None) -> None:
+def refuse(
+    user: User | AnonymousUser | None,
+    id_numbers: list[str],
+    *,
+    via: str,
+    batch: int | None = None,
+) -> None:
     """Audit one refusal per ID number (masked, and its keyed hash to count it once)."""
     for value in id_numbers:
-        detail = {
+        detail: dict[str, object] = {
             "via": via,
             "id_number": crypto.mask_id_number(value),
             "key": crypto.blind_index(idcard.normalize(value)),
@@ -95,9 +110,11 @@ def refuse(user, id_numbers: list[str], *, via: str, batch: int | None = None) -
         )
 
 
-def block(user, *, via: str, rows: int = 1, batch: int | None = None) -> Refused:
+def block(
+    user: User | AnonymousUser | None, *, via: str, rows: int = 1, batch: int | None = None
+) -> Refused:
     """Audit an attempt refused by the limit; the exception to raise."""
-    detail = {"via": via, "reason": "rate limited", "rows": rows}
+    detail: dict[str, object] = {"via": via, "reason": "rate limited", "rows": rows}
     if batch is not None:
         detail["batch"] = batch
     record(
@@ -106,7 +123,7 @@ def block(user, *, via: str, rows: int = 1, batch: int | None = None) -> Refused
     return Refused(limited_message())
 
 
-def check_import(scope, rows, *, batch: int | None = None) -> None:
+def check_import(scope: ImportScope, rows: list[ParsedRow], *, batch: int | None = None) -> None:
     """Before an import's rows are matched: audit the rows whose ID number is registered
     outside the user's scope, or raise ``Refused`` (audited) when the user has reached the
     limit — then no row says which number is registered where."""

@@ -15,6 +15,8 @@ become NULL, so every reader below copes with NULL.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -38,44 +40,64 @@ from anju.registry.choices import (
     groups_to_labels,
 )
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
+
+    # The nullable fields the helpers below make: what may be assigned, what is read.
+    OptionalDecimal = models.DecimalField[str | float | Decimal | Combinable | None, Decimal | None]
+    OptionalFlag = models.BooleanField[bool | Combinable | None, bool | None]
+    OptionalDate = models.DateField[str | dt.date | Combinable | None, dt.date | None]
+
 PI_FIELDS = ("id_number_enc", "id_number_hash", "phone_enc", "bank_account_enc")
 
 
-def _money(verbose):
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's own field ``name`` (``get_field`` may also give a relation's far side)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):  # pragma: no cover - callers name own fields
+        raise TypeError(f"{model.__name__}.{name} is not a field of the model")
+    return field
+
+
+def _money(verbose: StrOrPromise) -> OptionalDecimal:
     return models.DecimalField(verbose, max_digits=12, decimal_places=2, null=True, blank=True)
 
 
-def _area(verbose):
+def _area(verbose: StrOrPromise) -> OptionalDecimal:
     return models.DecimalField(verbose, max_digits=8, decimal_places=2, null=True, blank=True)
 
 
-def _flag(verbose):
+def _flag(verbose: StrOrPromise) -> OptionalFlag:
     return models.BooleanField(verbose, null=True, blank=True)
 
 
-def _date(verbose):
+def _date(verbose: StrOrPromise) -> OptionalDate:
     return models.DateField(verbose, null=True, blank=True)
 
 
-class HouseholdQuerySet(ScopedQuerySet):
+class HouseholdQuerySet(ScopedQuerySet["Household"]):
     scope_township = "township"
     scope_village = "village"
 
-    def in_campaign_scope(self, *, all_groups: bool = False):
+    def in_campaign_scope(self, *, all_groups: bool = False) -> Self:
         """RULES.md scope: 脱贫户 and 享受政策, or a 监测对象类型 (or any key group when widened)."""
         q = Q(is_alleviated=True, enjoys_policy=True) | ~Q(monitoring_type="")
         if all_groups:
             q |= Q(groups__gt=0)
         return self.filter(q)
 
-    def by_id_number(self, raw: str):
+    def by_id_number(self, raw: str) -> Self:
         return self.filter(id_number_hash=crypto.blind_index(idcard.normalize(raw)))
 
-    def with_renovation(self):
+    def with_renovation(self) -> Self:
         """Households that have a renovation: a current record with a 改造方式 (RULES.md)."""
         return self.filter(HAS_RENOVATION)
 
-    def without_renovation(self):
+    def without_renovation(self) -> Self:
         return self.filter(NO_RENOVATION)
 
 
@@ -259,7 +281,8 @@ class Household(AuditedModel):
     @property
     def has_renovation(self) -> bool:
         """RULES.md: the current renovation record has a 改造方式 (see ``HAS_RENOVATION``)."""
-        return self.renovation_id is not None and self.renovation.has_method
+        renovation = self.renovation if self.renovation_id is not None else None
+        return renovation is not None and renovation.has_method
 
     @property
     def current_grade(self) -> str:
@@ -404,7 +427,7 @@ class Renovation(AuditedModel):
         return "未开工"
 
 
-def attachment_path(instance, filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     import uuid
 
     return f"attachments/{instance.household.township_id}/{uuid.uuid4().hex}"
@@ -432,8 +455,8 @@ class Attachment(PhotoFile):
         return f"{self.get_kind_display()} {self.original_name}"
 
 
-class ImportBatchQuerySet(models.QuerySet):
-    def for_user(self, user):
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def for_user(self, user: Any) -> Self:
         """City roles see every import; a township its own; anyone else only their own."""
         from anju.accounts.roles import COUNTY_WIDE, TOWNSHIP
 

@@ -8,7 +8,9 @@ when the count reads few rows (``count_is_cheap``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
@@ -16,15 +18,30 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySe
 from anju.accounts.roles import COUNTY_WIDE
 from anju.core import crypto
 from anju.registry import idcard
-from anju.registry.models import Assessment, Attachment, Household, Renovation
+from anju.registry.models import (
+    Assessment,
+    Attachment,
+    Household,
+    HouseholdQuerySet,
+    Renovation,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+    from anju.accounts.models import User
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
 
 
-def households_for(user, filters: dict | None = None) -> QuerySet:
+def households_for(
+    user: User | AnonymousUser, filters: dict[str, Any] | None = None
+) -> HouseholdQuerySet:
     """The user's households with the list's filters applied (a filter never widens scope)."""
-    qs = Household.objects.for_user(user)
+    qs: HouseholdQuerySet = Household.objects.for_user(user)
     f = filters or {}
     if f.get("township") is not None:
         qs = qs.filter(township=f["township"])
@@ -81,7 +98,7 @@ def id_search_key(text: str) -> str:
     return crypto.blind_index(idcard.normalize(text))
 
 
-def searched_id_label(filters: dict, page) -> str:
+def searched_id_label(filters: dict[str, Any], page: Page) -> str:
     """What to tell the user after a search by ID number: the masked number found."""
     if not filters.get("idh"):
         return ""
@@ -97,16 +114,26 @@ class NameHasBigrams(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         super().__init__(F("head_name"))
         self.grams = sorted({text[i : i + 2] for i in range(len(text) - 1)})
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
         column, params = compiler.compile(self.source_expressions[0])
-        return f"anju_bigrams({column}) @> %s::text[]", (*params, self.grams)
+        # the bigrams go as one PostgreSQL array parameter, which the stubs' params
+        # (str | int only) do not foresee
+        return f"anju_bigrams({column}) @> %s::text[]", (*params, self.grams)  # type: ignore[arg-type]
 
 
-def search(qs: QuerySet, text: str) -> QuerySet:
+def search(qs: HouseholdQuerySet, text: str) -> HouseholdQuerySet:
     """A full 18-character ID number matches exactly (through its keyed hash); anything
     else is part of the head's name."""
     if looks_like_id_number(text):
@@ -120,7 +147,7 @@ def search(qs: QuerySet, text: str) -> QuerySet:
 
 @dataclass(frozen=True)
 class Page:
-    rows: list
+    rows: list[Household]
     has_next: bool
     has_previous: bool
     next_after: int | None
@@ -132,12 +159,12 @@ class Page:
 
 
 def keyset_page(
-    qs: QuerySet,
+    qs: HouseholdQuerySet,
     *,
     after: int | None = None,
     before: int | None = None,
     size: int = PAGE_SIZE,
-    rows=None,
+    rows: Callable[[HouseholdQuerySet], QuerySet[Household]] | None = None,
 ) -> Page:
     """One page of ``qs`` ordered newest first. ``after``: the page below that id (下一页);
     ``before``: the page above that id (上一页); neither: the first page.
@@ -169,7 +196,7 @@ def keyset_page(
     )
 
 
-def count_is_cheap(user, filters: dict) -> bool:
+def count_is_cheap(user: User | AnonymousUser, filters: dict[str, Any]) -> bool:
     """Whether counting reads few rows: the unit alone (an index; the count stops at the cap),
     or any filter within one township or village. A county-wide role filtering by grade,
     group, name… over the whole county would read every household, so it gets no total."""
@@ -180,13 +207,13 @@ def count_is_cheap(user, filters: dict) -> bool:
     return getattr(user, "role", None) not in COUNTY_WIDE
 
 
-def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+def capped_count(qs: QuerySet[Household], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(n, capped): the exact count up to ``cap``; beyond it only that there are more."""
     n = qs.order_by().values("id")[: cap + 1].count()
     return min(n, cap), n > cap
 
 
-def list_rows(qs: QuerySet) -> QuerySet:
+def list_rows(qs: HouseholdQuerySet) -> HouseholdQuerySet:
     """What a list row shows, in one query."""
     return qs.select_related("township", "village", "assessment", "renovation").only(
         "id",
@@ -209,11 +236,11 @@ def list_rows(qs: QuerySet) -> QuerySet:
     )
 
 
-def household_photos(household) -> QuerySet:
+def household_photos(household: Household) -> QuerySet[Attachment]:
     return Attachment.objects.filter(household=household).select_related("uploaded_by")
 
 
-def home_counts(user) -> dict:
+def home_counts(user: User | AnonymousUser) -> dict[str, int]:
     """Households in the user's scope, and how many fall in the campaign's scope."""
-    qs = Household.objects.for_user(user)
+    qs: HouseholdQuerySet = Household.objects.for_user(user)
     return {"total": qs.count(), "in_scope": qs.in_campaign_scope().count()}

@@ -20,6 +20,7 @@ commits, so screening re-checks the household.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -30,9 +31,20 @@ from anju.accounts.roles import BUSINESS, UNMASK, Role
 from anju.audit.events import Event
 from anju.audit.services import record
 from anju.core import uploads, versions
-from anju.registry.models import Assessment, Attachment, Household, Renovation
+from anju.registry.models import (
+    Assessment,
+    Attachment,
+    Household,
+    HouseholdQuerySet,
+    Renovation,
+)
 from anju.registry.signals import households_changed
 from anju.units.models import Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from anju.accounts.models import User
 
 EDITORS = frozenset({Role.CITY_REVIEWER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_WORKER})
 READERS = BUSINESS
@@ -49,11 +61,11 @@ class NoRenovation(Exception):
     """Subsidy and household-file items belong to a renovation, which must be recorded first."""
 
 
-def can_edit(user) -> bool:
+def can_edit(user: User | AnonymousUser) -> bool:
     return getattr(user, "role", None) in EDITORS
 
 
-def can_unmask(user) -> bool:
+def can_unmask(user: User | AnonymousUser) -> bool:
     return getattr(user, "role", None) in UNMASK
 
 
@@ -115,30 +127,31 @@ RENOVATION_SECTIONS = {"works": WORKS_FIELDS, "subsidy": SUBSIDY_FIELDS, "files"
 IDENTITY_EXTRA = ("village", "id_number_hash", "phone_enc", "bank_account_enc")
 
 
-def household_version(household: Household, section: str) -> str:
+def household_version(household: Household, *, section: str) -> str:
     fields = HOUSEHOLD_SECTIONS[section]
     return versions.version_of(
         household, fields + (IDENTITY_EXTRA if section == "identity" else ())
     )
 
 
-def renovation_version(renovation: Renovation | None, section: str) -> str:
+def renovation_version(renovation: Renovation | None, *, section: str) -> str:
     return versions.version_of(renovation, RENOVATION_SECTIONS[section])
 
 
-def _locked_household(user, household: Household) -> Household:
+def _locked_household(user: User, household: Household) -> Household:
     """The household again, locked for this transaction and still in the user's scope."""
     if not can_edit(user):
         raise PermissionDenied("无权修改农户档案")
     # of=("self",): lock the household row only, not the units its scope joins (PostgreSQL).
-    scoped = Household.objects.for_user(user).select_for_update(of=("self",))
+    scoped: HouseholdQuerySet = Household.objects.for_user(user)
+    scoped = scoped.select_for_update(of=("self",))
     found = scoped.filter(pk=household.pk).first()
     if found is None:
         raise PermissionDenied("该农户不在您的管辖范围内")
     return found
 
 
-def _stale(obj) -> StaleEdit:
+def _stale(obj: Household | Renovation) -> StaleEdit:
     """The view names the section (``what``) in the message."""
     return versions.stale(obj, what=str(obj))
 
@@ -148,25 +161,34 @@ def _announce(*household_ids: int) -> None:
     transaction.on_commit(lambda: households_changed.send(sender=Household, household_ids=ids))
 
 
-def _village_in_scope(user, village: Unit) -> Unit:
+def _village_in_scope(user: User, village: Unit) -> tuple[Unit, Unit]:
+    """The village again, if active and in the user's scope, and its township."""
     allowed = Unit.objects.for_user(user).villages().filter(pk=village.pk, is_active=True)
     found = allowed.select_related("parent").first()
     if found is None:
         raise PermissionDenied("该村不在您的管辖范围内")
-    return found
+    if found.parent is None:  # pragma: no cover - a village has a township (a constraint)
+        raise ValueError(f"{found} has no township")
+    return found, found.parent
 
 
 # --- households -------------------------------------------------------------------------------
 def create_household(
-    *, user, village: Unit, data: dict, id_number: str, phone: str = "", bank_account: str = ""
+    *,
+    user: User,
+    village: Unit,
+    data: dict[str, Any],
+    id_number: str,
+    phone: str = "",
+    bank_account: str = "",
 ) -> Household:
     """新增农户 in a village of the user's scope."""
     if not can_edit(user):
         raise PermissionDenied("无权新增农户")
     try:
         with transaction.atomic():
-            village = _village_in_scope(user, village)
-            household = Household(township=village.parent, village=village, **data)
+            village, township = _village_in_scope(user, village)
+            household = Household(township=township, village=village, **data)
             household.set_id_number(id_number)
             if phone:
                 household.set_phone(phone)
@@ -183,10 +205,10 @@ def create_household(
 
 def update_household(
     *,
-    user,
+    user: User,
     household: Household,
     section: str,
-    data: dict,
+    data: dict[str, Any],
     version: str | None,
     village: Unit | None = None,
     id_number: str = "",
@@ -205,13 +227,13 @@ def update_household(
     try:
         with transaction.atomic():
             current = _locked_household(user, household)
-            if version is not None and version != household_version(current, section):
+            if version is not None and version != household_version(current, section=section):
                 raise _stale(current)
             for name in fields:
                 setattr(current, name, data[name])
             if village is not None and village.pk != current.village_id:
-                village = _village_in_scope(user, village)
-                current.village, current.township = village, village.parent
+                village, township = _village_in_scope(user, village)
+                current.village, current.township = village, township
             if id_number:
                 current.set_id_number(id_number)
             if phone is not None:
@@ -233,7 +255,7 @@ def update_household(
     return current
 
 
-def add_assessment(*, user, household: Household, data: dict) -> Assessment:
+def add_assessment(*, user: User, household: Household, data: dict[str, Any]) -> Assessment:
     """A new safety assessment; it becomes the household's current one."""
     with transaction.atomic():
         current = _locked_household(user, household)
@@ -246,10 +268,10 @@ def add_assessment(*, user, household: Household, data: dict) -> Assessment:
 
 def save_renovation(
     *,
-    user,
+    user: User,
     household: Household,
     section: str,
-    data: dict,
+    data: dict[str, Any],
     version: str | None,
 ) -> Renovation:
     """Edit one section ("works", "subsidy", "files") of the current renovation; the works
@@ -262,7 +284,7 @@ def save_renovation(
             renovation = Renovation.objects.select_for_update(of=("self",)).get(
                 pk=current.renovation_id
             )
-            if version is not None and version != renovation_version(renovation, section):
+            if version is not None and version != renovation_version(renovation, section=section):
                 raise _stale(renovation)
         elif version:  # the form was opened on a renovation that has since gone
             raise _stale(current)
@@ -281,7 +303,13 @@ def save_renovation(
 
 
 def add_photo(
-    *, user, household: Household, photo: uploads.Photo, original_name: str, kind: str, note: str
+    *,
+    user: User,
+    household: Household,
+    photo: uploads.Photo,
+    original_name: str,
+    kind: str,
+    note: str,
 ) -> Attachment:
     """Store a checked, re-encoded photo under a generated name and record it."""
     stored: list[str] = []
@@ -302,7 +330,8 @@ def add_photo(
                 uploaded_by=user,
             )
             attachment.file.save("photo", ContentFile(photo.content), save=False)
-            stored.append(attachment.file.name)
+            if attachment.file.name:
+                stored.append(attachment.file.name)
             thumb = default_storage.save(attachment.thumbnail_name, ContentFile(photo.thumbnail))
             stored.append(thumb)
             attachment.save()
@@ -322,13 +351,14 @@ class Unmasked:
     bank_account: str = ""
 
 
-def unmask(*, user, household: Household) -> Unmasked:
+def unmask(*, user: User, household: Household) -> Unmasked:
     """The full ID number, phone and 补助发放账号, for roles allowed to see them; every call
     is audited (naming the fields shown, never their values)."""
     if not can_unmask(user):
         raise PermissionDenied("无权查看完整个人信息")
     with transaction.atomic():
-        current = Household.objects.for_user(user).filter(pk=household.pk).first()
+        scoped: HouseholdQuerySet = Household.objects.for_user(user)
+        current = scoped.filter(pk=household.pk).first()
         if current is None:
             raise PermissionDenied("该农户不在您的管辖范围内")
         shown = ["身份证号", "联系电话"]

@@ -7,6 +7,7 @@ Thin views: the scope comes from ``for_user`` / ``get_scoped_or_404``, the work 
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from anju.core.access import allow
 from anju.core.files import open_stored, serve_file
 from anju.core.scoping import get_scoped_or_404
 from anju.registry import forms, panels, selectors, services
-from anju.registry.models import Attachment, Household, Renovation
+from anju.registry.models import Attachment, Household, Renovation, model_field
 
 HOUSEHOLD_FORMS = {
     "identity": ("身份与对象类别", forms.IdentityForm),
@@ -38,7 +39,9 @@ RENOVATION_FORMS = {
 }
 
 
-def _int(value) -> int | None:
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -146,13 +149,16 @@ def rows(obj, fields) -> list[tuple[str, str]]:
 @allow(services.READERS)
 def household_detail(request, pk: int):
     household = _household(request, pk)
-    photo_rows = []
+    photo_rows: list[tuple[Attachment, float | None]] = []
     for photo in selectors.household_photos(household):
         distance = uploads.distance_m(
             household.latitude, household.longitude, photo.latitude, photo.longitude
         )
         photo_rows.append((photo, distance))
     renovation = household.renovation
+    others = household.renovations.all()
+    if household.renovation_id is not None:
+        others = others.exclude(pk=household.renovation_id)
     return render(
         request,
         "registry/household_detail.html",
@@ -165,9 +171,9 @@ def household_detail(request, pk: int):
             "finances": rows(household, services.FINANCE_FIELDS),
             "assessments": household.assessments.all(),
             "renovation": renovation,
-            "other_renovations": household.renovations.exclude(pk=household.renovation_id),
+            "other_renovations": others,
             "file_items": [
-                (Renovation._meta.get_field(name).verbose_name, getattr(renovation, name))
+                (model_field(Renovation, name).verbose_name, getattr(renovation, name))
                 for name in services.FILE_FIELDS
             ]
             if renovation
@@ -250,11 +256,12 @@ def household_edit(request, pk: int, section: str):
     household = _household(request, pk)
     title, form_class = HOUSEHOLD_FORMS[section]
     extra = {"user": request.user} if section == "identity" else {}
-    version = services.household_version(household, section)
+    version = services.household_version(household, section=section)
     form = form_class(request.POST or None, instance=copy.copy(household), version=version, **extra)
-    differences, status = [], 200
+    differences: list[tuple[str, str, str]] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         if section == "identity":
             phone = form.cleaned_data.get("phone") or None
             if form.cleaned_data.get("clear_phone"):
@@ -282,7 +289,7 @@ def household_edit(request, pk: int, section: str):
             fields = services.HOUSEHOLD_SECTIONS[section]
             differences = versions.differences(form, exc.current, fields)
             versions.refuse(
-                request, exc, form, version=services.household_version(exc.current, section)
+                request, exc, form, version=services.household_version(exc.current, section=section)
             )
             status = versions.CONFLICT
         except services.DuplicateIdNumber:
@@ -339,10 +346,11 @@ def renovation_edit(request, pk: int, section: str):
     if renovation is None and section != "works":
         messages.info(request, "请先登记改造方式和进度，再填写补助资金与一户一档。")
         return redirect("registry:renovation_edit", pk=pk, section="works")
-    version = services.renovation_version(renovation, section)
+    version = services.renovation_version(renovation, section=section)
     instance = copy.copy(renovation) if renovation else None
     form = form_class(request.POST or None, instance=instance, version=version)
-    differences, status = [], 200
+    differences: list[tuple[str, str, str]] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.save_renovation(
@@ -358,7 +366,7 @@ def renovation_edit(request, pk: int, section: str):
             current = exc.current if isinstance(exc.current, Renovation) else None
             differences = versions.differences(form, current, fields)
             versions.refuse(
-                request, exc, form, version=services.renovation_version(current, section)
+                request, exc, form, version=services.renovation_version(current, section=section)
             )
             status = versions.CONFLICT
         except services.NoRenovation:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from anju.accounts.models import User
 
 
 class Level(models.TextChoices):
@@ -14,8 +21,9 @@ class Level(models.TextChoices):
     VILLAGE = "village", _("村（社区）")
 
 
-CODE_LENGTH = {Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
-PARENT_LEVEL = {Level.TOWNSHIP: Level.COUNTY, Level.VILLAGE: Level.TOWNSHIP}
+# by level (a ``Level`` or its value: they are equal strings)
+CODE_LENGTH: dict[str, int] = {Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+PARENT_LEVEL: dict[str, str] = {Level.TOWNSHIP: Level.COUNTY, Level.VILLAGE: Level.TOWNSHIP}
 
 
 def level_for_code(code: str) -> str | None:
@@ -25,18 +33,18 @@ def level_for_code(code: str) -> str | None:
     return None
 
 
-class UnitQuerySet(models.QuerySet):
-    def townships(self):
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def townships(self) -> Self:
         return self.filter(level=Level.TOWNSHIP)
 
-    def villages(self):
+    def villages(self) -> Self:
         return self.filter(level=Level.VILLAGE)
 
-    def for_user(self, user):
+    def for_user(self, user: User | AnonymousUser | None) -> Self:
         """The units a user may see: their own unit and everything below it."""
-        if not getattr(user, "is_authenticated", False) or not user.unit_id:
+        unit = user.unit if user is not None and user.is_authenticated else None
+        if unit is None:
             return self.none()
-        unit = user.unit
         if unit.level == Level.COUNTY:
             return self.filter(code__startswith=unit.code)
         if unit.level == Level.TOWNSHIP:

@@ -79,7 +79,7 @@ def test_stale_version_saves_nothing_and_announces_nothing(
     officer_a, village_a, changed, django_capture_on_commit_callbacks
 ):
     household = make_household(village_a, size=3)
-    version = services.household_version(household, "house")
+    version = services.household_version(household, section="house")
     household.storeys = 2
     household.save()
     data = {name: getattr(household, name) for name in services.HOUSE_FIELDS}
@@ -94,13 +94,13 @@ def test_stale_version_saves_nothing_and_announces_nothing(
 
 def test_version_covers_the_section_only(village_a):
     household = make_household(village_a)
-    identity = services.household_version(household, "identity")
-    house = services.household_version(household, "house")
+    identity = services.household_version(household, section="identity")
+    house = services.household_version(household, section="house")
     household.storeys = 3
-    assert services.household_version(household, "identity") == identity
-    assert services.household_version(household, "house") != house
+    assert services.household_version(household, section="identity") == identity
+    assert services.household_version(household, section="house") != house
     household.set_phone("13800000000")
-    assert services.household_version(household, "identity") != identity
+    assert services.household_version(household, section="identity") != identity
 
 
 def test_moving_to_another_township_is_refused(officer_a, village_a, village_b):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,12 @@ from anju.core import liveness
 from anju.registry.io import importer
 from anju.registry.io.readers import FileRefused, check_name, max_bytes
 from anju.registry.models import ImportBatch
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import UploadedFile
+
+    from anju.accounts.models import User
 
 Status, Mode = ImportBatch.Status, ImportBatch.Mode
 
@@ -39,11 +46,11 @@ def upload_path(name: str) -> Path:
     return upload_dir() / name
 
 
-def can_import(user) -> bool:
+def can_import(user: User | AnonymousUser) -> bool:
     return getattr(user, "role", None) in IMPORTERS
 
 
-def store_upload(uploaded, filename: str) -> str:
+def store_upload(uploaded: UploadedFile[bytes], *, filename: str) -> str:
     """Copy an upload to the import folder; refuse wrong types and oversized files."""
     check_name(filename)
     limit = max_bytes()
@@ -67,7 +74,7 @@ def store_upload(uploaded, filename: str) -> str:
     return name
 
 
-def refuse_upload(filename: str, message: str) -> None:
+def refuse_upload(filename: str, *, message: str) -> None:
     """A file refused before it was stored is still an (unsuccessful) import: audited."""
     record(
         Event.IMPORT,
@@ -77,13 +84,15 @@ def refuse_upload(filename: str, message: str) -> None:
     )
 
 
-def start(*, user, uploaded, mode: str, create_villages: bool = False) -> ImportBatch:
+def start(
+    *, user: User, uploaded: UploadedFile[bytes], mode: str, create_villages: bool = False
+) -> ImportBatch:
     """Store the upload, record the batch and run it (now, or in the background)."""
     filename = Path(uploaded.name or "").name
     try:
-        name = store_upload(uploaded, filename)
+        name = store_upload(uploaded, filename=filename)
     except FileRefused as exc:
-        refuse_upload(filename, str(exc))
+        refuse_upload(filename, message=str(exc))
         raise
     path = upload_path(name)
     batch = importer.new_batch(
@@ -97,7 +106,7 @@ def start(*, user, uploaded, mode: str, create_villages: bool = False) -> Import
     return _launch(batch, path)
 
 
-def follow_up(*, batch: ImportBatch, user, mode: str) -> ImportBatch:
+def follow_up(*, batch: ImportBatch, user: User, mode: str) -> ImportBatch:
     """Import a file that was checked (or blocked) before, or whose import died with its
     process (``reap``), without uploading it again."""
     again = batch.status in (Status.CHECKED, Status.BLOCKED) or batch.crashed
@@ -192,7 +201,7 @@ def reap_all() -> list[ImportBatch]:
     return [b for b in (reap(b) for b in running.select_related("user")) if b.crashed]
 
 
-def _system():
+def _system() -> contextlib.AbstractContextManager[object]:
     from anju.audit.context import SYSTEM
 
     return acting_as(SYSTEM)
@@ -207,7 +216,9 @@ def discard_upload(batch: ImportBatch) -> None:
     batch.upload = ""
 
 
-def import_path(path: Path, *, user=None, mode: str, create_villages: bool = False) -> ImportBatch:
+def import_path(
+    path: Path | str, *, user: User | None = None, mode: str, create_villages: bool = False
+) -> ImportBatch:
     """The command's import: the file stays where it is; the actor is set by the caller."""
     path = Path(path)
     if not path.is_file():

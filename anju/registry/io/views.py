@@ -54,7 +54,7 @@ def import_upload(request):
                 f"文件过大（{length / 1024 / 1024:.1f} MB），单个文件不能超过 "
                 f"{limit // 1024 // 1024} MB：请按乡镇拆分后分别导入。"
             )
-            services.refuse_upload("", message)
+            services.refuse_upload("", message=message)
             form = ImportForm()
             form.refused = message
             return _upload_page(request, form, status=413)
