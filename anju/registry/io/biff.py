@@ -45,7 +45,13 @@ def sheet_reaches(data: bytes) -> None:
 
 
 def _walk(
-    stream: bytes, at: int, names: list[str], starts: list[int], *, sheet: int, one_sheet=False
+    stream: bytes,
+    at: int,
+    names: list[str],
+    starts: list[int],
+    *,
+    sheet: int,
+    one_sheet: bool = False,
 ) -> None:
     """Check the cell records from ``at``: the whole stream (the globals come first, then
     one BOF … EOF per sheet), or with ``one_sheet`` the sheet that begins there, to its EOF."""
@@ -118,16 +124,16 @@ def workbook_stream(data: bytes) -> bytes:
     for _ in range(min(difat_count, sectors)):
         if chain in (FREE, END):
             break
-        block = read(chain)
-        entries = struct.unpack(f"<{sector // 4}I", block)
-        fat_sectors += [n for n in entries[:-1] if n not in (FREE, END)]
-        chain = entries[-1]
+        links: tuple[int, ...] = struct.unpack(f"<{sector // 4}I", read(chain))
+        fat_sectors += [n for n in links[:-1] if n not in (FREE, END)]
+        chain = links[-1]
     fat: list[int] = []
     for number in fat_sectors[:sectors]:
         fat += struct.unpack(f"<{sector // 4}I", read(number))
 
     def follow(start: int, table: list[int], limit: int) -> list[int]:
-        found, current = [], start
+        found: list[int] = []
+        current = start
         while current not in (FREE, END):
             if current >= len(table) or len(found) > limit:
                 raise Unreadable
@@ -136,15 +142,15 @@ def workbook_stream(data: bytes) -> bytes:
         return found
 
     directory = b"".join(read(n) for n in follow(directory_start, fat, sectors))
-    entries = {}
+    entries: dict[str, tuple[int, int]] = {}
     for offset in range(0, len(directory) - 127, 128):
         length = struct.unpack_from("<H", directory, offset + 64)[0]
-        name = directory[offset : offset + max(0, min(length, 64) - 2)].decode(
+        entry = directory[offset : offset + max(0, min(length, 64) - 2)].decode(
             "utf-16-le", "replace"
         )
         kind = directory[offset + 66]
         start, size = struct.unpack_from("<II", directory, offset + 116)
-        entries.setdefault(name if kind != 5 else "\0root", (start, size))
+        entries.setdefault(entry if kind != 5 else "\0root", (start, size))
     name = next((n for n in STREAMS if n in entries), None)
     if name is None or "\0root" not in entries:
         raise Unreadable

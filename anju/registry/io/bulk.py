@@ -16,15 +16,27 @@ DEFERRED on both databases and are checked at commit. Must run inside ``atomic()
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any, TypeAlias
 
 from django.db import connection, models
 from django.utils import timezone
 
 BATCH = 2000
+# One row's values in column order: clean Python values the drivers adapt (above). The
+# parsers give them as ``object`` and the driver stubs want a union, hence ``Any`` here.
+Params: TypeAlias = list[Any]
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def column_of(field: models.Field[Any, Any]) -> str:
+    """A concrete field's column (the stubs allow None, for fields that have none)."""
+    column = field.column
+    if column is None:  # pragma: no cover - every concrete field has a column
+        raise ValueError(f"{field} has no column")
+    return column
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -33,7 +45,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     if count <= 0:
         return []
     table = model._meta.db_table
-    pk = model._meta.pk.column
+    pk = column_of(model._meta.pk)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -56,14 +68,14 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 class Table:
     """Inserts and updates of one model's rows as lists of column values."""
 
-    def __init__(self, model: type[models.Model]):
+    def __init__(self, model: type[models.Model]) -> None:
         self.model = model
         self.fields = list(model._meta.concrete_fields)
         self.attnames = [f.attname for f in self.fields]
         self.index = {name: i for i, name in enumerate(self.attnames)}
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         blank = model()
-        base = []
+        base: Params = []
         for field in self.fields:
             if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
                 base.append(now)
@@ -77,7 +89,7 @@ class Table:
             if isinstance(f, models.DateTimeField) and f.auto_now and not f.auto_now_add
         ]
 
-    def new_row(self, pk: int, values: dict) -> list:
+    def new_row(self, pk: int, values: dict[str, object]) -> Params:
         row = self.base.copy()
         row[self.index[self.model._meta.pk.attname]] = pk
         index = self.index
@@ -85,27 +97,27 @@ class Table:
             row[index[name]] = value
         return row
 
-    def insert(self, rows: list[list]) -> None:
+    def insert(self, rows: list[Params]) -> None:
         if not rows:
             return
         table = _q(self.model._meta.db_table)
-        columns = ", ".join(_q(f.column) for f in self.fields)
+        columns = ", ".join(_q(column_of(f)) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
         with connection.cursor() as cursor:
             for start in range(0, len(rows), BATCH):
                 cursor.executemany(sql, rows[start : start + BATCH])
 
-    def update(self, changes: list[tuple[int, dict]]) -> None:
+    def update(self, changes: list[tuple[int, dict[str, object]]]) -> None:
         """``changes``: (pk, {attname: new value}); rows changing the same columns share
         one statement. ``auto_now`` columns are set to now."""
-        groups: dict[tuple[str, ...], list[list]] = defaultdict(list)
+        groups: dict[tuple[str, ...], list[Params]] = defaultdict(list)
         for pk, values in changes:
             names = tuple(sorted(values))
             groups[names].append([*(values[n] for n in names), *([self.now] * len(self.touch)), pk])
         table = _q(self.model._meta.db_table)
-        pk_column = _q(self.model._meta.pk.column)
-        columns = {f.attname: f.column for f in self.fields}
+        pk_column = _q(column_of(self.model._meta.pk))
+        columns = {f.attname: column_of(f) for f in self.fields}
         with connection.cursor() as cursor:
             for names, params in groups.items():
                 sets = ", ".join(f"{_q(columns[n])} = %s" for n in (*names, *self.touch))

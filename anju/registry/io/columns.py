@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import models
+
 from anju.registry import idcard
 from anju.registry.choices import (
     METHOD_ALIASES,
@@ -27,7 +29,7 @@ from anju.registry.choices import (
     Structure,
 )
 from anju.registry.io import parsers as p
-from anju.registry.models import Assessment, Household, Renovation
+from anju.registry.models import Assessment, Household, Renovation, model_field
 
 MODELS = {"household": Household, "assessment": Assessment, "renovation": Renovation}
 BOOL_VALUES = "是/否（也可填 有/无、√/×、Y/N、1/0）"
@@ -42,7 +44,7 @@ EXAMPLE_ID = idcard.make("411081", dt.date(1960, 1, 1), 1)
 class Column:
     field: str  # "<model>.<field>": household / assessment / renovation (ADR 0009: 自筹资金,
     # 是否举债 and 其他住房补助 are the household's)
-    parse: Callable
+    parse: Callable[[p.Cell], object]
     aliases: tuple[str, ...] = ()
     required: bool = False
     kind: str = "plain"  # township, village, id_number, phone, groups, bool, date, number, plain
@@ -61,32 +63,41 @@ class Column:
     @cached_property
     def header(self) -> str:
         name = {"id_number": "id_number_masked", "phone": "phone_masked"}.get(self.name, self.name)
-        return str(MODELS[self.model]._meta.get_field(name).verbose_name)
+        return str(model_field(MODELS[self.model], name).verbose_name)
 
     @property
     def attname(self) -> str:
         return {"township": "township_id", "village": "village_id"}.get(self.name, self.name)
 
 
-def _bool(field, meaning, example="是", aliases=()):
+def _bool(
+    field: str, meaning: str, example: object = "是", aliases: tuple[str, ...] = ()
+) -> Column:
     return Column(
         field, p.boolean, aliases, kind="bool", meaning=meaning, values=BOOL_VALUES, example=example
     )
 
 
-def _date(field, meaning, example="", aliases=()):
+def _date(field: str, meaning: str, example: object = "", aliases: tuple[str, ...] = ()) -> Column:
     return Column(
         field, p.date, aliases, kind="date", meaning=meaning, values=DATE_VALUES, example=example
     )
 
 
-def _grade(field, meaning, example="", aliases=()):
+def _grade(field: str, meaning: str, example: object = "", aliases: tuple[str, ...] = ()) -> Column:
     return Column(field, p.grade, aliases, meaning=meaning, values=GRADE_VALUES, example=example)
 
 
 def _enum(
-    field, enum, meaning, example="", aliases=(), value_aliases=None, note="", blank_words=()
-):
+    field: str,
+    enum: type[models.TextChoices],
+    meaning: str,
+    example: object = "",
+    aliases: tuple[str, ...] = (),
+    value_aliases: dict[str, str] | None = None,
+    note: str = "",
+    blank_words: tuple[str, ...] = (),
+) -> Column:
     allowed = "、".join(str(v) for v in enum.values if v)
     values = allowed + ("；不适用填“无”或留空" if "" in enum.values else "") + note
     return Column(
@@ -296,7 +307,7 @@ COLUMNS: tuple[Column, ...] = (
     _bool("household.borrowed", "农户是否因改造举债", example="否"),
     _enum("household.other_subsidy", OtherSubsidy, "同年享受的其他住房补助", example="无"),
     *(
-        _bool(f"renovation.{name}", f"一户一档：{Renovation._meta.get_field(name).verbose_name}")
+        _bool(f"renovation.{name}", f"一户一档：{model_field(Renovation, name).verbose_name}")
         for name in Renovation.FILE_ITEMS
     ),
 )
@@ -305,7 +316,7 @@ REQUIRED = tuple(c for c in COLUMNS if c.required)
 
 
 # --- finding columns by header text ---------------------------------------------------------
-def header_key(text) -> str:
+def header_key(text: object) -> str:
     """Trimmed, half-width, without spaces or the template's required mark (*)."""
     value = unicodedata.normalize("NFKC", str(text or ""))
     value = re.sub(r"\s+", "", value)
@@ -328,7 +339,7 @@ def _build_lookup() -> dict[str, Column]:
 LOOKUP = _build_lookup()
 
 
-def column_for(header) -> Column | None:
+def column_for(header: object) -> Column | None:
     key = header_key(header)
     if not key:
         return None

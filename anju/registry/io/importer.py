@@ -16,6 +16,7 @@ import hashlib
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -35,6 +36,9 @@ from anju.registry.io.writer import Written, write_plan
 from anju.registry.models import Household, ImportBatch
 from anju.registry.signals import households_changed
 
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+
 log = logging.getLogger(__name__)
 Status, Mode = ImportBatch.Status, ImportBatch.Mode
 
@@ -42,7 +46,7 @@ Status, Mode = ImportBatch.Status, ImportBatch.Mode
 class _Clock:
     """Seconds spent in each phase, kept in the batch's summary (and printed by the bench)."""
 
-    def __init__(self, phases: dict[str, float]):
+    def __init__(self, phases: dict[str, float]) -> None:
         self.phases = phases
         self.cpu: dict[str, float] = {}
         self.last = time.perf_counter()
@@ -71,7 +75,13 @@ def sha256_of(path: Path) -> str:
 
 
 def new_batch(
-    *, user, filename: str, path: Path, mode: str, create_villages: bool, upload: str = ""
+    *,
+    user: User | None,
+    filename: str,
+    path: Path,
+    mode: str,
+    create_villages: bool,
+    upload: str = "",
 ) -> ImportBatch:
     return ImportBatch.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
@@ -89,7 +99,7 @@ def fail(batch: ImportBatch, message: str) -> ImportBatch:
     return _finish(batch, Status.FAILED, message, [problem], started=time.perf_counter())
 
 
-def run(batch: ImportBatch, path: Path, *, user=None) -> ImportBatch:
+def run(batch: ImportBatch, path: Path, *, user: User | None = None) -> ImportBatch:
     """Run one import. The caller sets the audit actor (``acting_as``).
 
     The cyclic garbage collector is paused meanwhile: an import allocates millions of
@@ -104,7 +114,7 @@ def run(batch: ImportBatch, path: Path, *, user=None) -> ImportBatch:
             gc.enable()
 
 
-def _run(batch: ImportBatch, path: Path, *, user=None) -> ImportBatch:
+def _run(batch: ImportBatch, path: Path, *, user: User | None = None) -> ImportBatch:
     started = time.perf_counter()
     phases: dict[str, float] = {}
     clock = _Clock(phases)
@@ -128,7 +138,7 @@ def _run(batch: ImportBatch, path: Path, *, user=None) -> ImportBatch:
         return _finish(batch, Status.FAILED, str(exc), [problem], started=started)
     except MissingColumns as exc:
         return _finish(batch, Status.BLOCKED, str(exc), exc.problems, started=started)
-    summary = {
+    summary: dict[str, Any] = {
         "sheet": sheet.name,
         "header_row": sheet.header_row,
         "phases": phases,
@@ -197,7 +207,7 @@ def _errors(sheet: ParsedSheet) -> int:
 
 
 def _progress(batch: ImportBatch, percent: int, phase: str, *, status: str | None = None) -> None:
-    fields = {"progress": percent, "message": phase}
+    fields: dict[str, object] = {"progress": percent, "message": phase}
     if status:
         fields["status"] = status
     if status == Status.RUNNING:  # who runs it, to find it if this process dies
@@ -208,7 +218,13 @@ def _progress(batch: ImportBatch, percent: int, phase: str, *, status: str | Non
 
 
 def _done(
-    batch, sheet, plan: Plan, written: Written | None, status, started, summary
+    batch: ImportBatch,
+    sheet: ParsedSheet,
+    plan: Plan,
+    written: Written | None,
+    status: str,
+    started: float,
+    summary: dict[str, Any],
 ) -> ImportBatch:
     rows = len(sheet.rows)
     error_rows = sum(1 for r in sheet.rows if r.error)
@@ -238,7 +254,7 @@ def _done(
     )
 
 
-def _summary_text(batch, status, summary, error_rows) -> str:
+def _summary_text(batch: ImportBatch, status: str, summary: dict[str, Any], error_rows: int) -> str:
     if status == Status.DONE:
         text = (
             f"已导入：新增 {batch.created} 户，更新 {batch.updated} 户，{batch.unchanged} 户无变化"
@@ -259,7 +275,16 @@ def _summary_text(batch, status, summary, error_rows) -> str:
     return f"发现 {error_rows} 行有错误，按“全部导入”方式未写入任何数据；其余行{would}。"
 
 
-def _finish(batch, status, message, problems, *, started, summary=None, fields=None) -> ImportBatch:
+def _finish(
+    batch: ImportBatch,
+    status: str,
+    message: str,
+    problems: list[Problem],
+    *,
+    started: float,
+    summary: dict[str, Any] | None = None,
+    fields: list[list[str]] | None = None,
+) -> ImportBatch:
     """Record the batch's end and its ``import`` audit event. ``fields``: the field lists
     the created households' audit events give their values in (``writer._created``)."""
     problems = sorted(problems, key=lambda p: (p.row or 0, len(p.col), p.col))

@@ -14,7 +14,9 @@ import datetime as dt
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeAlias
 
 from django.db import models
 from django.utils import timezone
@@ -22,6 +24,9 @@ from django.utils import timezone
 from anju.core import crypto
 from anju.registry import idcard
 from anju.registry.choices import GROUP_ALIASES, KeyGroup
+
+# A cell as the readers give it (a ``datetime`` is a ``date`` too); ``None`` is empty.
+Cell: TypeAlias = str | int | float | bool | dt.date | None
 
 
 class CellError(ValueError):
@@ -33,23 +38,24 @@ class Warned:
 
     __slots__ = ("value", "message")
 
-    def __init__(self, value, message: str):
+    def __init__(self, value: object, message: str) -> None:
         self.value = value
         self.message = message
 
 
-_today: list = [None, None]
+_today: tuple[int, dt.date] | None = None  # (the minute, the date then)
 
 
 def today() -> dt.date:
     """The local date (looked up once a minute: parsers run for every cell)."""
+    global _today
     minute = int(time.time() // 60)
-    if _today[0] != minute:
-        _today[:] = [minute, timezone.localdate()]
+    if _today is None or _today[0] != minute:
+        _today = (minute, timezone.localdate())
     return _today[1]
 
 
-def clean(raw) -> str:
+def clean(raw: Cell) -> str:
     """The cell as trimmed half-width text; a number keeps no trailing ``.0``.
 
     A leading apostrophe that only protected a formula character (as exports write it,
@@ -67,7 +73,7 @@ def clean(raw) -> str:
     return text
 
 
-def display(raw) -> str:
+def display(raw: Cell) -> str:
     """How a raw cell is quoted back in a problem message."""
     if isinstance(raw, dt.datetime):
         return raw.strftime("%Y-%m-%d %H:%M")
@@ -88,7 +94,7 @@ HALF_WIDTH = {0x3000: " "} | {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 HALF_WIDTH |= {c: c - 0xFEE0 for c in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
 
 
-def clean_text(raw) -> str:
+def clean_text(raw: Cell) -> str:
     if not isinstance(raw, str):
         return clean(raw)
     value = raw.translate(HALF_WIDTH).strip()
@@ -97,10 +103,10 @@ def clean_text(raw) -> str:
     return value
 
 
-def text(*, max_len: int, min_len: int = 1, squeeze: bool = False):
+def text(*, max_len: int, min_len: int = 1, squeeze: bool = False) -> Callable[[Cell], str | None]:
     """Free text; ``squeeze`` removes every space (names written with spaces to align)."""
 
-    def parse(raw):
+    def parse(raw: Cell) -> str | None:
         value = clean_text(raw)
         value = re.sub(r"\s+", "" if squeeze else " ", value)
         if not value:
@@ -114,7 +120,7 @@ def text(*, max_len: int, min_len: int = 1, squeeze: bool = False):
     return parse
 
 
-def id_number(raw):
+def id_number(raw: Cell) -> str | Warned | None:
     """身份证号: 17 digits and a digit or X. A wrong check character or birth date is a
     warning: the household is imported and screening rule D-01 flags it."""
     if isinstance(raw, float):
@@ -138,7 +144,7 @@ LANDLINE = re.compile(r"^(0\d{2,3})-?([2-9]\d{6,7})$")
 LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$")
 
 
-def phone(raw):
+def phone(raw: Cell) -> str | None:
     value = clean(raw)
     value = re.sub(r"[\s()]", "", value).replace("—", "-")
     value = value.removeprefix("+86").removeprefix("0086")
@@ -154,7 +160,7 @@ def phone(raw):
     raise CellError("应为 11 位手机号（如 13812345678）或固定电话（如 0374-8123456）")
 
 
-def mask_for(column_kind: str, raw) -> str:
+def mask_for(column_kind: str, raw: Cell) -> str:
     """Problem messages never carry a full ID number or phone (SECURITY.md row 16)."""
     text_value = display(raw)
     if column_kind == "id_number":
@@ -165,7 +171,7 @@ def mask_for(column_kind: str, raw) -> str:
 
 
 # --- numbers --------------------------------------------------------------------------------
-def _number(raw, *, units: dict[str, int]) -> Decimal:
+def _number(raw: Cell, *, units: dict[str, int]) -> Decimal:
     if isinstance(raw, bool):
         raise CellError("不是数字")
     if isinstance(raw, int | float):
@@ -185,10 +191,12 @@ def _number(raw, *, units: dict[str, int]) -> Decimal:
     return number
 
 
-def integer(*, lo: int, hi: int, units=("人", "口", "年")):
+def integer(
+    *, lo: int, hi: int, units: tuple[str, ...] = ("人", "口", "年")
+) -> Callable[[Cell], int | None]:
     unit_map = dict.fromkeys(units, 1)
 
-    def parse(raw):
+    def parse(raw: Cell) -> int | None:
         if isinstance(raw, str) and not clean(raw):
             return None
         if isinstance(raw, dt.date):
@@ -207,7 +215,7 @@ def integer(*, lo: int, hi: int, units=("人", "口", "年")):
     return parse
 
 
-def year(raw):
+def year(raw: Cell) -> int | None:
     if isinstance(raw, dt.date):
         value = raw.year
     else:
@@ -230,11 +238,13 @@ MONEY_UNITS = {"万元": 10000, "元": 1, "万": 10000}
 CENT = Decimal("0.01")
 
 
-def decimal(*, positive: bool, units: dict[str, int], limit: Decimal):
+def decimal(
+    *, positive: bool, units: dict[str, int], limit: Decimal
+) -> Callable[[Cell], Decimal | None]:
     """An amount or area with up to two decimals: units and thousands separators removed;
     ``positive`` demands > 0 (areas), else ≥ 0 (money)."""
 
-    def parse(raw):
+    def parse(raw: Cell) -> Decimal | None:
         if isinstance(raw, str) and not clean(raw):
             return None
         if isinstance(raw, dt.date):
@@ -256,7 +266,7 @@ TRUE_WORDS = frozenset({"是", "有", "√", "✓", "✔", "Y", "YES", "1", "TRU
 FALSE_WORDS = frozenset({"否", "无", "×", "✗", "✘", "N", "NO", "0", "FALSE", "没有", "未"})
 
 
-def boolean(raw):
+def boolean(raw: Cell) -> bool | None:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int | float):
@@ -287,18 +297,20 @@ def choice(
     *,
     aliases: dict[str, str] | None = None,
     blank_words: tuple[str, ...] = (),
-):
+) -> Callable[[Cell], str | None]:
     """One of the enumeration's values; ``aliases`` maps other spellings; when the
     enumeration has an empty member, 无/否 set it explicitly (an empty cell stays unknown);
     ``blank_words`` are read as an empty cell."""
-    lookup = dict.fromkeys(NONE_WORDS, "") if "" in enum.values else {}
+    lookup: dict[str, str | None] = {}
+    if "" in enum.values:
+        lookup.update(dict.fromkeys(NONE_WORDS, ""))
     lookup.update(dict.fromkeys(blank_words))
     lookup.update({str(v): str(v) for v in enum.values if v})
     lookup.update(aliases or {})
     allowed = "、".join(str(v) for v in enum.values if v)
     suffix = "，或填“无”" if "" in enum.values else ""
 
-    def parse(raw):
+    def parse(raw: Cell) -> str | None:
         value = re.sub(r"\s+", "", clean(raw))
         if not value:
             return None
@@ -312,7 +324,7 @@ def choice(
 GRADE_PATTERN = re.compile(r"^([ABCD])(级|类)?$")
 
 
-def grade(raw):
+def grade(raw: Cell) -> str | None:
     value = re.sub(r"\s+", "", clean(raw)).upper()
     if not value:
         return None
@@ -327,7 +339,7 @@ GROUP_SPLIT = re.compile(r"[、,;/\s]+")
 GROUP_LOOKUP = {g.label: g.value for g in KeyGroup} | {k: v.value for k, v in GROUP_ALIASES.items()}
 
 
-def groups(raw):
+def groups(raw: Cell) -> int | None:
     value = clean(raw)
     if not value:
         return None
@@ -378,7 +390,8 @@ def _real(y: int, m: int, d: int, shown: str) -> dt.date:
         raise CellError(f"日期“{shown}”不存在") from None
 
 
-def date(raw):
+def date(raw: Cell) -> dt.date | None:
+    value: dt.date | None
     if isinstance(raw, dt.datetime):
         value = raw.date()
     elif isinstance(raw, dt.date):

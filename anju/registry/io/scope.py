@@ -15,10 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from anju.accounts.roles import COUNTY_WIDE, IMPORTERS, TOWNSHIP
 from anju.registry.io.parsers import CellError
 from anju.units.models import Level, Unit
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
 
 VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "村")
 TOWNSHIP_SUFFIXES = ("回族乡", "街道", "镇", "乡")
@@ -61,23 +65,25 @@ class NewVillage:
 
 
 class ImportScope:
-    def __init__(self, user=None, *, create_villages: bool = False):
+    def __init__(self, user: User | None = None, *, create_villages: bool = False) -> None:
         self.user = user
         townships = Unit.objects.townships().filter(is_active=True).select_related("parent")
         if user is not None:
             county = _county_of(user)
             townships = townships.filter(parent=county) if county else townships.none()
         self.townships = {t.pk: t for t in townships}
+        self.allowed: set[int]
         if user is None or user.role in COUNTY_WIDE:
             self.allowed = set(self.townships)
         elif user.role in TOWNSHIP and user.role in IMPORTERS:
-            self.allowed = {user.unit_id} & set(self.townships)
+            self.allowed = set(self.townships) & {user.unit_id}
         else:
             self.allowed = set()
-        self.own_township = (
-            self.townships.get(user.unit_id) if user is not None and user.role in TOWNSHIP else None
-        )
-        self.county_name = next(iter(self.townships.values())).parent.name if self.townships else ""
+        own = user.unit_id if user is not None and user.role in TOWNSHIP else None
+        self.own_township = self.townships.get(own) if own is not None else None
+        first = next(iter(self.townships.values()), None)
+        parent = first.parent if first is not None else None
+        self.county_name = parent.name if parent is not None else ""
         self.create_villages = bool(create_villages) and (user is None or user.role in IMPORTERS)
         self._township_index: dict[str, list[Unit]] = {}
         for township in self.townships.values():
@@ -144,7 +150,7 @@ class ImportScope:
         if _plain(text).isdigit():
             raise CellError(f"不是{township.name}的行政村代码")
         if self.create_villages:
-            if len(keys[0]) > NAME_MAX:
+            if NAME_MAX is not None and len(keys[0]) > NAME_MAX:
                 raise CellError(f"村名不能超过 {NAME_MAX} 个字")
             # 新庄 and 新庄村 in one file are one new village, named as first written
             return self.new_villages.setdefault(
@@ -155,7 +161,7 @@ class ImportScope:
         )
 
 
-def _county_of(user) -> Unit | None:
+def _county_of(user: User) -> Unit | None:
     unit = getattr(user, "unit", None)
     while unit is not None and unit.level != Level.COUNTY:
         unit = unit.parent

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from anju.core import crypto
 from anju.registry.io import parsers
 from anju.registry.io.columns import EXAMPLE_ID, REQUIRED, Column, column_for, letter
+from anju.registry.io.parsers import Cell
 from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
 from anju.registry.io.readers import FileRefused, SheetSource
 from anju.registry.io.scope import ImportScope, NewVillage
+from anju.units.models import Unit
 
 MISSING = object()
 
@@ -23,7 +26,7 @@ MISSING = object()
 class MissingColumns(Exception):
     """Required columns are absent: the import stops before any row is read."""
 
-    def __init__(self, message: str, problems: list[Problem]):
+    def __init__(self, message: str, problems: list[Problem]) -> None:
         super().__init__(message)
         self.problems = problems
 
@@ -58,7 +61,9 @@ class ParsedSheet:
     def fields(self) -> set[str]:
         return {c.field for _, c, _ in self.columns}
 
-    def add(self, level, row, index, header, value, message) -> None:
+    def add(
+        self, level: str, row: int, index: int | None, header: str, value: str, message: str
+    ) -> None:
         self.problems.append(
             Problem(
                 level=level,
@@ -72,7 +77,7 @@ class ParsedSheet:
         )
 
 
-def _matches(head: list[list]) -> tuple[int, int]:
+def _matches(head: list[list[Cell]]) -> tuple[int, int]:
     """(row index, number of recognised headers) of the best header row in the head."""
     best = (0, 0)
     for i, row in enumerate(head):
@@ -98,7 +103,7 @@ def choose_sheet(sources: list[SheetSource]) -> tuple[SheetSource, int]:
     return best[0], best[1]
 
 
-def map_columns(header_row: list, sheet: ParsedSheet) -> None:
+def map_columns(header_row: list[Cell], sheet: ParsedSheet) -> None:
     row_number = sheet.header_row
     seen: dict[str, int] = {}
     for index, raw in enumerate(header_row):
@@ -132,7 +137,7 @@ def map_columns(header_row: list, sheet: ParsedSheet) -> None:
 
 def parse_sheet(
     name: str,
-    rows: list[list],
+    rows: list[list[Cell]],
     header_index: int,
     scope: ImportScope,
     progress: Callable[[float], None] | None = None,
@@ -144,9 +149,16 @@ def parse_sheet(
     return sheet
 
 
-def _parse_rows(rows, header_index, sheet: ParsedSheet, scope: ImportScope, progress) -> None:
-    plain = []
-    special = {}
+def _parse_rows(
+    rows: list[list[Cell]],
+    header_index: int,
+    sheet: ParsedSheet,
+    scope: ImportScope,
+    progress: Callable[[float], None] | None,
+) -> None:
+    # (index, model, field, parser, its cache, header) of each column parsed cell by cell
+    plain: list[tuple[int, str, str, Callable[[Cell], object], dict[object, Any], str]] = []
+    special: dict[str, tuple[int, Column, str]] = {}
     for index, column, header in sheet.columns:
         if column.kind in ("township", "village", "id_number", "phone"):
             special[column.kind] = (index, column, header)
@@ -155,8 +167,8 @@ def _parse_rows(rows, header_index, sheet: ParsedSheet, scope: ImportScope, prog
     id_col, tw_col, vi_col = special["id_number"], special["township"], special["village"]
     ph_col = special.get("phone")
     required = {c.name for c in REQUIRED if c.kind not in ("township", "village", "id_number")}
-    township_cache: dict[str, object] = {}
-    village_cache: dict[tuple[int, str], object] = {}
+    township_cache: dict[str, Unit | parsers.CellError] = {}
+    village_cache: dict[tuple[int, str], int | NewVillage | parsers.CellError] = {}
     add = sheet.add
     total = len(rows) - header_index - 1
     step = max(total // 20, 1000)
@@ -247,7 +259,18 @@ def _parse_rows(rows, header_index, sheet: ParsedSheet, scope: ImportScope, prog
         sheet.rows.append(parsed)
 
 
-def _place(row, width, number, parsed, sheet, scope, tw_col, vi_col, tcache, vcache) -> bool:
+def _place(
+    row: list[Cell],
+    width: int,
+    number: int,
+    parsed: ParsedRow,
+    sheet: ParsedSheet,
+    scope: ImportScope,
+    tw_col: tuple[int, Column, str],
+    vi_col: tuple[int, Column, str],
+    tcache: dict[str, Unit | parsers.CellError],
+    vcache: dict[tuple[int, str], int | NewVillage | parsers.CellError],
+) -> bool:
     t_index, _, t_header = tw_col
     v_index, _, v_header = vi_col
     t_raw = row[t_index] if t_index < width else ""
@@ -255,39 +278,41 @@ def _place(row, width, number, parsed, sheet, scope, tw_col, vi_col, tcache, vca
     t_text = parsers.clean(t_raw) if t_raw not in ("", None) else ""
     v_text = parsers.clean(v_raw) if v_raw not in ("", None) else ""
     error = False
-    township = None
+    township: Unit | None = None
     if not t_text:
         sheet.add(ERROR, number, t_index, t_header, "", "必填，不能为空")
         error = True
     else:
-        township = tcache.get(t_text, MISSING)
-        if township is MISSING:
-            township = tcache[t_text] = _safe(scope.township, t_text)
-        if type(township) is parsers.CellError:
-            sheet.add(ERROR, number, t_index, t_header, t_text, str(township))
-            township = None
+        found = tcache.get(t_text)
+        if found is None:
+            found = tcache[t_text] = _safe(scope.township, t_text)
+        if isinstance(found, parsers.CellError):
+            sheet.add(ERROR, number, t_index, t_header, t_text, str(found))
             error = True
         else:
-            parsed.township_id = township.pk
+            township = found
+            parsed.township_id = found.pk
     if not v_text:
         sheet.add(ERROR, number, v_index, v_header, "", "必填，不能为空")
         return True
     if township is None:
         return error
     key = (township.pk, v_text)
-    village = vcache.get(key, MISSING)
-    if village is MISSING:
-        village = vcache[key] = _safe(lambda: scope.village(township, v_text))
-    if type(village) is parsers.CellError:
+    village = vcache.get(key)
+    if village is None:
+        village = vcache[key] = _safe(scope.village, township, v_text)
+    if isinstance(village, parsers.CellError):
         sheet.add(ERROR, number, v_index, v_header, v_text, str(village))
         return True
     parsed.village = village
     return error
 
 
-def _safe(parse, raw=MISSING):
+def _safe(parse: Callable[..., object], *args: object) -> Any:
+    """``parse(*args)``, or the ``CellError`` it raised. Any: the hot loop above tells the
+    result's type by ``type(result) is …`` (fastest), which mypy cannot follow."""
     try:
-        return parse() if raw is MISSING else parse(raw)
+        return parse(*args)
     except parsers.CellError as exc:
         return exc
 

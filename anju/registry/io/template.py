@@ -6,31 +6,32 @@ from __future__ import annotations
 
 import io
 
-from anju.core.workbooks import safe_workbook
+from anju.core.workbooks import SafeWorkbook, safe_workbook
 from anju.registry.io import parsers
-from anju.registry.io.columns import COLUMNS, EXAMPLE_ID, MODELS
+from anju.registry.io.columns import COLUMNS, EXAMPLE_ID, MODELS, Column
 from anju.registry.io.exporter import start_sheet, write_cells
+from anju.registry.models import model_field
 
 GUIDE = "填写说明"
 GUIDE_HEADERS = ("列名", "是否必填", "含义", "填写要求（可填的值）", "也可用的表头", "示例")
 ROWS_WITH_LISTS = 10000
 
 
-def _example(column):
+def _example(column: Column) -> object:
     value = column.example
-    if column.kind == "date" and value:
+    if column.kind == "date" and isinstance(value, str) and value:
         return parsers.date(value)
     return value if value != "" else None
 
 
-def _choices(column) -> list[str] | None:
+def _choices(column: Column) -> list[str] | None:
     if column.kind == "bool":
         return ["是", "否"]
     if column.parse is parsers.grade:
         return ["A", "B", "C", "D"]
     if column.kind != "plain":
         return None
-    field = MODELS[column.model]._meta.get_field(column.name)
+    field = model_field(MODELS[column.model], column.name)
     if not field.choices:
         return None
     values = [str(v) for v, _ in field.choices if v]
@@ -64,7 +65,7 @@ def build() -> bytes:
     return buffer.getvalue()
 
 
-def _guide(book) -> None:
+def _guide(book: SafeWorkbook) -> None:
     sheet = book.add_worksheet(GUIDE)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})

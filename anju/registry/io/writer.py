@@ -10,14 +10,17 @@ order of a field list that the batch's ``import`` event names once (docs/adr/001
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from anju.audit.events import Event
 from anju.audit.services import record_many
 from anju.core import crypto
-from anju.registry.io.bulk import Table, allocate_ids
-from anju.registry.io.plan import Plan
+from anju.registry.io.bulk import Params, Table, allocate_ids
+from anju.registry.io.plan import Change, Plan
 from anju.registry.io.scope import NewVillage, next_village_codes
+from anju.registry.io.sheet import ParsedRow
 from anju.registry.models import Assessment, Household, Renovation
 from anju.units.models import Level, Unit
 
@@ -35,7 +38,7 @@ class Written:
     villages: int = 0
     assessments: int = 0
     renovations: int = 0
-    household_ids: list[int] | None = None
+    household_ids: list[int] = field(default_factory=list)
     # the field lists of the created households' audit events, by their index (``_created``)
     created_fields: list[list[str]] | None = None
 
@@ -59,7 +62,7 @@ def create_villages(new: set[NewVillage]) -> dict[NewVillage, int]:
 class _Writer:
     """Builds the rows and audit events of one chunk of the plan, then writes them."""
 
-    def __init__(self, plan: Plan, batch_id: int, village_ids: dict[NewVillage, int]):
+    def __init__(self, plan: Plan, batch_id: int, village_ids: dict[NewVillage, int]) -> None:
         self.batch_id = batch_id
         self.village_ids = village_ids
         self.households = Table(Household)
@@ -72,18 +75,25 @@ class _Writer:
         self.household_ids = iter(allocate_ids(Household, len(plan.creates)))
         self.assessment_ids = iter(allocate_ids(Assessment, new_a))
         self.renovation_ids = iter(allocate_ids(Renovation, new_r))
-        self.written = Written(household_ids=[])
+        self.written = Written()
         self.fields: dict[tuple[str, ...], int] = {}  # the created rows' field lists
-        self._reset()
+        # the chunk's rows (lists of column values) and updates (pk, {attname: value})
+        self.h_rows: list[Params] = []
+        self.a_rows: list[Params] = []
+        self.r_rows: list[Params] = []
+        self.events: list[dict[str, Any]] = []
+        self.h_updates: list[tuple[int, dict[str, object]]] = []
+        self.a_updates: list[tuple[int, dict[str, object]]] = []
+        self.r_updates: list[tuple[int, dict[str, object]]] = []
 
     def _reset(self) -> None:
         self.h_rows, self.a_rows, self.r_rows, self.events = [], [], [], []
         self.h_updates, self.a_updates, self.r_updates = [], [], []
 
-    def village_of(self, value):
+    def village_of(self, value: object) -> object:
         return self.village_ids[value] if isinstance(value, NewVillage) else value
 
-    def create(self, row) -> None:
+    def create(self, row: ParsedRow) -> None:
         pk = next(self.household_ids)
         values = dict(row.household)
         masked = crypto.mask_id_number(row.id_number)
@@ -122,7 +132,9 @@ class _Writer:
         self.written.household_ids.append(pk)
         self.written.created += 1
 
-    def _created(self, pk: int, label: str, names: tuple[str, ...], new: list) -> dict:
+    def _created(
+        self, pk: int, label: str, names: tuple[str, ...], new: list[object]
+    ) -> dict[str, Any]:
         """A new household's audit event: its values in the order of one of the batch's
         field lists, which the batch's ``import`` event records once (``created_fields``):
         a third of the bytes of naming every field, old value ``None``, in every row."""
@@ -141,7 +153,7 @@ class _Writer:
             "detail": detail,
         }
 
-    def change(self, change) -> None:
+    def change(self, change: Change) -> None:
         pk = change.household_id
         values = dict(change.household)
         if "village_id" in values:
@@ -165,7 +177,7 @@ class _Writer:
         self.written.household_ids.append(pk)
         self.written.updated += 1
 
-    def flush(self, clock) -> None:
+    def flush(self, clock: Callable[[str], None]) -> None:
         clock("prepare")
         self.households.insert(self.h_rows)
         self.assessments.insert(self.a_rows)
@@ -181,7 +193,7 @@ class _Writer:
         self._reset()
 
 
-def write_plan(plan: Plan, *, batch_id: int, clock=None) -> Written:
+def write_plan(plan: Plan, *, batch_id: int, clock: Callable[[str], None] | None = None) -> Written:
     """Write in chunks of ``CHUNK`` households: the same statements and one audit chain,
     without holding every row and event of a big file in memory at once."""
     clock = clock or (lambda phase: None)
@@ -200,7 +212,9 @@ def write_plan(plan: Plan, *, batch_id: int, clock=None) -> Written:
     return writer.written
 
 
-def _event(event: Event, pk: int, label: str, changes: dict, batch_id: int) -> dict:
+def _event(
+    event: Event, pk: int, label: str, changes: dict[str, Any], batch_id: int
+) -> dict[str, Any]:
     return {
         "event": event,
         "object_label": HOUSEHOLD_LABEL,
