@@ -5,20 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from anju.registry.models import Household
-from anju.screening.rules.base import Params, Rule
+from anju.screening.rules.base import Households, Params, Rule, Values
 
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from anju.campaigns.models import Campaign
+
+Hit = tuple[Any, ...]  # (rule, household, township, village, aspect, severity, message, facts)
+RuleSet = Iterable[tuple[Rule, Params]]  # the enabled rules with the round's parameters
 KEY_COLUMNS = ("id", "township_id", "village_id")
 
 
-def households_in_scope(campaign, *, township_id=None, village_id=None, household_ids=None):
+def households_in_scope(
+    campaign: Campaign | None,
+    *,
+    township_id: int | None = None,
+    village_id: int | None = None,
+    household_ids: Iterable[int] | None = None,
+) -> Households:
     """The campaign's households (RULES.md scope), narrowed to a unit or to some households."""
     qs = Household.objects.in_campaign_scope(
         all_groups=bool(campaign and campaign.scope_all_groups)
@@ -32,7 +46,9 @@ def households_in_scope(campaign, *, township_id=None, village_id=None, househol
     return qs
 
 
-def hit_rows(rule: Rule, households, p: Params, as_of: dt.date):
+def hit_rows(
+    rule: Rule, households: Households, p: Params, as_of: dt.date
+) -> QuerySet[Household, dict[str, Any]]:
     """``.values()`` of the rule's hits: the household keys and the fields its message uses."""
     if rule.on_list:  # on list records (M-01): no household ever is a hit
         return households.none().values(*KEY_COLUMNS)
@@ -41,13 +57,13 @@ def hit_rows(rule: Rule, households, p: Params, as_of: dt.date):
     return rule.hits(households, p, as_of).values(*KEY_COLUMNS, *plain, **aliased)
 
 
-def evaluate(rule: Rule, households, p: Params, as_of: dt.date) -> Iterator[tuple]:
+def evaluate(rule: Rule, households: Households, p: Params, as_of: dt.date) -> Iterator[Hit]:
     """Hit tuples (rule, household, township, village, aspect, severity, message, facts)."""
     for row in hit_rows(rule, households, p, as_of).iterator(chunk_size=5000):
         yield _hit(rule, row, p, as_of)
 
 
-def _hit(rule: Rule, row: dict, p: Params, as_of: dt.date) -> tuple:
+def _hit(rule: Rule, row: Values, p: Params, as_of: dt.date) -> Hit:
     facts = {k: row[k] for k in rule.fields}
     return (
         rule.code,
@@ -78,14 +94,20 @@ def _ids_subquery(marker: _Ids) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (marker,))
 
 
-def _ids_value(ids: list[int]):
+def _ids_value(ids: list[int]) -> list[int] | str:
     return ids if connection.vendor == "postgresql" else json.dumps(ids)
 
 
 class _Compiled:
     __slots__ = ("compiler", "sql", "params", "slot", "names")
 
-    def __init__(self, rule: Rule, all_groups: bool, p: Params, as_of: dt.date):
+    compiler: SQLCompiler
+    sql: str
+    params: list[Any]
+    slot: int
+    names: list[str]
+
+    def __init__(self, rule: Rule, all_groups: bool, p: Params, as_of: dt.date) -> None:
         marker = _Ids()
         households = Household.objects.in_campaign_scope(all_groups=all_groups).filter(
             id__in=_ids_subquery(marker)
@@ -107,7 +129,7 @@ class _Compiled:
             ]
         )
 
-    def rows(self, ids: list[int]) -> Iterator[dict]:
+    def rows(self, ids: list[int]) -> Iterator[Values]:
         params = list(self.params)
         params[self.slot] = _ids_value(ids)
         fetched = _fetch_all(self.sql, params)
@@ -115,7 +137,7 @@ class _Compiled:
             yield dict(zip(self.names, row, strict=True))
 
 
-def _fetch_all(sql: str, params: list) -> list:
+def _fetch_all(sql: str, params: list[Any]) -> list[Any]:
     """Run one compiled rule query. On PostgreSQL as a prepared statement of this connection:
     planning the 29 joins is most of a save's database time, and with ``generic_plans()`` in
     force each is planned once per connection (29 rules: ~29 ms → ~9 ms)."""
@@ -154,12 +176,12 @@ def generic_plans_sql() -> str:
     return GENERIC_PLANS if prepared else ""
 
 
-_COMPILED: dict[tuple, _Compiled] = {}
+_COMPILED: dict[tuple[Any, ...], _Compiled] = {}
 _COMPILED_LOCK = threading.Lock()
 COMPILED_MAX = 512  # rules × parameter sets × reference dates kept per process
 
 
-def _compiled(rule: Rule, campaign, p: Params, as_of: dt.date) -> _Compiled:
+def _compiled(rule: Rule, campaign: Campaign | None, p: Params, as_of: dt.date) -> _Compiled:
     all_groups = bool(campaign and campaign.scope_all_groups)
     key = (connection.vendor, rule.code, all_groups, tuple(sorted(p.items())), as_of)
     entry = _COMPILED.get(key)
@@ -173,8 +195,8 @@ def _compiled(rule: Rule, campaign, p: Params, as_of: dt.date) -> _Compiled:
 
 
 def evaluate_households(
-    rule: Rule, campaign, ids: list[int], p: Params, as_of: dt.date
-) -> Iterator[tuple]:
+    rule: Rule, campaign: Campaign | None, ids: list[int], p: Params, as_of: dt.date
+) -> Iterator[Hit]:
     """The hit tuples of ``evaluate`` over the campaign's households among ``ids``."""
     if rule.on_list:
         return
@@ -190,10 +212,12 @@ def evaluate_households(
 class _Union:
     __slots__ = ("sql", "params", "slots")
 
-    def __init__(self, rule_set, all_groups: bool, as_of: dt.date):
-        parts, params, slots = [], [], []
+    def __init__(self, rule_set: RuleSet, all_groups: bool, as_of: dt.date) -> None:
+        parts: list[str] = []
+        params: list[Any] = []
+        slots: list[int] = []
         # branch -1: the households in scope themselves (a save needs their number)
-        branches = [
+        branches: list[tuple[int, Callable[[Households], Households]]] = [
             (-1, lambda households: households),
             *(
                 (index, lambda households, rule=rule, p=p: rule.hits(households, p, as_of))
@@ -226,18 +250,20 @@ class _Union:
         return {index: sorted(pks) for index, pks in fired.items()}
 
 
-_UNIONS: dict[tuple, _Union] = {}
+_UNIONS: dict[tuple[Any, ...], _Union] = {}
 
 
-def evaluate_many(rule_set, campaign, ids: list[int], as_of: dt.date) -> Iterator[tuple]:
+def evaluate_many(
+    rule_set: RuleSet, campaign: Campaign | None, ids: list[int], as_of: dt.date
+) -> Iterator[Hit]:
     """The hit tuples of ``evaluate_households`` for every (rule, parameters) of
     ``rule_set`` in turn (rules on list records are left out), in few statements."""
     yield from households_and_hits(rule_set, campaign, ids, as_of)[1]
 
 
 def households_and_hits(
-    rule_set, campaign, ids: list[int], as_of: dt.date
-) -> tuple[int, list[tuple]]:
+    rule_set: RuleSet, campaign: Campaign | None, ids: list[int], as_of: dt.date
+) -> tuple[int, list[Hit]]:
     """How many of ``ids`` are in the campaign's scope, and the hits of ``evaluate_many``:
     the first from the same statement as the rest."""
     rule_set = [(rule, p) for rule, p in rule_set if not rule.on_list]
@@ -259,7 +285,7 @@ def households_and_hits(
             _UNIONS[key] = union
     fired = union.fired(sorted(ids))
     in_scope = len(fired.pop(-1, ()))
-    hits = []
+    hits: list[Hit] = []
     for index, (rule, p) in enumerate(rule_set):
         if index in fired:
             hits += evaluate_households(rule, campaign, fired[index], p, as_of)
@@ -269,7 +295,7 @@ def households_and_hits(
 UNIONS_MAX = 32  # rule sets × reference dates kept per process
 
 
-def count(rule: Rule, households, p: Params, as_of: dt.date) -> int:
+def count(rule: Rule, households: Households, p: Params, as_of: dt.date) -> int:
     """How many households the rule fires on (the parameter preview); for a rule on list
     records, how many list records (the county's)."""
     if rule.on_list:

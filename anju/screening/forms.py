@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from anju.accounts.roles import COUNTY_WIDE
 from anju.core.versions import VersionedFormMixin
 from anju.screening.rules.base import DAYS, Rule
 from anju.units.models import Unit
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
 
 
 class ReasonForm(forms.Form):
@@ -21,7 +25,9 @@ class ReasonForm(forms.Form):
         error_messages={"required": "请填写理由。", "max_length": "理由不能超过500字。"},
     )
 
-    def __init__(self, *args, label: str = "理由", required: bool = True, **kwargs):
+    def __init__(
+        self, *args: Any, label: str = "理由", required: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["reason"]
         field.label = label
@@ -31,22 +37,22 @@ class ReasonForm(forms.Form):
         if required:
             field.widget.attrs["required"] = True
 
-    def clean_reason(self):
+    def clean_reason(self) -> str:
         value = (self.cleaned_data.get("reason") or "").strip()
         if self.fields["reason"].required and not value:
             raise ValidationError(self.fields["reason"].error_messages["required"])
         return value
 
 
-def dismiss_form(data=None, **kwargs) -> ReasonForm:
+def dismiss_form(data: Any = None, **kwargs: Any) -> ReasonForm:
     return ReasonForm(data, label="排除理由", prefix="dismiss", **kwargs)
 
 
-def overturn_form(data=None, **kwargs) -> ReasonForm:
+def overturn_form(data: Any = None, **kwargs: Any) -> ReasonForm:
     return ReasonForm(data, label="推翻理由", prefix="overturn", **kwargs)
 
 
-def uphold_form(data=None, **kwargs) -> ReasonForm:
+def uphold_form(data: Any = None, **kwargs: Any) -> ReasonForm:
     return ReasonForm(data, label="审核意见（可不填）", required=False, prefix="uphold", **kwargs)
 
 
@@ -59,12 +65,12 @@ class RunForm(forms.Form):
         help_text="按这一天的情况判断期限类规则（如“超过90天未纳入改造”），默认今天。",
     )
 
-    def __init__(self, *args, user, today: dt.date, **kwargs):
+    def __init__(self, *args: Any, user: User, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["as_of"].initial = today
         units = Unit.objects.for_user(user).filter(is_active=True).select_related("parent")
-        choices = []
+        choices: list[tuple[str, str]] = []
         if user.role in COUNTY_WIDE:
             county = units.filter(level="county").first()
             if county:
@@ -75,17 +81,19 @@ class RunForm(forms.Form):
             if township:
                 choices.append((township.code, f"全乡镇（{township.name}）"))
             choices += [(u.code, f"{u}") for u in units.villages().order_by("code")]
-        self.fields["unit"].choices = choices
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
         self.units = {u.code: u for u in units}
 
-    def clean_unit(self):
+    def clean_unit(self) -> Unit:
         code = self.cleaned_data["unit"]
         unit = self.units.get(code)
         if unit is None:
             raise ValidationError("请选择筛查范围。")
         return unit
 
-    def clean_as_of(self):
+    def clean_as_of(self) -> dt.date:
         value = self.cleaned_data["as_of"]
         if value > self.today:
             raise ValidationError("筛查基准日不能晚于今天。")
@@ -98,7 +106,9 @@ class RuleSettingsForm(VersionedFormMixin, forms.Form):
 
     enabled = forms.BooleanField(label="启用该规则", required=False)
 
-    def __init__(self, *args, rule: Rule, values: dict, enabled: bool, **kwargs):
+    def __init__(
+        self, *args: Any, rule: Rule, values: dict[str, Any], enabled: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.rule = rule
         self.fields["enabled"].initial = enabled

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -22,13 +23,16 @@ from django.utils import timezone
 from anju.registry.models import Household
 from anju.screening import sync
 from anju.screening.models import FIRING, Finding, FindingEvent, Run, Status
-from anju.screening.rules.base import Params, Rule
+from anju.screening.rules.base import Listed, Params, Rule
+
+if TYPE_CHECKING:
+    from anju.monitoring.models import ListedHousehold
 
 LISTED_LOCK = (7_236_101, 0)  # the screening lock class; 0 is no township's id
 BATCH = 2000
 
 
-def _listed_model():
+def _listed_model() -> type[ListedHousehold]:
     from anju.monitoring.models import ListedHousehold
 
     return ListedHousehold
@@ -46,9 +50,9 @@ def scopes(run: Run) -> tuple[Q, Q]:
     return Q(), Q()
 
 
-def screen(run: Run, rule_set: list[tuple[Rule, Params]], disabled: list[str]) -> Counter:
+def screen(run: Run, rule_set: list[tuple[Rule, Params]], disabled: list[str]) -> Counter[str]:
     """Bring the list-record findings of the run's scope in line with the rules."""
-    totals: Counter = Counter()
+    totals: Counter[str] = Counter()
     listed_scope, finding_scope = scopes(run)
     ListedHousehold = _listed_model()
     listed = ListedHousehold.objects.filter(listed_scope)
@@ -95,7 +99,7 @@ def _anything_to_do(run: Run) -> bool:
     )
     ids = [int(pk) for pk in run.household_ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids + on_lists + ids)
+        cursor.execute(sql, [*ids, *on_lists, *ids])
         return bool(cursor.fetchone()[0])
 
 
@@ -105,10 +109,10 @@ def _is_listed_rule(code: str) -> bool:
     return rules.exists(code) and rules.get(code).on_list
 
 
-def _screen_rule(run, rule: Rule, p: Params, listed, finding_scope: Q) -> Counter:
-    counts: Counter = Counter()
+def _screen_rule(run: Run, rule: Rule, p: Params, listed: Listed, finding_scope: Q) -> Counter[str]:
+    counts: Counter[str] = Counter()
     keys = ("id", "id_number_hash", "township_id", "village_id")
-    hits = {}
+    hits: dict[str, tuple[dict[str, Any], str, Any]] = {}
     for row in rule.listed_hits(listed, p, run.as_of).values(*keys, *rule.fields).iterator():
         facts = {k: row[k] for k in rule.fields}
         hits[row["id_number_hash"]] = (
@@ -122,9 +126,11 @@ def _screen_rule(run, rule: Rule, p: Params, listed, finding_scope: Q) -> Counte
     existing: dict[str, Finding] = {}
     hashes = list(hits)
     for start in range(0, len(hashes), BATCH):
-        for finding in mine.filter(listed_hash__in=hashes[start : start + BATCH]):
-            existing[finding.listed_hash] = finding
-    created, events, touched = [], [], []
+        for held in mine.filter(listed_hash__in=hashes[start : start + BATCH]):
+            existing[held.listed_hash] = held
+    created: list[Finding] = []
+    events: list[FindingEvent] = []
+    touched: list[Finding] = []
     for key, (row, message, facts) in hits.items():
         finding = existing.get(key)
         if finding is None:
@@ -147,7 +153,7 @@ def _screen_rule(run, rule: Rule, p: Params, listed, finding_scope: Q) -> Counte
                 )
             )
             continue
-        kind = None
+        kind: str | None = None
         if finding.status == Status.RESOLVED:
             kind = FindingEvent.Kind.REOPENED
             finding.status = Status.OPEN

@@ -286,15 +286,15 @@ class Finding(AuditedModel):
 
     @property
     def subject_name(self) -> str:
-        if self.household_id is not None:
+        if self.household is not None:  # None without a query when household_id is
             return self.household.head_name
-        return self.listed.head_name if self.listed_id else ""
+        return self.listed.head_name if self.listed is not None else ""
 
     @property
     def subject_masked(self) -> str:
-        if self.household_id is not None:
+        if self.household is not None:
             return self.household.id_number_masked
-        return self.listed.id_number_masked if self.listed_id else ""
+        return self.listed.id_number_masked if self.listed is not None else ""
 
 
 class FindingEventQuerySet(models.QuerySet):

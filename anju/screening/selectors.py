@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 
 from anju.accounts.roles import COUNTY_WIDE, TOWNSHIP
 from anju.registry.models import Household
@@ -13,6 +15,10 @@ from anju.screening import rules
 from anju.screening.choices import Aspect, Severity
 from anju.screening.models import FIRING, Finding, Run, Status
 from anju.units.models import Unit
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
 
 STATUS_FILTERS = {
     "": ("未消除（全部）", Q(status__in=FIRING)),
@@ -35,7 +41,7 @@ class FindingFilter:
     household: str = ""
 
     @classmethod
-    def from_request(cls, request) -> FindingFilter:
+    def from_request(cls, request: HttpRequest) -> FindingFilter:
         get = request.GET
         f = cls(
             aspect=get.get("aspect", ""),
@@ -76,7 +82,7 @@ class FindingFilter:
         return q
 
 
-def findings_for(user, f: FindingFilter):
+def findings_for(user: User, f: FindingFilter) -> QuerySet[Finding]:
     return (
         Finding.objects.for_user(user)
         .filter(f.q())
@@ -85,27 +91,27 @@ def findings_for(user, f: FindingFilter):
     )
 
 
-def counts_by_aspect(user, f: FindingFilter) -> dict[str, int]:
+def counts_by_aspect(user: User, f: FindingFilter) -> dict[str, int]:
     rows = Finding.objects.for_user(user).filter(f.q(skip="aspect")).values("aspect")
     return dict(rows.annotate(n=Count("id")).values_list("aspect", "n"))
 
 
-def counts_by_status(user, f: FindingFilter) -> dict[str, int]:
+def counts_by_status(user: User, f: FindingFilter) -> dict[str, int]:
     rows = Finding.objects.for_user(user).filter(f.q(skip="status")).values("status")
     return dict(rows.annotate(n=Count("id")).values_list("status", "n"))
 
 
-def hits_by_rule(user) -> dict[str, int]:
+def hits_by_rule(user: User) -> dict[str, int]:
     rows = Finding.objects.for_user(user).firing().values("rule_code")
     return dict(rows.annotate(n=Count("id")).values_list("rule_code", "n"))
 
 
-def open_by_aspect(user) -> dict[str, int]:
+def open_by_aspect(user: User) -> dict[str, int]:
     rows = Finding.objects.for_user(user).filter(status=Status.OPEN).values("aspect")
     return dict(rows.annotate(n=Count("id")).values_list("aspect", "n"))
 
 
-def dismissals_for(user, state: str):
+def dismissals_for(user: User, state: str) -> QuerySet[Finding]:
     qs = Finding.objects.for_user(user).filter(status=Status.DISMISSED)
     if state == "pending":
         qs = qs.filter(reviewed_at__isnull=True)
@@ -122,7 +128,7 @@ ASPECT_KEYS = [a.value for a in Aspect]
 
 @dataclass
 class Row:
-    unit: Unit
+    unit: Unit | None  # None: the total
     households: int = 0
     by_aspect: dict[str, int] = field(default_factory=dict)
     errors: int = 0
@@ -143,7 +149,9 @@ class Row:
         return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def comparison(user, campaign, *, township: Unit | None = None) -> tuple[list[Row], Row]:
+def comparison(
+    user: User, campaign: Campaign, *, township: Unit | None = None
+) -> tuple[list[Row], Row]:
     """Per township (or per village of ``township``): households in scope, firing findings
     by aspect and severity, findings per 100 households. Returns the rows and a total."""
     units = Unit.objects.for_user(user)
@@ -157,8 +165,8 @@ def comparison(user, campaign, *, township: Unit | None = None) -> tuple[list[Ro
     else:
         units = units.villages()
         key = "village_id"
-    units = list(units.order_by("code"))
-    ids = [u.pk for u in units]
+    shown = list(units.order_by("code"))
+    ids = [u.pk for u in shown]
     households = dict(
         Household.objects.in_campaign_scope(all_groups=campaign.scope_all_groups)
         .filter(**{f"{key}__in": ids})
@@ -181,8 +189,9 @@ def comparison(user, campaign, *, township: Unit | None = None) -> tuple[list[Ro
             **aggregates,
         )
     }
-    rows, total = [], Row(unit=None)
-    for unit in units:
+    rows: list[Row] = []
+    total = Row(unit=None)
+    for unit in shown:
         data = found.get(unit.pk, {})
         row = Row(
             unit=unit,
@@ -207,7 +216,7 @@ def comparison(user, campaign, *, township: Unit | None = None) -> tuple[list[Ro
 
 
 # --- runs ---------------------------------------------------------------------------------
-def runs_for(user):
+def runs_for(user: User) -> QuerySet[Run]:
     """Runs over units the user covers (re-screens of single households are not listed)."""
     runs = Run.objects.exclude(kind=Run.Kind.HOUSEHOLDS).select_related("unit", "user")
     if user.role in COUNTY_WIDE:

@@ -14,7 +14,9 @@ import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,9 +31,14 @@ from anju.core.transitions import Transition
 from anju.registry.models import Household
 from anju.screening import engine, listed, params, rules, sync
 from anju.screening.models import Finding, FindingEvent, Hit, Run, Status
-from anju.screening.rules.base import Params
+from anju.screening.rules.base import Params, Rule
 from anju.screening.signals import finding_confirmed
 from anju.units.models import Level, Unit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from anju.accounts.models import User
 
 log = logging.getLogger(__name__)
 SCREEN_LOCK = 7_236_101  # PostgreSQL advisory-lock class for screening chunks
@@ -51,7 +58,10 @@ class Chunk:
     township_ids: list[int] | None = field(default=None)
 
     def locks(self) -> list[int]:
-        return sorted(self.township_ids) if self.township_ids is not None else [self.township_id]
+        if self.township_ids is not None:
+            return sorted(self.township_ids)
+        assert self.township_id is not None  # a chunk names its township or its townships
+        return [self.township_id]
 
     def finding_scope(self) -> Q:
         """The findings of this chunk's households (by the household's unit today, so a
@@ -72,23 +82,29 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+KINDS: dict[str, str] = {
+    Level.COUNTY: Run.Kind.COUNTY,
+    Level.TOWNSHIP: Run.Kind.TOWNSHIP,
+    Level.VILLAGE: Run.Kind.VILLAGE,
+}
+NO_ROUND = "目前没有进行中的“回头看”轮次，不能发起筛查；请待本轮发布后再试。"
+
+
 def kind_for(unit: Unit) -> str:
-    return {
-        Level.COUNTY: Run.Kind.COUNTY,
-        Level.TOWNSHIP: Run.Kind.TOWNSHIP,
-        Level.VILLAGE: Run.Kind.VILLAGE,
-    }[unit.level]
+    return KINDS[unit.level]
 
 
 def create_run(
     *,
     unit: Unit,
-    user=None,
+    user: User | None = None,
     user_id: int | None = None,
     as_of: dt.date | None = None,
     campaign: Campaign | None = None,
 ) -> Run:
     campaign = campaign or Campaign.objects.current(county=unit)
+    if campaign is None:  # a run belongs to a round (before: an IntegrityError, a 500 page)
+        raise PermissionDenied(NO_ROUND)
     return Run.objects.create(
         kind=kind_for(unit),
         unit=unit,
@@ -99,7 +115,11 @@ def create_run(
 
 
 def start_run(
-    *, unit: Unit, user=None, user_id: int | None = None, as_of: dt.date | None = None
+    *,
+    unit: Unit,
+    user: User | None = None,
+    user_id: int | None = None,
+    as_of: dt.date | None = None,
 ) -> Run:
     """Queue a run in the background (the progress page follows it)."""
     from anju.screening.tasks import run_screening
@@ -109,7 +129,9 @@ def start_run(
     return run
 
 
-def screen_households(household_ids, *, as_of: dt.date | None = None, user_id=None) -> Run:
+def screen_households(
+    household_ids: Iterable[int], *, as_of: dt.date | None = None, user_id: int | None = None
+) -> Run:
     """Re-screen a few households at once (after an edit), synchronously."""
     ids = sorted({int(i) for i in household_ids})
     campaign = Campaign.objects.current()
@@ -139,7 +161,7 @@ def screen_households(household_ids, *, as_of: dt.date | None = None, user_id=No
         raise
 
 
-def rescreen_townships_of(household_ids, *, batch: int = 10_000) -> list[Run]:
+def rescreen_townships_of(household_ids: Iterable[int], *, batch: int = 10_000) -> list[Run]:
     """Queue a township run for every township holding one of many changed households
     (a large import), instead of carrying every id in one task."""
     ids = sorted({int(i) for i in household_ids})
@@ -164,6 +186,7 @@ def chunks_for(run: Run) -> list[Chunk]:
             by_township.setdefault(township_id, []).append(household_id)
         return [Chunk(t, household_ids=ids) for t, ids in by_township.items()]
     if run.kind == Run.Kind.VILLAGE:
+        assert run.unit is not None  # a village run names its village
         return [Chunk(run.unit.parent_id, village_id=run.unit_id)]
     if run.kind == Run.Kind.TOWNSHIP:
         return [Chunk(run.unit_id)]
@@ -186,7 +209,10 @@ def _lock(township_id: int, *, generic_plans: bool = False) -> None:
     # SQLite: the transaction is IMMEDIATE and already holds the write lock.
 
 
-def screen_chunk(run: Run, chunk: Chunk, rule_set, disabled) -> dict[str, int]:
+RuleSet = list[tuple[Rule, Params]]  # the enabled rules with this round's parameters
+
+
+def _screen_chunk(run: Run, chunk: Chunk, rule_set: RuleSet, disabled: list[str]) -> dict[str, int]:
     with transaction.atomic():
         for township_id in chunk.locks():
             # a save's prepared rule queries: planned once per connection (ADR 0007)
@@ -265,11 +291,11 @@ def _process(run: Run) -> Run:
     rule_set = [(rule, values) for rule, values in enabled if not rule.on_list]
     on_lists = [(rule, values) for rule, values in enabled if rule.on_list]
     disabled = [r.code for r in rules.all_rules() if not campaign.is_rule_enabled(r.code)]
-    totals: Counter = Counter()
+    totals: Counter[str] = Counter()
     try:
         chunks = chunks_for(run)
         for done, chunk in enumerate(chunks, start=1):
-            totals.update(screen_chunk(run, chunk, rule_set, disabled))
+            totals.update(_screen_chunk(run, chunk, rule_set, disabled))
             if done < len(chunks):  # the last one is recorded with the result below
                 Run.objects.filter(pk=run.pk).update(
                     progress=done * 100 // len(chunks),
@@ -283,15 +309,15 @@ def _process(run: Run) -> Run:
         )
         log.exception("screening run %s failed", run.pk)
         raise
-    done = {
+    result: dict[str, Any] = {
         "status": Run.Status.DONE,
         "progress": 100,
         "finished_at": timezone.now(),
         **{k: totals[k] for k in COUNT_FIELDS},
     }
-    Run.objects.filter(pk=run.pk).update(**done)
+    Run.objects.filter(pk=run.pk).update(**result)
     if run.kind == Run.Kind.HOUSEHOLDS:  # made in this transaction: nobody else wrote it
-        for name, value in done.items():
+        for name, value in result.items():
             setattr(run, name, value)
     else:
         run.refresh_from_db()
@@ -335,7 +361,9 @@ HISTORY = {
 }
 
 
-def _decide(finding: Finding, name: str, *, user, note: str = "", **fields) -> Finding:
+def _decide(
+    finding: Finding, name: str, *, user: User, note: str = "", **fields: object
+) -> Finding:
     """Move one finding from the status it holds (a conditional UPDATE, so two people acting
     at once cannot both succeed), with a history line and an audit record."""
     ensure_writable(finding.campaign_id)
@@ -373,7 +401,7 @@ def _required(reason: str, what: str) -> str:
     return reason
 
 
-def confirm(*, finding: Finding, user) -> Finding:
+def confirm(*, finding: Finding, user: User) -> Finding:
     """The township officer agrees it is a real problem (the ledger turns it into an entry)."""
     if finding.household_id is None:
         raise ActionError(
@@ -387,7 +415,7 @@ def confirm(*, finding: Finding, user) -> Finding:
     return finding
 
 
-def dismiss(*, finding: Finding, user, reason: str) -> Finding:
+def dismiss(*, finding: Finding, user: User, reason: str) -> Finding:
     """The township officer says it is not a problem, and why (the city can overturn)."""
     reason = _required(reason, "排除理由")
     return _decide(
@@ -404,7 +432,7 @@ def dismiss(*, finding: Finding, user, reason: str) -> Finding:
     )
 
 
-def overturn(*, finding: Finding, user, reason: str) -> Finding:
+def overturn(*, finding: Finding, user: User, reason: str) -> Finding:
     """The city reviewer rejects a dismissal: the finding is open again."""
     reason = _required(reason, "推翻理由")
     return _decide(
@@ -421,7 +449,7 @@ def overturn(*, finding: Finding, user, reason: str) -> Finding:
     )
 
 
-def uphold(*, finding: Finding, user, reason: str = "") -> Finding:
+def uphold(*, finding: Finding, user: User, reason: str = "") -> Finding:
     """The city reviewer accepts a dismissal (it leaves the list of dismissals to audit)."""
     reason = (reason or "").strip()[:500]
     return _decide(
@@ -436,7 +464,9 @@ def uphold(*, finding: Finding, user, reason: str = "") -> Finding:
 
 
 # --- parameters ---------------------------------------------------------------------------
-def preview(*, campaign: Campaign, rule, values, as_of: dt.date | None = None) -> dict:
+def preview(
+    *, campaign: Campaign, rule: Rule, values: dict[str, Any], as_of: dt.date | None = None
+) -> dict[str, Any]:
     """How many households the rule would fire on with ``values`` (and does now)."""
     as_of = as_of or today()
     households = engine.households_in_scope(campaign)
@@ -447,7 +477,9 @@ def preview(*, campaign: Campaign, rule, values, as_of: dt.date | None = None) -
     }
 
 
-def update_rule_settings(*, campaign: Campaign, rule, enabled: bool, values, user) -> dict:
+def update_rule_settings(
+    *, campaign: Campaign, rule: Rule, enabled: bool, values: dict[str, Any], user: User
+) -> dict[str, list[Any]]:
     """Save a rule's switch and parameters on the campaign (audited as 参数变更)."""
     ensure_writable(campaign)
     with transaction.atomic():
@@ -461,7 +493,7 @@ def update_rule_settings(*, campaign: Campaign, rule, enabled: bool, values, use
         disabled = [c for c in (locked.disabled_rules or []) if c != rule.code]
         if not enabled:
             disabled.append(rule.code)
-        changes = {}
+        changes: dict[str, list[Any]] = {}
         if before_enabled != enabled:
             changes["启用"] = [before_enabled, enabled]
         for p in rule.params:

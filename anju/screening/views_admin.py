@@ -88,6 +88,7 @@ def rule_version(campaign, rule) -> str:
 def rule_edit(request, code: str):
     rule = _rule_or_404(code)
     campaign = Campaign.objects.current(request.user)
+    assert campaign is not None  # @needs_round
     form = _settings_form(request, rule, campaign, request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -144,10 +145,12 @@ def rule_edit(request, code: str):
 
 @allow(Role.CITY_ADMIN)
 @require_POST
+@needs_round
 def rule_preview(request, code: str):
     """htmx: the hit count the typed parameters would give, before saving."""
     rule = _rule_or_404(code)
     campaign = Campaign.objects.current(request.user)
+    assert campaign is not None  # @needs_round
     form = _settings_form(request, rule, campaign, request.POST)
     preview = None
     if form.is_valid():

@@ -33,3 +33,21 @@ def test_with_a_round_the_same_change_is_screened(village_a):
     households_changed.send(sender=None, household_ids=[household.pk])
     assert Run.objects.filter(kind=Run.Kind.HOUSEHOLDS).count() == 1
     assert Finding.objects.filter(household=household).exists()
+
+
+def test_a_run_without_a_round_is_refused_not_a_server_error(county, as_user, city_admin):
+    # A run belongs to a round: create_run used to reach the database with none (an
+    # IntegrityError, a 500 page for the run form); it now refuses with the reason (403).
+    from django.core.exceptions import PermissionDenied
+    from django.urls import reverse
+
+    from anju.screening import services
+
+    Campaign.objects.all().delete()
+    with pytest.raises(PermissionDenied, match="没有进行中"):
+        services.create_run(unit=county)
+    response = as_user(city_admin).post(
+        reverse("screening:runs"), {"unit": county.code, "as_of": "2020-01-01"}
+    )
+    assert response.status_code == 403
+    assert Run.objects.count() == 0

@@ -139,6 +139,14 @@ def test_the_preview_reports_bad_values(as_user, city_admin):
     assert "鉴定后纳入改造期限须为整数天数。" in response.content.decode()
 
 
+def test_the_preview_without_a_round_says_so(as_user, city_admin):
+    # the settings form reads the round's switches: without a round the preview was a 500
+    Campaign.objects.all().delete()
+    response = as_user(city_admin).post(f"{URL}preview/", {"plan_days": "30"})
+    assert response.status_code == 200
+    assert "尚无进行中的“回头看”" in response.content.decode()
+
+
 @pytest.mark.parametrize("persona", ["city_reviewer", "officer_a", "worker_a"])
 def test_only_the_city_admin_edits_rules(request, as_user, persona):
     user = request.getfixturevalue(persona)

@@ -46,9 +46,11 @@ from anju.registry.grades import current_grade_sql
 from anju.screening.choices import Aspect, Severity
 
 if TYPE_CHECKING:
+    from anju.monitoring.models import ListedHousehold  # noqa: F401 (named by Listed below)
     from anju.registry.models import Household  # noqa: F401 (named by Households below)
 
 Households = models.QuerySet["Household"]  # the households a rule reads and returns
+Listed = models.QuerySet["ListedHousehold"]  # the list records a rule on lists narrows
 Values = dict[str, Any]  # one hit's ``.values()`` row, as ``message`` reads it
 
 A = "assessment__"
@@ -131,6 +133,10 @@ class Rule:
         raise NotImplementedError
 
     def message(self, v: Values, p: Params, as_of: dt.date) -> str:
+        raise NotImplementedError
+
+    def listed_hits(self, listed: Listed, p: Params, as_of: dt.date) -> Listed:
+        """A rule ``on_list``: the list records among ``listed`` where it fires."""
         raise NotImplementedError
 
     # metadata helpers for pages

@@ -13,6 +13,8 @@ lives in ``anju/monitoring/reconcile.py``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Case, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -23,9 +25,13 @@ from anju.screening.rules.base import (
     DAYS,
     SAFE,
     Aspect,
+    Households,
+    Listed,
     Param,
+    Params,
     Rule,
     Severity,
+    Values,
     current_grade,
     day,
     grade,
@@ -34,6 +40,11 @@ from anju.screening.rules.base import (
     overdue,
     register,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from anju.monitoring.models import ListedHousehold, ListVersion
 
 DONE = "done"
 FPJC, MINZHENG = "fpjc", "minzheng"
@@ -50,13 +61,13 @@ BASIS = (
 
 
 # --- the current lists, as subqueries -----------------------------------------------------
-def _models():
+def _models() -> tuple[type[ListedHousehold], type[ListVersion]]:
     from anju.monitoring.models import ListedHousehold, ListVersion
 
     return ListedHousehold, ListVersion
 
 
-def current_versions():
+def current_versions() -> QuerySet[ListVersion, Mapping[str, object]]:
     """The ids of the current versions: the latest written one of each source."""
     _, ListVersion = _models()
     return (
@@ -68,13 +79,13 @@ def current_versions():
     )
 
 
-def source_current(source: str):
+def source_current(source: str) -> Exists:
     """Whether ``source`` has a current version at all (before its first import it is silent)."""
     _, ListVersion = _models()
     return Exists(ListVersion.objects.filter(status=DONE, source=source))
 
 
-def on_current_lists(source: str | None = None):
+def on_current_lists(source: str | None = None) -> Listed:
     """The current list records of the outer household (matched by the keyed hash)."""
     ListedHousehold, _ = _models()
     rows = ListedHousehold.objects.filter(
@@ -83,20 +94,20 @@ def on_current_lists(source: str | None = None):
     return rows.filter(source=source) if source else rows
 
 
-def first(rows, column: str, *order: str):
+def first(rows: Listed, column: str, *order: str) -> Subquery:
     return Subquery(rows.order_by(*order, "source").values(column)[:1])
 
 
-def source_label(value) -> str:
-    return SOURCE_LABELS.get(value, "部门")
+def source_label(value: str | None) -> str:
+    return SOURCE_LABELS.get(value or "", "部门")
 
 
-def groups_text(mask) -> str:
+def groups_text(mask: int | None) -> str:
     labels = groups_to_labels(int(mask or 0))
     return "、".join(labels) if labels else "无"
 
 
-def type_text(value) -> str:
+def type_text(value: str | None) -> str:
     return value or "非监测对象"
 
 
@@ -120,10 +131,10 @@ class M_01(Rule):
         "village_name": "village_name",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         return households.none()  # on list records: ``listed_hits``
 
-    def listed_hits(self, listed, p, as_of):
+    def listed_hits(self, listed: Listed, p: Params, as_of: dt.date) -> Listed:
         """Key-group records of the current lists whose head no registry household has —
         one per head: the record listed first (then 防返贫监测 before 民政)."""
         from anju.registry.models import Household
@@ -143,7 +154,7 @@ class M_01(Rule):
             .filter(id=Subquery(speaks.values("id")[:1]))
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         named = (v["monitoring_type"], *groups_to_labels(int(v["groups"] or 0)))
         what = "、".join(dict.fromkeys(x for x in named if x))
         listed = f"{day(v['first_listed_on'])} 列入" if v["first_listed_on"] else "列入"
@@ -166,7 +177,7 @@ class M_02(Rule):
     params = (Param("assess_days", "列入名单后完成鉴定期限", 30, "天", DAYS),)
     fields = {"first_listed_on": "first_listed_on", "listed_in": "listed_in"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         rows = on_current_lists()
         return (
             households.filter(lacks("assessment"), is_not_yes("no_house"))
@@ -177,7 +188,7 @@ class M_02(Rule):
             .filter(first_listed_on__lt=as_of - dt.timedelta(days=p.assess_days))
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         late = overdue(
             "首次列入日期", v["first_listed_on"], as_of, p.assess_days, "仍无住房安全鉴定"
         )
@@ -196,7 +207,7 @@ class M_03(Rule):
         "list_source": "list_source",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         said = on_current_lists().filter(
             Q(dangerous_house=True) | (Q(housing_risk=True) & ~Q(risk_eliminated=True))
         )
@@ -210,7 +221,7 @@ class M_03(Rule):
             )
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         said = "是否危房户为“是”" if v["list_dangerous"] else "致贫返贫风险含“因安全住房”且未消除"
         return f"{source_label(v['list_source'])}名单{said}，但档案中住房现等级为{grade(v['now_grade'])}"
 
@@ -223,7 +234,7 @@ class M_04(Rule):
     remedy = "核实住房：仍为危房的尽快纳入改造，并告知乡村振兴部门该户住房尚不安全、风险不应消除。"
     fields = {"now_grade": "now_grade", "eliminated_on": "eliminated_on"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         said = on_current_lists(FPJC).filter(risk_eliminated=True)
         return (
             households.annotate(now_grade=current_grade())
@@ -232,7 +243,7 @@ class M_04(Rule):
             .annotate(eliminated_on=first(said, "eliminated_on"))
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         when = f"（消除监测时间 {day(v['eliminated_on'])}）" if v["eliminated_on"] else ""
         return (
             f"防返贫监测名单风险已消除{when}，但档案中住房现等级为"
@@ -259,7 +270,7 @@ class M_05(Rule):
         "mz_groups": "mz_groups",
     }
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         fpjc, mz = on_current_lists(FPJC), on_current_lists(MINZHENG)
         zero, empty = Value(0), Value("")
         annotated = households.annotate(
@@ -277,7 +288,7 @@ class M_05(Rule):
             fpjc_differs=_flag(fpjc_differs), mz_differs=_flag(mz_differs)
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         parts = []
         if v["fpjc_differs"]:
             own_type = type_text(v["monitoring_type"])
@@ -299,7 +310,7 @@ class M_05(Rule):
         return "；".join(parts) or "对象类别与名单不一致"
 
 
-def _flag(q: Q):
+def _flag(q: Q) -> Case:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
@@ -313,7 +324,7 @@ class M_06(Rule):
     )
     fields = {"last_source": "last_source", "last_listed_on": "last_listed_on"}
 
-    def hits(self, households, p, as_of):
+    def hits(self, households: Households, p: Params, as_of: dt.date) -> Households:
         ListedHousehold, _ = _models()
         ever = ListedHousehold.objects.filter(
             version__status=DONE, id_number_hash=OuterRef("id_number_hash")
@@ -329,7 +340,7 @@ class M_06(Rule):
             )
         )
 
-    def message(self, v, p, as_of):
+    def message(self, v: Values, p: Params, as_of: dt.date) -> str:
         when = f"（数据日期 {day(v['last_listed_on'])} 的版本）" if v["last_listed_on"] else ""
         return (
             f"曾列入{source_label(v['last_source'])}名单{when}，当前各部门名单均无此户"
