@@ -20,6 +20,8 @@ import datetime as dt
 import operator
 import random
 import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -66,6 +68,7 @@ from anju.registry.demo_data import (
     RULES,
     SETTLED,
     SIZE_CUM,
+    STAGES,
     STORIES,
     STRUCTURE_NAMES,
     STRUCTURES_OLD,
@@ -79,6 +82,7 @@ from anju.registry.demo_data import (
     C,
     D,
     IdPermutation,
+    Row,
     Village,
     as_date,
     cumulative,
@@ -89,13 +93,21 @@ from anju.registry.demo_data import (
     story_fits,
     township_factors,
 )
+from anju.registry.io.bulk import column_of
 from anju.registry.models import Assessment, Household, Renovation
 from anju.units.models import Level, Unit
 
+if TYPE_CHECKING:
+    from django.db import models
+
+    from anju.core.management.commands.demo import DemoContext
+
 CHUNK = 25_000
+# One drawn household: household, assessment, renovation, problem codes.
+Drawn = tuple[Row, Row | None, Row | None, tuple[str, ...]]
 
 
-def build(ctx) -> None:
+def build(ctx: DemoContext) -> None:
     if Household.objects.exists():
         ctx.say("演示农户：已有农户数据，跳过")
         return
@@ -159,7 +171,7 @@ class Generator:
     same data. Keys starting with ``_`` are working values, not columns.
     """
 
-    def __init__(self, seed: int, villages: list[tuple[int, int, str]]):
+    def __init__(self, seed: int, villages: list[tuple[int, int, str]]) -> None:
         """``villages``: (village id, township id, township code), ordered by village code."""
         if not villages:
             raise ValueError("no villages")
@@ -167,13 +179,13 @@ class Generator:
         self.born_from = BORN_FROM.toordinal()
         self.permute = IdPermutation((BORN_TO.toordinal() - self.born_from + 1) * 1000, rng)
         self.township_factor = township_factors(rng, sorted({v[2] for v in villages}))
-        centres = {}
+        centres: dict[str, tuple[float, float]] = {}
         for code in sorted(self.township_factor):
             west = code in HILLY
             lon = rng.uniform(113.22, 113.36) if west else rng.uniform(113.36, 113.58)
             centres[code] = (rng.uniform(34.12, 34.28), lon)
         self.villages: list[Village] = []
-        weights = []
+        weights: list[float] = []
         for village_id, township_id, township_code in villages:
             lat, lon = centres[township_code]
             village_factor = 0.2 if rng.random() < 0.1 else rng.uniform(0.6, 1.4)
@@ -191,7 +203,7 @@ class Generator:
         self.problem_counts = dict.fromkeys(PROBLEM_CODES, 0)
 
     # --- one household ----------------------------------------------------------------
-    def household(self, i: int) -> tuple[dict, dict | None, dict | None, tuple[str, ...]]:
+    def household(self, i: int) -> Drawn:
         rng = self.rng
         village = rng.choices(self.villages, cum_weights=self._village_cum)[0]
         hh = self._identity(i)
@@ -211,7 +223,7 @@ class Generator:
         self._finish(hh, asm, ren, codes)
         return hh, asm, ren, codes
 
-    def _identity(self, i: int) -> dict:
+    def _identity(self, i: int) -> Row:
         rng = self.rng
         x = rng.random()
         monitoring = ""
@@ -268,7 +280,9 @@ class Generator:
             "other_subsidy": "",
         }
 
-    def _problems(self, village: Village):
+    def _problems(
+        self, village: Village
+    ) -> tuple[tuple[str, ...], set[str], frozenset[str], frozenset[str]]:
         """Which problems the household has, and the stories, grades and methods left."""
         rng = self.rng
         stories, grades, methods = set(STORIES), ALL_GRADES, ALL_METHODS
@@ -294,7 +308,13 @@ class Generator:
                 stories, grades, methods = s, g, m
         return tuple(sorted(chosen)), stories, grades, methods
 
-    def _story(self, codes, stories, grades, methods) -> tuple[str, str, str]:
+    def _story(
+        self,
+        codes: tuple[str, ...],
+        stories: set[str],
+        grades: frozenset[str],
+        methods: frozenset[str],
+    ) -> tuple[str, str, str]:
         rng = self.rng
         if not codes:
             story = rng.choices(self._story_names, cum_weights=self._story_cum)[0]
@@ -318,9 +338,13 @@ class Generator:
         return story, grade, method
 
     # --- stories --------------------------------------------------------------------
-    def _build_story(self, hh, village, story, grade, method, settled):
+    def _build_story(
+        self, hh: Row, village: Village, story: str, grade: str, method: str, settled: bool
+    ) -> tuple[Row | None, Row | None]:
         rng = self.rng
         ri = rng.randint
+        dates: Mapping[str, int | None] | None
+        ren: Row | None
         if story.startswith("nohouse"):
             hh["no_house"] = True
             if story == "nohouse_none":
@@ -349,8 +373,8 @@ class Generator:
         elif story == "stale_waiting":
             assessed = REF - ri(RULES["plan_days"] + 5, 1400)
         elif story == "recent_done":
-            dates = self._recent_done_timeline(method, settled)
-            assessed = dates["assessed"]
+            done = self._recent_done_timeline(method, settled)
+            dates, assessed = done, done["assessed"]
         elif story == "recent_building":
             assessed = REF - ri(20, RULES["finish_days"] - 5)
             dates = self._building_timeline(assessed, method)
@@ -358,8 +382,7 @@ class Generator:
             assessed = REF - ri(RULES["finish_days"] + 5, 900)
             dates = self._building_timeline(assessed, method, complete=False)
         else:  # overdue_acceptance
-            dates = self._overdue_timeline()
-            assessed = dates["assessed"]
+            assessed, dates = self._overdue_timeline()
         if grade in (C, D) and story not in ("hist", "safe") and rng.random() < 0.4:
             # newly found dangerous houses are often reported as suspected first
             hh["suspected_reported_on"] = as_date(assessed - ri(5, 40))
@@ -374,7 +397,7 @@ class Generator:
                 self._house(hh, village, "", new=ren)
         return asm, ren
 
-    def _house(self, hh, village, grade, new=None):
+    def _house(self, hh: Row, village: Village, grade: str, new: Row | None = None) -> None:
         rng = self.rng
         if new is not None:  # the rebuilt or new house is the house now
             hh["structure"] = "砖混"
@@ -396,7 +419,7 @@ class Generator:
             hh["latitude"] = round(village.lat + rng.uniform(-0.006, 0.006), 6)
             hh["longitude"] = round(village.lon + rng.uniform(-0.006, 0.006), 6)
 
-    def _assessment(self, grade, assessed) -> dict:
+    def _assessment(self, grade: str, assessed: int) -> Row:
         rng = self.rng
         formal = rng.random() < (0.75 if grade in (C, D) else 0.35)
         if formal:
@@ -413,22 +436,25 @@ class Generator:
             "_assessed": assessed,
         }
 
-    def _timeline(self, assessed: int, method: str, *, full: bool) -> dict:
+    def _timeline(self, assessed: int, method: str, *, full: bool) -> dict[str, int | None]:
+        dates = self._dates(assessed, method)
+        return stages(*dates) if full else stages(*dates[:4], None, None)
+
+    def _dates(self, assessed: int, method: str) -> tuple[int, int, int, int, int, int]:
+        """A whole renovation's ordinal dates, from the assessment to the payment."""
         ri = self.rng.randint
         approved = assessed + ri(10, 60)
         started = approved + ri(3, 40)
         completed = started + (ri(20, 60) if method == REINFORCE else ri(60, 150))
         accepted = completed + ri(3, 25)
         paid = accepted + ri(3, 28)
-        if not full:
-            accepted = paid = None
-        return stages(assessed, approved, started, completed, accepted, paid)
+        return assessed, approved, started, completed, accepted, paid
 
-    def _recent_done_timeline(self, method: str, settled: bool) -> dict:
+    def _recent_done_timeline(self, method: str, settled: bool) -> dict[str, int]:
         """Found after the wave, renovated in time and paid: accepted 3–700 days before the
         reference date (at least 70 when a problem needs the payment period to be over)."""
         ri = self.rng.randint
-        d = self._timeline(0, method, full=True)
+        d = dict(zip(STAGES, self._dates(0, method), strict=True))
         if settled:
             accepted_ago = ri(70, 700)
         else:
@@ -438,11 +464,14 @@ class Generator:
             shift = REF - d["paid"] - ri(0, 3)
         return {k: v + shift for k, v in d.items()}
 
-    def _building_timeline(self, assessed: int, method: str, *, complete: bool = True) -> dict:
+    def _building_timeline(
+        self, assessed: int, method: str, *, complete: bool = True
+    ) -> dict[str, int | None]:
         """Approved and under way; completed at most ``accept_days`` ago, not accepted."""
         d = self._timeline(assessed, method, full=False)
         for key in ("approved", "started", "completed"):
-            if d[key] > REF:
+            value = d[key]
+            if value is not None and value > REF:
                 d[key] = None
         if d["completed"] is not None and (
             not complete or REF - d["completed"] > RULES["accept_days"] - 2
@@ -452,8 +481,9 @@ class Generator:
             d["approved"] = None  # planned, waiting for the county's approval
         return d
 
-    def _overdue_timeline(self) -> dict:
-        """Completed more than ``accept_days`` ago, not accepted, assessed < 180 days ago."""
+    def _overdue_timeline(self) -> tuple[int, dict[str, int | None]]:
+        """Completed more than ``accept_days`` ago, not accepted, assessed < 180 days ago:
+        the assessment's date and the timeline."""
         ri = self.rng.randint
         assessed_ago = ri(110, RULES["finish_days"] - 2)
         completed_ago = ri(RULES["accept_days"] + 5, 75)
@@ -462,9 +492,9 @@ class Generator:
         start = ri(2, max(3, span // 6))
         assessed = REF - assessed_ago
         dates = (assessed, assessed + approve, assessed + approve + start, REF - completed_ago)
-        return stages(*dates, None, None)
+        return assessed, stages(*dates, None, None)
 
-    def _renovation(self, hh, grade, method, dates) -> dict:
+    def _renovation(self, hh: Row, grade: str, method: str, dates: Mapping[str, int | None]) -> Row:
         rng = self.rng
         ri = rng.randint
         n = hh["size"]
@@ -486,7 +516,9 @@ class Generator:
             if n > 3:
                 ceiling = min(ceiling, 63 * area10 // 100 * 100)
             subsidy = ceiling if rng.random() < 0.8 else ceiling // 1000 * 1000
-        foundation = structure = final = None
+        foundation: int | None = None
+        structure: int | None = None
+        final: int | None = None
         if started is not None and not reinforce:
             foundation = started + ri(5, 15)
             structure = foundation + ri(15, 40)
@@ -546,19 +578,20 @@ class Generator:
         return f"禹州市{rng.choice(SURNAMES)}家{rng.choice(CRAFT_TEAMS)}（负责人 {name}）"
 
     # --- finishing touches: the plaque and the monitoring state ---------------------
-    def _finish(self, hh, asm, ren, codes):
+    def _finish(self, hh: Row, asm: Row | None, ren: Row | None, codes: tuple[str, ...]) -> None:
         rng = self.rng
-        accepted = ren is not None and ren["accepted_on"] is not None
+        # the renovation if it has been accepted
+        accepted = ren if ren is not None and ren["accepted_on"] is not None else None
         if asm is not None and "A1-03" in codes:
             hh["plaque_posted"] = False
         elif asm is not None:
             current = asm["grade"]
-            if accepted and ren["post_grade"]:
-                current = ren["post_grade"]
+            if accepted is not None and accepted["post_grade"]:
+                current = accepted["post_grade"]
             first = min(asm["_assessed"] + rng.randint(3, 45), REF)
             posted, plaque = first, current
-            if current != asm["grade"]:  # posted again after the acceptance
-                posted = min(ren["accepted_on"].toordinal() + rng.randint(3, 45), REF)
+            if accepted is not None and current != asm["grade"]:  # posted again after it
+                posted = min(accepted["accepted_on"].toordinal() + rng.randint(3, 45), REF)
             if "A1-04" in codes:
                 if current != asm["grade"]:
                     posted, plaque = first, asm["grade"]  # the old plaque was never replaced
@@ -568,7 +601,7 @@ class Generator:
             hh["plaque_date"] = as_date(posted)
             hh["plaque_grade"] = plaque
         if hh["monitoring_type"]:
-            safe_now = accepted and (hh["no_house"] or ren["post_grade"] in (A, B))
+            safe_now = accepted is not None and (hh["no_house"] or accepted["post_grade"] in (A, B))
             unsafe = (hh["no_house"] or (asm is not None and asm["grade"] in (C, D))) and (
                 not safe_now
             )
@@ -580,7 +613,7 @@ class Generator:
                 hh["risk_state"] = CLEARED if rng.random() < 0.7 else OPEN
 
 
-def seal(hh: dict) -> None:
+def seal(hh: Row) -> None:
     """Encrypt a drawn household's personal data in place, as ``Household.set_id_number``
     and ``set_phone`` do (anju.core.crypto)."""
     id_number = hh.pop("_id_number")
@@ -596,14 +629,14 @@ def seal(hh: dict) -> None:
 class _Table:
     """One table's insert: its columns from the model, and defaults for unset fields."""
 
-    def __init__(self, model, now):
+    def __init__(self, model: type[models.Model], now: object) -> None:
         fields = model._meta.concrete_fields
         self.model = model
         self.name = model._meta.db_table
         self.attnames = [f.attname for f in fields]
-        self.columns = [f.column for f in fields]
-        self.defaults = {}
-        self.required = []
+        self.columns = [column_of(f) for f in fields]
+        self.defaults: dict[str, object] = {}
+        self.required: list[str] = []
         for f in fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 self.defaults[f.attname] = now
@@ -618,7 +651,7 @@ class _Table:
         self.checked = False
         self.getter = operator.itemgetter(*self.attnames)
 
-    def rows(self, dicts: list[dict]) -> list[tuple]:
+    def rows(self, dicts: list[Row]) -> list[tuple[Any, ...]]:
         if dicts and not self.checked:
             missing = [a for a in self.required if a not in dicts[0]]
             if missing:
@@ -631,7 +664,7 @@ class _Table:
 class BulkWriter:
     """Writes drawn households set-wise on SQLite (executemany) or PostgreSQL (COPY)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.households = _Table(Household, now)
         self.assessments = _Table(Assessment, now)
@@ -639,13 +672,15 @@ class BulkWriter:
         self.vendor = connection.vendor
         self._next_id: dict[str, int] = {}
 
-    def write(self, drawn) -> dict[str, int]:
+    def write(self, drawn: list[Drawn]) -> dict[str, int]:
         n_asm = len(drawn) - [d[1] for d in drawn].count(None)
         n_ren = len(drawn) - [d[2] for d in drawn].count(None)
         hh_ids = iter(self._reserve(self.households, len(drawn)))
         asm_ids = iter(self._reserve(self.assessments, n_asm))
         ren_ids = iter(self._reserve(self.renovations, n_ren))
-        households, assessments, renovations = [], [], []
+        households: list[Row] = []
+        assessments: list[Row] = []
+        renovations: list[Row] = []
         for hh, asm, ren, _codes in drawn:
             seal(hh)
             hh["id"] = hid = next(hh_ids)
@@ -669,7 +704,7 @@ class BulkWriter:
             "renovations": len(renovations),
         }
 
-    def _reserve(self, table: _Table, count: int):
+    def _reserve(self, table: _Table, count: int) -> Sequence[int]:
         """``count`` fresh primary keys for ``table``, taken before the rows are written."""
         if count == 0:
             return []
@@ -693,7 +728,7 @@ class BulkWriter:
         self._next_id[table.name] = first + count
         return range(first, first + count)
 
-    def _insert(self, table: _Table, dicts: list[dict]) -> None:
+    def _insert(self, table: _Table, dicts: list[Row]) -> None:
         if not dicts:
             return
         rows = table.rows(dicts)

@@ -30,17 +30,45 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from anju.registry import idcard
+
+# A drawn row: column → value, plus working values under keys starting with ``_``.
+Row: TypeAlias = dict[str, Any]
+
+if TYPE_CHECKING:
+    from anju.registry.demo import Generator
+
+    # How a problem is made (``HOOKS``): generator, household, assessment, renovation.
+    Hook: TypeAlias = Callable[[Generator, Row, Row | None, Row | None], None]
 
 REFERENCE_DATE = dt.date(2026, 11, 29)
 HIST_FROM = dt.date(2019, 1, 1)
 HIST_TO = dt.date(2022, 3, 31)
 REF = REFERENCE_DATE.toordinal()
 
+
 # --- Rule thresholds: keep equal to ../shared/RULES.md (campaign defaults) -------------
-RULES = {
+class Rules(TypedDict):
+    plan_days: int
+    finish_days: int
+    pay_days: int
+    accept_days: int
+    self_ratio: int
+    reinforce_ceiling: int
+    rebuild_rate: int
+    rebuild_area_cap: dict[int, int]
+    large_family_ceiling: int
+    min_area: dict[int, int]
+    min_area_per_person: int
+    guide_area_small: int
+    guide_area_per_person: int
+
+
+RULES: Rules = {
     "plan_days": 90,  # A2-01
     "finish_days": 180,  # A2-02
     "pay_days": 30,  # A4-04, A4-05
@@ -231,7 +259,7 @@ def township_factors(rng: random.Random, codes: list[str]) -> dict[str, float]:
     """How dirty each township is: four clean (×0.3), four dirty (×1.8), the rest ×0.75–1.25."""
     shuffled = sorted(codes)
     rng.shuffle(shuffled)
-    factors = {}
+    factors: dict[str, float] = {}
     for i, code in enumerate(shuffled):
         factors[code] = 0.3 if i < 4 else 1.8 if i < 8 else round(rng.uniform(0.75, 1.25), 2)
     return factors
@@ -241,7 +269,7 @@ class IdPermutation:
     """A keyed bijection of ``range(size)`` (Feistel network with cycle walking), so
     household ``i`` gets a unique birth date and sequence number without a lookup set."""
 
-    def __init__(self, size: int, rng: random.Random):
+    def __init__(self, size: int, rng: random.Random) -> None:
         self.size = size
         bits = (size - 1).bit_length()
         bits += bits % 2
@@ -275,18 +303,18 @@ def as_date(ordinal: int | None) -> dt.date | None:
     return None if ordinal is None else dt.date.fromordinal(ordinal)
 
 
-def story_fits(name: str, grades, methods) -> bool:
+def story_fits(name: str, grades: frozenset[str], methods: frozenset[str]) -> bool:
     _w, _renovated, story_grades, story_methods = STORIES[name]
     if story_grades and not grades.intersection(story_grades):
         return False
     return not story_methods or bool(methods.intersection(story_methods))
 
 
-def cumulative(weights) -> list[float]:
+def cumulative(weights: Iterable[float]) -> list[float]:
     return list(itertools.accumulate(weights))
 
 
-def stages(*dates) -> dict:
+def stages(*dates: int | None) -> dict[str, int | None]:
     """Ordinal dates by stage: assessed, approved, started, completed, accepted, paid."""
     return dict(zip(STAGES, dates, strict=True))
 
@@ -296,7 +324,8 @@ def stages(*dates) -> dict:
 # Problems that the story alone makes (A1-01, A1-03, A1-04, A2-01, A2-02, A3-04, A5-01)
 # have no hook; the generator handles the plaque (A1-03, A1-04) and drops the
 # assessment (A1-01).
-def _a1_02(gen, hh, asm, ren):
+def _a1_02(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert asm is not None  # the problem's stories have an assessment
     x = gen.rng.random()
     if x < 0.3:
         asm["assessed_on"] = None
@@ -306,22 +335,24 @@ def _a1_02(gen, hh, asm, ren):
         asm["result_issued"] = False
 
 
-def _a1_05(gen, hh, asm, ren):
+def _a1_05(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert asm is not None  # the problem's stories have an assessment
     lo = max(asm["_assessed"] + 30, REF - 700)
     hh["suspected_reported_on"] = as_date(gen.rng.randint(lo, REF - 3))
 
 
-def _a1_06(gen, hh, asm, ren):
+def _a1_06(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
     hh["dangerous_site"] = True
 
 
-def _a2_03(gen, hh, asm, ren):
+def _a2_03(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
     if not hh["monitoring_type"]:
         hh["monitoring_type"] = gen.rng.choice((UNSTABLE, EDGE, SUDDEN))
         hh["groups"] |= G_SUDDEN if hh["monitoring_type"] == SUDDEN else G_UNSTABLE
 
 
-def _a3_01(gen, hh, asm, ren):
+def _a3_01(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     ren["method_reason"] = ""
 
 
@@ -330,7 +361,7 @@ _a3_02 = _a3_01
 _a3_03 = _a1_06  # on a dangerous site, with 原址重建 from the story
 
 
-def _set_area(hh, ren, area10):
+def _set_area(hh: Row, ren: Row, area10: int) -> None:
     ren["_area10"] = area10
     ren["area_after"] = hh["floor_area"] = area10 / 10  # the rebuilt house is the house
     ren["_subsidy"] = min(ren["_subsidy"], rebuild_ceiling(hh["size"], area10))
@@ -340,15 +371,18 @@ def _set_area(hh, ren, area10):
         hh["self_funds"] = min(hh["self_funds"], int(ren["_subsidy"] * 1.9) // 100 * 100)
 
 
-def _a4_01(gen, hh, asm, ren):
+def _a4_01(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     _set_area(hh, ren, max(100, min_area(hh["size"]) * 10 - 5 * gen.rng.randint(2, 20)))
 
 
-def _a4_02(gen, hh, asm, ren):
+def _a4_02(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     _set_area(hh, ren, guide_area(hh["size"]) * 10 + 5 * gen.rng.randint(2, 120))
 
 
-def _a4_03(gen, hh, asm, ren):
+def _a4_03(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     n, ri = hh["size"], gen.rng.randint
     if ren["method"] == REINFORCE:
         over = RULES["reinforce_ceiling"] + 500 * ri(2, 20)
@@ -359,25 +393,29 @@ def _a4_03(gen, hh, asm, ren):
     ren["_subsidy"] = ren["subsidy_amount"] = over
 
 
-def _a4_04(gen, hh, asm, ren):
+def _a4_04(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     ren["subsidy_amount"] = None if gen.rng.random() < 0.5 else 0
     ren["subsidy_paid_on"] = None
     ren["payment_channel"] = ""
     ren["file_payment_voucher"] = None  # nothing paid, no voucher (A5-04 fires too)
 
 
-def _a4_05(gen, hh, asm, ren):
+def _a4_05(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     accepted = ren["accepted_on"].toordinal()
     late = gen.rng.randint(RULES["pay_days"] + 1, min(300, REF - accepted))
     ren["subsidy_paid_on"] = as_date(accepted + late)
 
 
-def _a4_06(gen, hh, asm, ren):
+def _a4_06(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     ren["payment_channel"] = "其他"
     ren["payee_agreement"] = False if gen.rng.random() < 0.6 else None
 
 
-def _a4_07(gen, hh, asm, ren):
+def _a4_07(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     if gen.rng.random() < 0.5:
         hh["borrowed"] = True
     else:
@@ -385,15 +423,17 @@ def _a4_07(gen, hh, asm, ren):
         hh["self_funds"] = int(ren["subsidy_amount"] * ratio) // 100 * 100
 
 
-def _a4_08(gen, hh, asm, ren):
+def _a4_08(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
     hh["other_subsidy"] = gen.rng.choice(("灾后重建", "抗震改造", "易地搬迁"))
 
 
-def _a5_02(gen, hh, asm, ren):
+def _a5_02(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     ren["post_grade"] = "" if gen.rng.random() < 0.4 else C
 
 
-def _a5_03(gen, hh, asm, ren):
+def _a5_03(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     if ren["method"] == REINFORCE:
         ren["final_checked_on"] = None
     else:
@@ -401,24 +441,27 @@ def _a5_03(gen, hh, asm, ren):
         ren[gen.rng.choice(checks)] = None
 
 
-def _a5_04(gen, hh, asm, ren):
+def _a5_04(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     items = [k for k in ren if k.startswith("file_")]
     for key in gen.rng.sample(items, gen.rng.randint(1, 2)):
         ren[key] = False if gen.rng.random() < 0.6 else None
 
 
-def _a5_05(gen, hh, asm, ren):
+def _a5_05(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     if ren["method"] == NEW_BUILD or gen.rng.random() < 0.5:
         ren["moved_in"] = False
     else:
         ren["old_demolished"] = False
 
 
-def _a5_06(gen, hh, asm, ren):
+def _a5_06(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     ren["craftsman"] = ""
 
 
-def _d_01(gen, hh, asm, ren):
+def _d_01(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
     good = hh["_id_number"]
     if gen.rng.random() < 0.7:  # a wrong check character
         hh["_id_number"] = good[:17] + gen.rng.choice(idcard.CHECK.replace(good[17], ""))
@@ -434,7 +477,8 @@ def _d_01(gen, hh, asm, ren):
         good = f"{good[:14]}{(int(good[14:17]) + 1) % 1000:03d}{good[17]}"
 
 
-def _d_02(gen, hh, asm, ren):
+def _d_02(gen: Generator, hh: Row, asm: Row | None, ren: Row | None) -> None:
+    assert ren is not None  # the problem's stories have a renovation
     rng, day = gen.rng, dt.timedelta
     x = rng.random()
     if x < 0.4:  # works started before the county approved them
@@ -451,7 +495,7 @@ def _d_02(gen, hh, asm, ren):
             ren["subsidy_paid_on"] = ren["accepted_on"] + day(days=rng.randint(3, 28))
 
 
-HOOKS = {
+HOOKS: dict[str, Hook] = {
     "A1-02": _a1_02,
     "A1-05": _a1_05,
     "A1-06": _a1_06,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -36,8 +38,8 @@ class DemoContext:
     households: int
     seed: int
     villages_per_township: int
-    say: callable = print
-    extra: dict = field(default_factory=dict)
+    say: Callable[[str], None] = print
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Command(BaseCommand):
