@@ -374,6 +374,8 @@ def fill(n: int, seed: int) -> None:
 def measure(outside: float) -> None:
     """``outside``: the floor of floor.py (no application) on this database, same N."""
 
+    from django.db import connection
+
     from anju.campaigns.models import Campaign
     from anju.registry.models import Household
     from anju.screening import engine, params, services
@@ -409,12 +411,15 @@ def measure(outside: float) -> None:
 
     for label in ("first run (all findings new)", "second run (nothing changed)"):
         run = services.create_run(unit=county, as_of=AS_OF, campaign=campaign)
+        counted = [0]
         started, cpu = time.perf_counter(), time.process_time()
-        run = services.execute_run(run.pk)
+        with _counting(connection, counted):
+            run = services.execute_run(run.pk)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(
-            f"county {label}: {seconds:.1f} s (cpu {cpu:.1f} s), {run.households:,} households, "
-            f"{run.hits:,} hits, {run.opened:,} opened, {run.resolved:,} resolved; "
+            f"county {label}: {seconds:.1f} s (cpu {cpu:.1f} s, {counted[0]} statements), "
+            f"{run.households:,} households, {run.hits:,} hits, {run.opened:,} opened, "
+            f"{run.changed:,} changed, {run.resolved:,} resolved; "
             f"ratio to floor.py's floor {seconds / outside:.1f}× (to the scan floor "
             f"{seconds / floor:.1f}×); {_child.load_average()}",
             flush=True,
