@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,7 +34,12 @@ from anju.registry.services import (
     SUBSIDY_FIELDS,
     WORKS_FIELDS,
 )
-from anju.units.models import Unit
+from anju.units.models import Unit, UnitQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from anju.accounts.models import User
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -50,7 +55,7 @@ def today() -> dt.date:
 class TriState(forms.NullBooleanSelect):
     """是 / 否 / 未填 (an empty workbook cell means unknown, not no)."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"class": "form-select", **(attrs or {})})
         self.choices = (("unknown", "未填"), ("true", "是"), ("false", "否"))
 
@@ -58,10 +63,10 @@ class TriState(forms.NullBooleanSelect):
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"].setdefault("max", today().isoformat())
         return context
@@ -72,16 +77,16 @@ class PastDateField(forms.DateField):
 
     widget = DateInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", DATE_FORMATS)
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, str):
             value = unicodedata.normalize("NFKC", value).strip()
         return super().to_python(value)
 
-    def validate(self, value):
+    def validate(self, value: dt.date | None) -> None:
         super().validate(value)
         if value and value > today():
             raise forms.ValidationError(
@@ -108,7 +113,7 @@ def normalize_phone(raw: str) -> str:
     )
 
 
-def _range(field: forms.Field, low, high, message: str) -> None:
+def _range(field: forms.Field, low: int | Decimal, high: int | Decimal, message: str) -> None:
     field.validators += [
         MinValueValidator(low, message=message),
         MaxValueValidator(high, message=message),
@@ -139,11 +144,12 @@ def _groups_shown(mask: int | None) -> str:
 class SectionForm(VersionedFormMixin, ChineseMessagesMixin, forms.ModelForm):
     """A section of a record with the version it was opened on (``anju.core.versions``)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_fields = {f.name: f for f in self._meta.model._meta.get_fields()}
+        own = self._meta.fields or ()
         for name, field in list(self.fields.items()):
-            model_field = model_fields.get(name) if name in self._meta.fields else None
+            model_field = model_fields.get(name) if name in own else None
             kind = model_field.get_internal_type() if model_field is not None else ""
             if kind == "BooleanField":
                 self.fields[name] = forms.NullBooleanField(
@@ -161,7 +167,7 @@ class SectionForm(VersionedFormMixin, ChineseMessagesMixin, forms.ModelForm):
 
 
 # --- the household --------------------------------------------------------------------------
-def village_choices(user):
+def village_choices(user: User | AnonymousUser) -> UnitQuerySet:
     return (
         Unit.objects.for_user(user)
         .villages()
@@ -172,8 +178,9 @@ def village_choices(user):
 
 
 class VillageField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.parent.name} · {obj}"
+    def label_from_instance(self, obj: Unit) -> str:
+        township = obj.parent.name if obj.parent is not None else ""  # a village has one
+        return f"{township} · {obj}"
 
 
 class GroupsField(forms.TypedMultipleChoiceField):
@@ -217,7 +224,9 @@ class IdentityForm(SectionForm):
         model = Household
         fields = IDENTITY_FIELDS
 
-    def __init__(self, *args, user, creating: bool = False, **kwargs):
+    def __init__(
+        self, *args: Any, user: User | AnonymousUser, creating: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.creating = creating
@@ -260,14 +269,14 @@ class IdentityForm(SectionForm):
                 del self.fields["clear_bank_account"]
         self.fields["id_number"].error_messages["required"] = "请填写户主身份证号。"
 
-    def clean_head_name(self):
+    def clean_head_name(self) -> str:
         name = unicodedata.normalize("NFKC", self.cleaned_data["head_name"]).strip()
         name = re.sub(r"\s+", "", name)
         if len(name) < 2:
             raise forms.ValidationError("户主姓名至少 2 个字。")
         return name
 
-    def clean_id_number(self):
+    def clean_id_number(self) -> str:
         raw = self.cleaned_data.get("id_number", "")
         value = idcard.normalize(raw)
         if not value:
@@ -299,13 +308,13 @@ class IdentityForm(SectionForm):
             )
         return value
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         raw = self.cleaned_data.get("phone", "")
         if not (raw or "").strip():
             return ""
         return normalize_phone(raw)
 
-    def clean_bank_account(self):
+    def clean_bank_account(self) -> str:
         raw = self.cleaned_data.get("bank_account", "")
         value = bankcard.normalize(raw)
         if not value:
@@ -315,14 +324,14 @@ class IdentityForm(SectionForm):
             raise forms.ValidationError(f"补助发放账号格式不对：{why}。")
         return value
 
-    def clean_groups(self):
+    def clean_groups(self) -> int:
         mask = 0
         for value in self.cleaned_data.get("groups") or []:
             mask |= int(value)
         return mask
 
 
-def house_rules(f) -> None:
+def house_rules(f: dict[str, forms.Field]) -> None:
     year = today().year
     _range(f["year_built"], 1900, year, f"建成年份应在 1900 到 {year} 年之间。")
     _range(f["storeys"], 1, 10, "层数应在 1 到 10 层之间。")
@@ -341,7 +350,7 @@ class HouseForm(SectionForm):
         model = Household
         fields = HOUSE_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         house_rules(self.fields)
 
@@ -353,7 +362,7 @@ class NewHouseholdForm(IdentityForm):
         model = Household
         fields = (*IDENTITY_FIELDS, *HOUSE_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, creating=True, **kwargs)
         house_rules(self.fields)
 
@@ -364,7 +373,7 @@ class AssessmentForm(SectionForm):
         model = Assessment
         fields = ASSESSMENT_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assessor"].help_text = "鉴定人员姓名或鉴定单位"
         self.fields["grade"].error_messages["required"] = "请选择鉴定等级（A、B、C、D 级）。"
@@ -377,7 +386,7 @@ class WorksForm(SectionForm):
         model = Renovation
         fields = WORKS_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _positive(self.fields["area_after"], "改造后面积应大于 0 平方米。")
         self.fields["area_after"].help_text = "平方米"
@@ -398,7 +407,7 @@ class SubsidyForm(SectionForm):
         model = Renovation
         fields = SUBSIDY_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _non_negative(self.fields["subsidy_amount"], "补助金额不能为负数。")
         self.fields["subsidy_amount"].help_text = "元，已发放的合计"
@@ -411,7 +420,7 @@ class FinancesForm(SectionForm):
         model = Household
         fields = FINANCE_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _non_negative(self.fields["self_funds"], "自筹资金不能为负数。")
         self.fields["self_funds"].help_text = "元；没有自筹填 0"
@@ -437,7 +446,7 @@ class PhotoForm(ChineseMessagesMixin, forms.Form):
     )
     note = forms.CharField(label="说明", max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.apply_messages()
         self.fields["photo"].error_messages.update(
@@ -502,14 +511,17 @@ class FilterForm(forms.Form):
     q = forms.CharField(label="户主姓名或身份证号", max_length=30, required=False)
     idh = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = Unit.objects.for_user(user)
         townships = units.townships().filter(is_active=True).order_by("code")
         self.show_township = townships.count() > 1
-        self.fields["township"].queryset = townships
+        township_field, village_field = self.fields["township"], self.fields["village"]
+        assert isinstance(township_field, forms.ModelChoiceField)
+        assert isinstance(village_field, VillageField)
+        township_field.queryset = townships
         villages = units.villages().filter(is_active=True).select_related("parent")
-        self.fields["village"].queryset = villages.order_by("code")
+        village_field.queryset = villages.order_by("code")
         self.show_village = villages.count() > 1
         chosen = self.data.get("township") if self.is_bound else None
         self.village_options = villages.order_by("code")
