@@ -16,15 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from anju.core import crypto
-from anju.core.workbooks import csv_writer, safe_workbook
+from anju.core.workbooks import SafeWorkbook, csv_writer, safe_workbook
 from anju.registry.io.columns import COLUMNS, Column
 from anju.registry.io.parsers import groups_text
-from anju.registry.models import Household
+from anju.registry.models import Household, HouseholdQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from anju.accounts.models import User
+    from anju.units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -46,7 +54,12 @@ def _path(column: Column) -> str:
     return f"{column.model}__{column.name}"
 
 
-def households_for(user=None, *, township=None, village=None):
+def households_for(
+    user: User | AnonymousUser | None = None,
+    *,
+    township: Unit | None = None,
+    village: Unit | None = None,
+) -> HouseholdQuerySet:
     """The households to export: the user's scope (everything for the system), filtered."""
     queryset = Household.objects.all() if user is None else Household.objects.for_user(user)
     if township is not None:
@@ -56,7 +69,7 @@ def households_for(user=None, *, township=None, village=None):
     return queryset
 
 
-def rows(queryset, *, unmasked: bool):
+def rows(queryset: HouseholdQuerySet, *, unmasked: bool) -> Iterator[list[Any]]:
     """One list of Python values per household, in template order (None = empty cell)."""
     paths = []
     for column in COLUMNS:
@@ -70,15 +83,15 @@ def rows(queryset, *, unmasked: bool):
     decrypt_at = [i for i, k in enumerate(kinds) if k in TEXT_KINDS] if unmasked else []
     groups_at = kinds.index("groups")
     ordered = queryset.order_by("township__code", "village__code", "id").values_list(*paths)
-    for values in ordered.iterator(chunk_size=2000):
-        values = list(values)
+    for found in ordered.iterator(chunk_size=2000):
+        values = list(found)
         for i in decrypt_at:
             values[i] = crypto.decrypt(values[i]) if values[i] else None
         values[groups_at] = groups_text(values[groups_at]) or None
         yield values
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is True:
         return "是"
     if value is False:
@@ -100,22 +113,22 @@ class Exported:
 class _HashingFile:
     """A binary file that hashes what is written to it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.handle = path.open("wb")
         self.digest = hashlib.sha256()
         self.size = 0
 
-    def write(self, data):
-        data = data.encode("utf-8") if isinstance(data, str) else data
-        self.digest.update(data)
-        self.size += len(data)
-        return self.handle.write(data)
+    def write(self, data: str | bytes) -> int:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self.digest.update(raw)
+        self.size += len(raw)
+        return self.handle.write(raw)
 
-    def close(self):
+    def close(self) -> None:
         self.handle.close()
 
 
-def write_csv(out: Path, data) -> Exported:
+def write_csv(out: Path, data: Iterable[Sequence[object]]) -> Exported:
     target = _HashingFile(out)
     target.write("\ufeff")  # BOM: Excel and WPS then read UTF-8
     import io
@@ -136,7 +149,7 @@ def write_csv(out: Path, data) -> Exported:
     return Exported(rows=count, sha256=target.digest.hexdigest(), size=target.size)
 
 
-def start_sheet(book, name: str = SHEET_NAME):
+def start_sheet(book: SafeWorkbook, name: str = SHEET_NAME) -> tuple[Any, dict[str, Any]]:
     """A data sheet with the template's header row, widths and cell formats; returns
     (sheet, formats) — shared by the export and the downloadable template."""
     sheet = book.add_worksheet(name)
@@ -174,7 +187,7 @@ def start_sheet(book, name: str = SHEET_NAME):
     return sheet, formats
 
 
-def write_cells(sheet, formats, row: int, values) -> None:
+def write_cells(sheet: Any, formats: dict[str, Any], row: int, values: Sequence[object]) -> None:
     for i, value in enumerate(values):
         if value is None or value == "":
             continue
@@ -190,7 +203,7 @@ def write_cells(sheet, formats, row: int, values) -> None:
             sheet.write_string(row, i, str(value))
 
 
-def write_xlsx(out: Path, data) -> Exported:
+def write_xlsx(out: Path, data: Iterable[Sequence[object]]) -> Exported:
     book = safe_workbook(out)
     sheet, formats = start_sheet(book)
     count = 0
@@ -204,6 +217,8 @@ def write_xlsx(out: Path, data) -> Exported:
     return Exported(rows=count, sha256=digest.hexdigest(), size=out.stat().st_size)
 
 
-def export(queryset, out: Path, *, fmt: str = "xlsx", unmasked: bool) -> Exported:
+def export(
+    queryset: HouseholdQuerySet, out: Path, *, fmt: str = "xlsx", unmasked: bool
+) -> Exported:
     data = rows(queryset, unmasked=unmasked)
     return write_csv(out, data) if fmt == "csv" else write_xlsx(out, data)

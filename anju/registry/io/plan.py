@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeAlias
 
 from anju.core import crypto
 from anju.registry.id_refusals import REFUSED
@@ -35,6 +36,8 @@ from anju.registry.io.sheet import ParsedRow, ParsedSheet
 from anju.registry.models import Assessment, Household, Renovation
 
 CHUNK = 900
+# A stored record's values as ``.values()`` reads them (field name → value).
+Stored: TypeAlias = dict[str, Any]
 PLAIN = ("plain", "bool", "date", "number", "groups")
 HOUSEHOLD_FIELDS = tuple(c.name for c in COLUMNS if c.model == "household" and c.kind in PLAIN)
 ASSESSMENT_FIELDS = tuple(c.name for c in COLUMNS if c.model == "assessment")
@@ -61,12 +64,12 @@ class Change:
     row: ParsedRow
     household_id: int
     label: str  # 张三（411081********123X） for the audit record
-    household: dict = field(default_factory=dict)  # attname → new value
-    audit: dict = field(default_factory=dict)  # field → [old, new], PI masked
-    new_assessment: dict | None = None
-    assessment_update: tuple[int, dict] | None = None
-    new_renovation: dict | None = None
-    renovation_update: tuple[int, dict] | None = None
+    household: dict[str, object] = field(default_factory=dict)  # attname → new value
+    audit: dict[str, list[object]] = field(default_factory=dict)  # field → [old, new], PI masked
+    new_assessment: dict[str, object] | None = None
+    assessment_update: tuple[int, dict[str, object]] | None = None
+    new_renovation: dict[str, object] | None = None
+    renovation_update: tuple[int, dict[str, object]] | None = None
 
     @property
     def changed(self) -> bool:
@@ -130,8 +133,8 @@ def make_plan(sheet: ParsedSheet, scope: ImportScope) -> Plan:
     return plan
 
 
-def _existing(hashes: list[str]) -> dict[str, dict]:
-    found: dict[str, dict] = {}
+def _existing(hashes: list[str]) -> dict[str, Stored]:
+    found: dict[str, Stored] = {}
     for start in range(0, len(hashes), CHUNK):
         chunk = hashes[start : start + CHUNK]
         for values in Household.objects.filter(id_number_hash__in=chunk).values(*EXISTING):
@@ -139,11 +142,13 @@ def _existing(hashes: list[str]) -> dict[str, dict]:
     return found
 
 
-def _values(model, fields, ids) -> dict[int, dict]:
-    ids = [i for i in ids if i]
-    found: dict[int, dict] = {}
-    for start in range(0, len(ids), CHUNK):
-        for values in model.objects.filter(pk__in=ids[start : start + CHUNK]).values("id", *fields):
+def _values(
+    model: type[Assessment | Renovation], fields: tuple[str, ...], ids: list[int | None]
+) -> dict[int, Stored]:
+    pks = [i for i in ids if i]
+    found: dict[int, Stored] = {}
+    for start in range(0, len(pks), CHUNK):
+        for values in model.objects.filter(pk__in=pks[start : start + CHUNK]).values("id", *fields):
             found[values["id"]] = values
     return found
 
@@ -153,7 +158,7 @@ NO_METHOD = "填写了{given}等改造信息，但未填改造方式：改造信
 NEW_DATE_NO_GRADE = "鉴定日期与系统中当前的鉴定不同，但未填鉴定等级，未新增鉴定记录"
 
 
-def facts(given: dict) -> list[str]:
+def facts(given: dict[str, object]) -> list[str]:
     """The values of a record's columns that say something happened: a date, a grade, an
     area, a text, 是, an amount above 0. 否, 0 and 无 — which every row of a real export may
     carry — are not facts: alone they make no record and ask for nothing."""
@@ -194,7 +199,13 @@ def _warn(
     sheet.add(WARNING, row.number, None, "", "", message)
 
 
-def _diff(row, current, assessments, renovations, sheet) -> Change:
+def _diff(
+    row: ParsedRow,
+    current: Stored,
+    assessments: dict[int, Stored],
+    renovations: dict[int, Stored],
+    sheet: ParsedSheet,
+) -> Change:
     change = Change(
         row=row,
         household_id=current["id"],
@@ -234,7 +245,9 @@ def _diff(row, current, assessments, renovations, sheet) -> Change:
     return change
 
 
-def _assessment(change: Change, given: dict, current: dict | None, sheet) -> None:
+def _assessment(
+    change: Change, given: dict[str, object], current: Stored | None, sheet: ParsedSheet
+) -> None:
     if not given:
         return
     if current is None:
@@ -259,7 +272,9 @@ def _assessment(change: Change, given: dict, current: dict | None, sheet) -> Non
         change.audit.update({f"assessment.{k}": [current[k], v] for k, v in updates.items()})
 
 
-def _renovation(change: Change, given: dict, current: dict | None, sheet) -> None:
+def _renovation(
+    change: Change, given: dict[str, object], current: Stored | None, sheet: ParsedSheet
+) -> None:
     if not given:
         return
     if "method" not in given and not (current and current["method"]):
