@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from anju.registry import idcard
 from anju.registry.choices import KeyGroup, MonitoringType
 from anju.registry.io import parsers
-from anju.registry.io.parsers import CellError
+from anju.registry.io.parsers import Cell, CellError
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Column:
     required: bool = False
 
 
-def header_key(raw) -> str:
+def header_key(raw: object) -> str:
     text = unicodedata.normalize("NFKC", str(raw or ""))
     return re.sub(r"\s+", "", text).strip("*")
 
@@ -103,10 +103,10 @@ class ColumnTable:
                 self._lookup[header_key(name)] = column
         self.ignored = {header_key(h) for h in ignored}
 
-    def column_for(self, raw) -> Column | None:
+    def column_for(self, raw: object) -> Column | None:
         return self._lookup.get(header_key(raw))
 
-    def is_ignored(self, raw) -> bool:
+    def is_ignored(self, raw: object) -> bool:
         return header_key(raw) in self.ignored
 
 
@@ -151,14 +151,14 @@ MINZHENG = ColumnTable(MINZHENG_COLUMNS, MINZHENG_IGNORED)
 
 
 # --- cells ------------------------------------------------------------------------------------
-def text(raw, max_len: int) -> str:
+def text(raw: Cell, max_len: int) -> str:
     value = re.sub(r"\s+", " ", parsers.clean_text(raw)).strip()
     if len(value) > max_len:
         raise CellError(f"不能超过 {max_len} 个字，现为 {len(value)} 个字")
     return value
 
 
-def code(raw) -> str:
+def code(raw: Cell) -> str:
     """户编号/人编号: digits as written (a number cell keeps no ``.0``), no spaces."""
     value = re.sub(r"\s+", "", parsers.clean(raw))
     if len(value) > 40:
@@ -166,14 +166,14 @@ def code(raw) -> str:
     return value
 
 
-def name(raw) -> str:
+def name(raw: Cell) -> str:
     value = re.sub(r"\s+", "", parsers.clean_text(raw))
     if len(value) > 20:
         raise CellError(f"姓名不能超过 20 个字，现为 {len(value)} 个字")
     return value
 
 
-def id_number(raw) -> parsers.Warned | str:
+def id_number(raw: Cell) -> parsers.Warned | str | None:
     """证件号码: full-width digits and spaces normalised, cut to 18 characters (exports append
     text), upper-case X; then the registry's check (shape an error, check digit a warning)."""
     if isinstance(raw, float):
@@ -196,7 +196,7 @@ MONITORING_WORDS.update(
 NOT_MONITORED = ("", "无", "否", "非监测对象", "-", "—", "/")
 
 
-def monitoring_type(raw) -> str:
+def monitoring_type(raw: Cell) -> str:
     value = header_key(raw)
     if value in NOT_MONITORED:
         return ""
@@ -212,7 +212,7 @@ DASHES = ("-", "—", "——", "－", "/", "／", "\\", "不涉及")
 NO_DATE = (*DASHES, "无", "暂无", "未消除")
 
 
-def boolean(raw) -> bool | None:
+def boolean(raw: Cell) -> bool | None:
     if isinstance(raw, str) and re.sub(r"\s+", "", parsers.clean(raw)) in DASHES:
         return None
     return parsers.boolean(raw)
@@ -225,7 +225,7 @@ MONTH_PATTERNS = (
 MONTH_EXPECTED = "应为年月或日期，如 202303、2023-03、2023年3月 或 2023-03-15"
 
 
-def month_or_date(raw) -> dt.date | None:
+def month_or_date(raw: Cell) -> dt.date | None:
     """识别监测时间 and the like: often YYYYMM (the first of that month), else a date."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         number = int(raw)
@@ -297,7 +297,7 @@ ASSISTANCE_EXPECTED = (
 )
 
 
-def assistance(raw) -> tuple[str, int]:
+def assistance(raw: Cell) -> tuple[str, int]:
     """(救助类别 as written, its key group bit); 集中供养 is returned with group -1."""
     value = header_key(raw)
     if not value:
@@ -313,7 +313,7 @@ def assistance(raw) -> tuple[str, int]:
 STOPPED_WORDS = ("停保", "退保", "注销", "终止", "退出", "已停", "停发")
 
 
-def stopped(raw) -> bool:
+def stopped(raw: Cell) -> bool:
     """状态 says the assistance ended (the row is no longer on the list)."""
     value = header_key(raw)
     return any(w in value for w in STOPPED_WORDS)
@@ -334,7 +334,7 @@ def title_date(rows: list[list], header_index: int) -> dt.date | None:
     for row in rows[:header_index]:
         for cell in row:
             if isinstance(cell, dt.datetime | dt.date):
-                return cell if type(cell) is dt.date else cell.date()
+                return cell.date() if isinstance(cell, dt.datetime) else cell
             if not isinstance(cell, str):
                 continue
             match = DATE_IN_TITLE.search(unicodedata.normalize("NFKC", cell))

@@ -22,6 +22,7 @@ import random
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -87,8 +88,9 @@ def build(ctx) -> None:
     if ListVersion.objects.written().exists():
         ctx.say("演示名单：已有名单，跳过")
         return
-    rows = list(
-        Household.objects.filter(anonymised_at__isnull=True)
+    rows = [
+        dict(row)  # plain dicts: the demo's own households (list strangers) join them
+        for row in Household.objects.filter(anonymised_at__isnull=True)
         .order_by("id")
         .values(
             "id",
@@ -105,7 +107,7 @@ def build(ctx) -> None:
             "renovation__accepted_on",
             "renovation__post_grade",
         )
-    )
+    ]
     if not rows:
         ctx.say("演示名单：没有农户，跳过")
         return
@@ -144,10 +146,11 @@ def write_list(path: Path, rows: Iterable[Sequence], *, sheet: str = "Sheet1") -
 class Sheet:
     """One sheet of rows, kept until it is saved (``write_list``)."""
 
-    def __init__(self, name: str):
-        self.name, self.rows = name, []
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: list[list[object]] = []
 
-    def append(self, row: list) -> None:
+    def append(self, row: list[object]) -> None:
         self.rows.append(row)
 
     def save(self, path: Path) -> None:
@@ -157,7 +160,7 @@ class Sheet:
 class Lists:
     """The demo's lists, drawn once from the registry's rows."""
 
-    def __init__(self, rows: list[dict], rng: random.Random):
+    def __init__(self, rows: list[dict[str, Any]], rng: random.Random) -> None:
         self.rng = rng
         monitored = [r for r in rows if r["monitoring_type"]]
         plain = [r for r in rows if r["groups"] == KeyGroup.OTHER_ALLEVIATED]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 Status = ListVersion.Status
 BATCH = 2000
 
-TABLES = {
+TABLES: dict[str, tuple[cols.ColumnTable, str, Callable[[ParsedList], None]]] = {
     Source.FPJC: (cols.FPJC, "防返贫监测对象信息", group_by_code),
     Source.MINZHENG: (cols.MINZHENG, "民政救助对象名单", group_minzheng),
 }
@@ -161,6 +162,8 @@ def _problem(message: str) -> Problem:
 
 def _listed(version: ListVersion, household: ParsedHousehold) -> ListedHousehold:
     head = household.head
+    # the township is a required column and a row without one is an error: nothing is written
+    assert head.township_id is not None
     values = head.values
     risks = list(dict.fromkeys(r for p in household.persons for r in p.risks))
     monitoring = values.get("monitoring_type", "")

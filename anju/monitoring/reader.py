@@ -243,7 +243,7 @@ def _plain_id(parsed, person, raw, index, header) -> str:
     result = cols.id_number(raw)
     if result is None:
         return ""
-    return result.value if type(result) is parsers.Warned else result
+    return str(result.value) if isinstance(result, parsers.Warned) else result
 
 
 def _id_number(parsed, person, raw, index, header) -> None:
@@ -252,7 +252,7 @@ def _id_number(parsed, person, raw, index, header) -> None:
         parsed.add(ERROR, person.row, index, header, "", "必填，不能为空")
         person.error = True
         return
-    if type(result) is parsers.Warned:
+    if isinstance(result, parsers.Warned):
         parsed.add(
             WARNING,
             person.row,
@@ -262,7 +262,8 @@ def _id_number(parsed, person, raw, index, header) -> None:
             result.message,
         )
         person.id_valid = False
-        result = result.value
+        person.id_number = str(result.value)
+        return
     person.id_number = result
 
 
