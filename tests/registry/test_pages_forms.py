@@ -401,3 +401,17 @@ def test_a_record_without_a_method_asks_for_it_on_the_household_page(as_user, of
     assert client.post(works, data).status_code == 302
     page = client.get(f"/households/{household.pk}/").content.decode()
     assert "补填改造方式" not in page and "施工中" in page
+
+
+def test_a_conflict_shows_the_key_groups_as_their_labels():
+    """对象类别 is a bit mask; the conflict table (core.versions.display) shows its labels,
+    through GroupsField.display_value (once an attribute set on the field instance)."""
+    from anju.core import versions
+    from anju.registry.choices import KeyGroup, groups_to_labels
+    from anju.registry.forms import IdentityForm, NewHouseholdForm
+
+    mask = KeyGroup.values[0] | KeyGroup.values[1]
+    for form in (IdentityForm, NewHouseholdForm):
+        field = form.base_fields["groups"]
+        assert versions.display(field, mask) == "、".join(groups_to_labels(mask))
+        assert versions.display(field, 0) == "无"
