@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from anju.accounts.roles import Role
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
+from anju.campaigns.decorators import needs_round
 from anju.campaigns.models import Campaign
-from anju.campaigns.pages import needs_round
 from anju.core import uploads, versions
 from anju.core.access import allow
 from anju.core.files import open_stored, serve_file

@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.campaigns.decorators import needs_round
 from anju.campaigns.guard import is_writable
 from anju.campaigns.models import Campaign
-from anju.campaigns.pages import needs_round
 from anju.core import search, versions
 from anju.core.access import allow
 from anju.core.scoping import get_scoped_or_404

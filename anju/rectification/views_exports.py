@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY
+from anju.campaigns.decorators import needs_round
 from anju.campaigns.models import Campaign
-from anju.campaigns.pages import needs_round
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.files import serve_file

@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from anju.campaigns.decorators import needs_round
 from anju.campaigns.models import Campaign
-from anju.campaigns.pages import needs_round
 from anju.core.access import allow
 from anju.rectification import forms, services
 from anju.rectification.findings import describe, entries_from_findings

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.campaigns.decorators import needs_round
 from anju.campaigns.models import Campaign
-from anju.campaigns.pages import needs_round
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next

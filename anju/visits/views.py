@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from anju.accounts.roles import BUSINESS, CITY, TOWNSHIP, Role
+from anju.campaigns.decorators import needs_round
 from anju.campaigns.models import Campaign
-from anju.campaigns.pages import needs_round
 from anju.core import search, versions
 from anju.core import uploads as file_checks
 from anju.core.access import allow

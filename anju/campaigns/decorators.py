@@ -1,5 +1,5 @@
-"""What pages of other apps use about rounds: ``needs_round`` for a page that has nothing
-to show before the county's first round is published (a fresh install)."""
+"""View decorators of other apps' pages about rounds: ``needs_round`` for a page that has
+nothing to show before the county's first round is published (a fresh install)."""
 
 from __future__ import annotations
 
