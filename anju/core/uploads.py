@@ -15,7 +15,10 @@ Four uploads take files from users — photos (registry, house visits, spot-chec
   ``open_image`` and ``reencode`` are its two halves, for a scanned page;
 - ``Checked``: what a document check returns (name, bytes, type, extension, SHA-256);
 - ``LimitedUploadHandler`` stops reading a request body past the byte limit, so a huge upload
-  is never written to a temporary file; ``safe_name``, ``human_size``, ``thumbnail_name``.
+  is never written to a temporary file; ``safe_name``, ``human_size``, ``thumbnail_name``;
+- ``declared_too_large(request, limit)``: a POST refused by its declared length before its
+  body is read; ``upload_page`` the whole page flow of a stored-then-worked-on upload (the
+  registry workbook, the department lists) around it.
 
 Every refusal is an ``UploadError`` whose message is Chinese, names the file and is shown to
 the user as it is. Anything that is not what it must be by its content (an HTML page named
@@ -39,6 +42,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.views.decorators.csrf import csrf_protect
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from anju.core import pdfguard
@@ -117,6 +121,57 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+# --- the request ------------------------------------------------------------------------
+#: Room in a request body beside the file: the form's other fields and the multipart framing.
+FORM_ROOM = 256 * 1024
+
+
+def declared_length(request) -> int:
+    """The body's length as the request declares it; 0 when missing or not a number."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def declared_too_large(request, limit: int) -> bool:
+    """A POST whose declared body is past ``limit`` and the form's room. Refused before the
+    body is read, so an oversized file never reaches the disk; its view is ``@csrf_exempt``
+    (the token check would read the body) and checks the token itself once this is false."""
+    return request.method == "POST" and declared_length(request) > limit + FORM_ROOM
+
+
+def upload_page(request, *, form_class, limit: int, start, page, refuse, advice: str = ""):
+    """The page of an upload that is stored, then worked on (the registry workbook, the
+    department lists). A POST declared past ``limit`` is refused unread: ``refuse(message)``
+    audits it and ``page(request, form, status=413)`` shows the message on an empty form
+    (``form.refused``). Otherwise the CSRF token is checked and a valid form is handed to
+    ``start(cleaned_data)``, whose response (the redirect to the result) is returned; its
+    ``UploadError`` becomes the ``file`` field's error (400). Called from a ``@csrf_exempt``
+    view, after its access checks. ``advice`` follows the size message (what to do instead).
+    """
+    if declared_too_large(request, limit):
+        size = declared_length(request) / 1024 / 1024
+        message = f"文件过大（{size:.1f} MB），单个文件不能超过 {limit // 1024 // 1024} MB"
+        message += f"：{advice}" if advice else "。"
+        refuse(message)
+        form = form_class()
+        form.refused = message
+        return page(request, form, status=413)
+    return _upload_form(request, form_class=form_class, start=start, page=page)
+
+
+@csrf_protect
+def _upload_form(request, *, form_class, start, page):
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return start(form.cleaned_data)
+        except UploadError as exc:
+            form.add_error("file", str(exc))
+    return page(request, form, status=400 if form.errors else 200)
 
 
 def read_upload(upload, *, what: str, limit: int, name: str | None = None) -> tuple[str, bytes]:

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP
+from anju.core import uploads as file_checks
 from anju.core.access import allow, forbidden
 from anju.core.files import serve_file
 from anju.monitoring import selectors, uploads
@@ -28,45 +29,24 @@ from anju.registry.io.readers import FileRefused, max_bytes
 VIEWERS = CITY | TOWNSHIP
 
 
-@csrf_exempt  # the token is checked in _lists once the size is known to be acceptable
+@csrf_exempt  # the token is checked in uploads.upload_page, once the size is acceptable
 @allow(VIEWERS)
 def lists(request):
-    if request.method == "POST":
-        if request.user.role not in LIST_IMPORTERS:
-            return forbidden(request, reason="role not in the list importers")
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        limit = max_bytes()
-        if length > limit + 256 * 1024:
-            # refused before the body is read: an oversized file never reaches the disk
-            message = (
-                f"文件过大（{length / 1024 / 1024:.1f} MB），单个文件不能超过 "
-                f"{limit // 1024 // 1024} MB。"
-            )
-            uploads.refuse_upload("", message)
-            form = ListUploadForm()
-            form.refused = message
-            return _page(request, form, status=413)
-    return _lists(request)
+    if request.method == "POST" and request.user.role not in LIST_IMPORTERS:
+        return forbidden(request, reason="role not in the list importers")
 
+    def start(data):
+        version = uploads.start(user=request.user, uploaded=data["file"], source=data["source"])
+        return redirect("monitoring:version", pk=version.pk)
 
-@csrf_protect
-def _lists(request):
-    form = ListUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = uploads.start(
-                user=request.user,
-                uploaded=form.cleaned_data["file"],
-                source=form.cleaned_data["source"],
-            )
-        except FileRefused as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("monitoring:version", pk=version.pk)
-    return _page(request, form, status=400 if form.errors else 200)
+    return file_checks.upload_page(
+        request,
+        form_class=ListUploadForm,
+        limit=max_bytes(),
+        start=start,
+        page=_page,
+        refuse=lambda message: uploads.refuse_upload("", message),
+    )
 
 
 def _page(request, form, *, status: int):

@@ -111,8 +111,7 @@ def evidence_upload(request, pk: int):
     entry = entry_or_404(request, pk)
     limiter, too_large = None, False
     if request.method == "POST":
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        too_large = length > evidence_checks.max_bytes() + 256 * 1024
+        too_large = uploads.declared_too_large(request, evidence_checks.max_bytes())
         limiter = uploads.LimitedUploadHandler(request, limit=evidence_checks.max_bytes())
         request.upload_handlers.insert(0, limiter)
     return _evidence_upload(request, entry, limiter, too_large)

@@ -386,8 +386,7 @@ def photo_upload(request, pk: int):
     household = _household(request, pk)
     limiter = None
     if request.method == "POST":
-        length = _int(request.META.get("CONTENT_LENGTH")) or 0
-        if length > uploads.max_bytes() + 256 * 1024:
+        if uploads.declared_too_large(request, uploads.max_bytes()):
             # Refused before the body is read (nothing is changed, so no token is needed).
             form = forms.PhotoForm()
             form.too_large = (

@@ -8,7 +8,8 @@ password protection, and no sheet reaching further than calamine can safely hold
 a cell at XFD1048576 made calamine ask for 550 GB and abort the process; ``biff`` does the
 same for an .xls). Then .xlsx and .xls are read by calamine (Rust, fast) and .csv as
 UTF-8 (with or without BOM) or GBK. Every refusal is a ``FileRefused`` with a Chinese
-message; nothing has been written when it is raised.
+message (an ``UploadError`` of ``core.uploads``, so the upload page shows it on the file);
+nothing has been written when it is raised.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 import python_calamine as calamine
 from django.conf import settings
 
+from anju.core.uploads import UploadError
 from anju.registry.io import biff, extent
 
 MAX_ENTRIES = 1000
@@ -39,7 +41,7 @@ ENCRYPTED_MESSAGE = (
 )
 
 
-class FileRefused(Exception):
+class FileRefused(UploadError):
     """The file cannot be read; the message says why and what to do, in Chinese."""
 
 

@@ -18,10 +18,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import BUSINESS, IMPORTERS, TOWNSHIP
+from anju.core import uploads
 from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export
 from anju.core.files import serve_file
@@ -39,44 +40,27 @@ PROBLEMS_PER_PAGE = 50
 
 
 # --- import ------------------------------------------------------------------------------
-@csrf_exempt  # the token is checked in _upload, once the size is known to be acceptable
+@csrf_exempt  # the token is checked in uploads.upload_page, once the size is acceptable
 @allow(IMPORTERS)
 def import_upload(request):
-    if request.method == "POST":
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        limit = max_bytes()
-        if length > limit + 256 * 1024:
-            # Refused before the body is read: a 200 MB file never reaches the disk.
-            message = (
-                f"文件过大（{length / 1024 / 1024:.1f} MB），单个文件不能超过 "
-                f"{limit // 1024 // 1024} MB：请按乡镇拆分后分别导入。"
-            )
-            services.refuse_upload("", message=message)
-            form = ImportForm()
-            form.refused = message
-            return _upload_page(request, form, status=413)
-    return _upload(request)
+    def start(data):
+        batch = services.start(
+            user=request.user,
+            uploaded=data["file"],
+            mode=data["mode"],
+            create_villages=data["create_villages"],
+        )
+        return redirect("registry:import_detail", pk=batch.pk)
 
-
-@csrf_protect
-def _upload(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.start(
-                user=request.user,
-                uploaded=form.cleaned_data["file"],
-                mode=form.cleaned_data["mode"],
-                create_villages=form.cleaned_data["create_villages"],
-            )
-        except FileRefused as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("registry:import_detail", pk=batch.pk)
-    return _upload_page(request, form, status=400 if form.errors else 200)
+    return uploads.upload_page(
+        request,
+        form_class=ImportForm,
+        limit=max_bytes(),
+        start=start,
+        page=_upload_page,
+        refuse=lambda message: services.refuse_upload("", message=message),
+        advice="请按乡镇拆分后分别导入。",
+    )
 
 
 def _upload_page(request, form, *, status: int):
