@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from anju.acceptance import scan
+from anju.acceptance.services import TRANSITIONS
+from anju.core.transitions import ReasonForm, reason_field
 from anju.core.versions import VersionedFormMixin
 
 
@@ -70,30 +72,15 @@ class ScanForm(forms.Form):
     )
 
 
-class ReturnForm(VersionedFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="退回理由",
-        max_length=1000,
-        error_messages={
-            "required": "退回必须填写退回理由，写明需要乡镇改正什么。",
-            "max_length": "退回理由不能超过 1000 字。",
-        },
-        help_text="写明需要乡镇改正什么，乡镇经办人和主要负责人会收到提醒。",
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+class ReturnForm(ReasonForm):
+    reason = reason_field(
+        TRANSITIONS["return"], "写明需要乡镇改正什么，乡镇经办人和主要负责人会收到提醒。"
     )
 
 
-class ReopenForm(VersionedFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="重新打开理由",
-        max_length=1000,
-        error_messages={
-            "required": "重新打开必须填写理由，写明验收后台账有哪些变化、需要乡镇重新上报什么。",
-            "max_length": "重新打开理由不能超过 1000 字。",
-        },
-        help_text=(
-            "写明验收后台账有哪些变化、需要乡镇重新上报什么。已通过的材料连同签字和哈希留作记录，"
-            "乡镇经办人重新生成、主要负责人重新签字并上传盖章扫描件后再审核。"
-        ),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+class ReopenForm(ReasonForm):
+    reason = reason_field(
+        TRANSITIONS["reopen"],
+        "写明验收后台账有哪些变化、需要乡镇重新上报什么。已通过的材料连同签字和哈希留作记录，"
+        "乡镇经办人重新生成、主要负责人重新签字并上传盖章扫描件后再审核。",
     )

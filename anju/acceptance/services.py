@@ -39,22 +39,18 @@ from django.urls import reverse
 from anju.acceptance import documents, facts, scan
 from anju.acceptance.models import CLOSED_STATES, FinalSubmission, SealedScan, Status
 from anju.accounts import roles
-from anju.accounts.roles import Role
+from anju.accounts.roles import HEADS, OFFICERS, REVIEWERS, Role
 from anju.audit.events import Event
 from anju.audit.services import record
-from anju.campaigns.guard import ensure_writable
+from anju.campaigns.guard import ensure_writable, record_guard
 from anju.core.reminders import remind, resolve, users_of
-from anju.core.transitions import Machine, Transition, by, table
+from anju.core.transitions import Machine, Reason, Transition, by, table
 from anju.core.uploads import UploadError
 from anju.documents.pi_guard import PersonalDataInDocument
 from anju.rectification.snapshot import content_hash
 from anju.reporting import ledger
 from anju.reporting import weeks as cal
 from anju.visits.coverage import unvisited_unexplained
-
-OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
-HEADS = frozenset({Role.TOWNSHIP_HEAD})
-REVIEWERS = frozenset({Role.CITY_REVIEWER})
 
 
 class AcceptanceError(Exception):
@@ -71,9 +67,11 @@ TRANSITIONS = table(
     Transition("accept", "审核通过", (S.AWAITING_REVIEW,), S.ACCEPTED, REVIEWERS,
                event=Event.ACCEPT, refused=REVIEW),
     Transition("return", "退回", (S.AWAITING_REVIEW,), S.RETURNED, REVIEWERS,
-               needs_reason=True, event=Event.RETURN, refused=REVIEW),
+               reason=Reason("退回理由", "退回必须填写退回理由，写明需要乡镇改正什么。"),
+               event=Event.RETURN, refused=REVIEW),
     Transition("reopen", "重新打开", (S.ACCEPTED,), S.REOPENED, REVIEWERS,
-               needs_reason=True, event=Event.REOPEN, refused=REOPEN),
+               reason=Reason("重新打开理由", "重新打开必须填写理由，写明验收后台账有哪些变化、需要乡镇重新上报什么。"),
+               event=Event.REOPEN, refused=REOPEN),
 )  # fmt: skip
 MACHINE = Machine(
     model=FinalSubmission,
@@ -81,7 +79,7 @@ MACHINE = Machine(
     noun="该总结验收材料",
     error=AcceptanceError,
     field="status",
-    guard=lambda submission: ensure_writable(submission.campaign_id),
+    guard=record_guard,
 )
 STALE = MACHINE.stale_message
 
@@ -447,10 +445,10 @@ def return_submission(*, actor, submission: FinalSubmission, reason: str) -> Fin
 
 
 def _return(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
-    MACHINE.check(submission, "return")
+    t = MACHINE.check(submission, "return")
+    if errors := t.reason_errors(reason):
+        raise ValidationError(errors)
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "退回必须填写退回理由，写明需要乡镇改正什么。"})
     MACHINE.move(
         submission,
         "return",
@@ -479,12 +477,10 @@ def reopen(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmissio
 
 
 def _reopen(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
-    MACHINE.check(submission, "reopen")
+    t = MACHINE.check(submission, "reopen")
+    if errors := t.reason_errors(reason):
+        raise ValidationError(errors)
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": "重新打开必须填写理由，写明验收后台账有哪些变化、需要乡镇重新上报什么。"}
-        )
     diff = changes_after_signing(submission)
     MACHINE.move(
         submission,

@@ -44,6 +44,13 @@ IMPORTERS = frozenset({Role.CITY_ADMIN, Role.CITY_REVIEWER, Role.TOWNSHIP_OFFICE
 
 
 # --- who may act on a township's reports (weekly reports, final acceptance) -----------------
+# The roles of a stage's transition table (``core.transitions``): who prepares (the officer),
+# who approves or signs (the head), who reviews (the city reviewer).
+OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
+HEADS = frozenset({Role.TOWNSHIP_HEAD})
+REVIEWERS = frozenset({Role.CITY_REVIEWER})
+
+
 def actor_name(user) -> str:
     """The name recorded beside an action (the account's full name, else its username)."""
     return (getattr(user, "full_name", "") or user.get_username())[:60]

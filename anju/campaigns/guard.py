@@ -45,6 +45,12 @@ def ensure_writable(campaign) -> None:
         raise RoundReadOnly(current)
 
 
+def record_guard(record) -> None:
+    """``ensure_writable`` of the round ``record`` belongs to (its ``campaign_id``): the
+    ``guard`` of a stage's transition table (``core.transitions.Machine``)."""
+    ensure_writable(record.campaign_id)
+
+
 def is_writable(campaign) -> bool:
     """Whether records of ``campaign`` may still change (for pages hiding their buttons)."""
     return campaign is None or not campaign.is_read_only

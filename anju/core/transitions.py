@@ -19,6 +19,11 @@ Chinese, naming the state. ``move`` takes the step with a conditional UPDATE
 succeeds and the other is told the record changed meanwhile (``stale``); in the same
 transaction it writes the stage's history row, if it keeps one, and the audit record.
 What a stage's step needs besides — its guards, its reminders — stays with the stage.
+
+A step taken with a reason (退回, 重新打开…) says so in its row, ``reason=Reason(label,
+missing)``: the one place for the field's label and the message when it is left empty, read
+by the service (``Transition.reason_errors``) and by the page's form (``reason_field`` on a
+``ReasonForm``), so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -28,35 +33,83 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db import models, transaction
 from django.utils import timezone
 
 from anju.accounts.roles import actor_name
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.core.versions import VersionedFormMixin
 
 REFUSED = "{noun}当前为“{state}”，不能{label}。请刷新页面查看最新状态。"
 STALE = "{noun}刚被他人处理，状态已变化。请刷新页面后重试。"
 
 
 @dataclass(frozen=True)
+class Reason:
+    """What a step asks for when it needs a reason: the field's label, the message when it
+    is left empty (shown by the form and raised by the service alike), its longest length."""
+
+    label: str
+    missing: str
+    max_length: int = 1000
+
+
+@dataclass(frozen=True)
 class Transition:
     """One named step. ``roles`` empty: who may take it is decided by the pages alone.
-    ``refused``: this step's own message when the state does not allow it (else the
-    machine's), with {noun}, {state} and {label} filled in."""
+    ``reason``: the step needs one (``Reason``). ``refused``: this step's own message when
+    the state does not allow it (else the machine's), with {noun}, {state} and {label}."""
 
     name: str
     label: str
     sources: tuple[str, ...]
     target: str
     roles: frozenset[str] = frozenset()
-    needs_reason: bool = False
+    reason: Reason | None = None
     event: str = Event.TRANSITION
     refused: str = ""
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.reason is not None
+
+    def reason_errors(self, text: str) -> dict[str, str]:
+        """``{"reason": message}`` when this step needs a reason and ``text`` is blank."""
+        if self.reason is not None and not (text or "").strip():
+            return {"reason": self.reason.missing}
+        return {}
 
 
 def table(*transitions: Transition) -> dict[str, Transition]:
     return {t.name: t for t in transitions}
+
+
+def reason_field(t: Transition, help_text: str) -> forms.CharField:
+    """The form field of step ``t``'s reason: its label and messages from the table."""
+    reason = t.reason
+    if reason is None:
+        raise ValueError(f"“{t.label}”不需要理由。")
+    return forms.CharField(
+        label=reason.label,
+        max_length=reason.max_length,
+        error_messages={
+            "required": reason.missing,
+            "max_length": f"{reason.label}不能超过 {reason.max_length} 字。",
+        },
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+
+
+class ReasonForm(VersionedFormMixin, forms.Form):
+    """A step's page form: ``reason = reason_field(TRANSITIONS[name], help_text)``, and what
+    else the step asks (a new due time). ``apply_errors`` shows the service's field errors."""
+
+    def apply_errors(self, errors: Mapping[str, str]) -> None:
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
 
 
 def by(who: str, actor, at: dt.datetime) -> dict[str, Any]:

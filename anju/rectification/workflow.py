@@ -19,9 +19,9 @@ from django.db import IntegrityError
 from django.db.models import Max
 from django.utils import timezone
 
-from anju.accounts.roles import Role
-from anju.campaigns.guard import ensure_writable
-from anju.core.transitions import Machine, Transition, table
+from anju.accounts.roles import OFFICERS, Role
+from anju.campaigns.guard import record_guard
+from anju.core.transitions import Machine, Reason, Transition, table
 from anju.rectification.models import EntryTransition, LedgerEntry, State
 
 
@@ -29,7 +29,6 @@ class TransitionError(Exception):
     """A transition refused, with a Chinese message for the user."""
 
 
-OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
 VERIFIERS = frozenset({Role.TOWNSHIP_HEAD, Role.CITY_REVIEWER})
 
 TRANSITIONS: dict[str, Transition] = table(
@@ -37,16 +36,15 @@ TRANSITIONS: dict[str, Transition] = table(
     Transition("start", "开始整改", (State.PENDING,), State.IN_PROGRESS, OFFICERS),
     Transition("submit", "提交核验", (State.PENDING, State.IN_PROGRESS), State.AWAITING, OFFICERS),
     Transition("close", "核验销号", (State.AWAITING,), State.CLOSED, VERIFIERS),
-    Transition(
-        "return", "退回", (State.AWAITING,), State.IN_PROGRESS, VERIFIERS, needs_reason=True
-    ),
-)
+    Transition("return", "退回", (State.AWAITING,), State.IN_PROGRESS, VERIFIERS,
+               reason=Reason("退回理由", "“退回”必须填写理由。", max_length=500)),
+)  # fmt: skip
 MACHINE = Machine(
     model=LedgerEntry,
     transitions=TRANSITIONS,
     noun="该条目",
     error=TransitionError,
-    guard=lambda entry: ensure_writable(entry.campaign_id),
+    guard=record_guard,
     refused="{noun}当前为“{state}”，不能执行“{label}”。请刷新页面查看最新状态。",
 )
 STALE = MACHINE.stale_message
@@ -106,9 +104,9 @@ def apply(
     the move is refused as stale rather than judged against a state the user never saw.
     ``validate`` is ``services.validate`` (whether a draft is complete enough to accept)."""
     t = MACHINE.check(entry, name, actor=actor, expected=expected)
+    if errors := t.reason_errors(reason):
+        raise TransitionError(errors["reason"])
     reason = reason.strip()
-    if t.needs_reason and not reason:
-        raise TransitionError(f"“{t.label}”必须填写理由。")
     problems = _guards(entry, t, validate)
     if problems:
         raise TransitionError("；".join(problems))

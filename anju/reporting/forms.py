@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from anju.campaigns.forms import schedule_field
+from anju.core.transitions import ReasonForm, reason_field
 from anju.core.versions import VersionedFormMixin
 from anju.reporting import services, workplan
+from anju.reporting.services import TRANSITIONS
 
 
 class ScheduleForm(VersionedFormMixin, forms.Form):
@@ -46,17 +48,8 @@ class WorkPlanForm(forms.Form):
     )
 
 
-class ReturnForm(VersionedFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="退回理由",
-        max_length=1000,
-        error_messages={
-            "required": "退回必须填写退回理由，写明需要乡镇改正什么。",
-            "max_length": "退回理由不能超过 1000 字。",
-        },
-        help_text="写明需要乡镇改正什么，乡镇经办人会收到提醒。",
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
-    )
+class ReturnForm(ReasonForm):
+    reason = reason_field(TRANSITIONS["return"], "写明需要乡镇改正什么，乡镇经办人会收到提醒。")
     new_due_at = forms.DateTimeField(
         label="重新报送截止时间",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -69,28 +62,14 @@ class ReturnForm(VersionedFormMixin, forms.Form):
         ),
     )
 
-    def apply_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            self.add_error(name if name in self.fields else None, message)
 
-
-class SendBackForm(VersionedFormMixin, forms.Form):
+class SendBackForm(ReasonForm):
     """The township head's 退回经办人 (before approving; nothing is sent)."""
 
-    reason = forms.CharField(
-        label="退回经办人理由",
-        max_length=1000,
-        error_messages={
-            "required": "退回经办人必须填写理由，写明需要经办人改正什么。",
-            "max_length": "退回经办人理由不能超过 1000 字。",
-        },
-        help_text="写明需要经办人改正什么，经办人会收到提醒；修改台账后由经办人重新生成。",
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    reason = reason_field(
+        TRANSITIONS["send_back"],
+        "写明需要经办人改正什么，经办人会收到提醒；修改台账后由经办人重新生成。",
     )
-
-    def apply_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            self.add_error(name if name in self.fields else None, message)
 
 
 class CompareForm(forms.Form):

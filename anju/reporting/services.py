@@ -27,20 +27,17 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from anju.accounts import roles
-from anju.accounts.roles import Role
+from anju.accounts.roles import HEADS, OFFICERS, REVIEWERS, Role
 from anju.audit.events import Event
-from anju.campaigns.guard import ensure_writable
+from anju.campaigns.guard import ensure_writable, record_guard
 from anju.core.reminders import remind, resolve, users_of
-from anju.core.transitions import Machine, Transition, by, table
+from anju.core.transitions import Machine, Reason, Transition, by, table
 from anju.core.uploads import UploadError
 from anju.rectification.snapshot import content_hash, differences
 from anju.reporting import ledger, workplan
 from anju.reporting import weeks as cal
 from anju.reporting.models import UNSENT, Schedule, Status, WeeklySubmission, WorkPlan
 
-OFFICERS = frozenset({Role.TOWNSHIP_OFFICER})
-HEADS = frozenset({Role.TOWNSHIP_HEAD})
-REVIEWERS = frozenset({Role.CITY_REVIEWER})
 ADMINS = frozenset({Role.CITY_ADMIN})
 
 
@@ -53,11 +50,13 @@ TRANSITIONS = table(
     Transition("refresh", "重新生成", UNSENT, S.AWAITING, OFFICERS,
                event=Event.UPDATE, refused="{noun}已{state}，不能再重新生成。"),
     Transition("send_back", "退回经办人", (S.AWAITING,), S.SENT_BACK, HEADS,
-               needs_reason=True, event=Event.RETURN),
+               reason=Reason("退回经办人理由", "退回经办人必须填写理由，写明需要经办人改正什么。"),
+               event=Event.RETURN),
     Transition("approve", "审批报送", (S.AWAITING,), S.SUBMITTED, HEADS, event=Event.SUBMIT),
     Transition("accept", "通过", (S.SUBMITTED,), S.ACCEPTED, REVIEWERS, event=Event.ACCEPT),
     Transition("return", "退回", (S.SUBMITTED,), S.RETURNED, REVIEWERS,
-               needs_reason=True, event=Event.RETURN),
+               reason=Reason("退回理由", "退回必须填写退回理由，写明需要乡镇改正什么。"),
+               event=Event.RETURN),
 )  # fmt: skip
 MACHINE = Machine(
     model=WeeklySubmission,
@@ -65,7 +64,7 @@ MACHINE = Machine(
     noun="该周报",
     error=ReportingError,
     field="status",
-    guard=lambda submission: ensure_writable(submission.campaign_id),
+    guard=record_guard,
 )
 STALE = MACHINE.stale_message
 
@@ -386,9 +385,7 @@ def _ask_head(submission: WeeklySubmission, *, again: dt.datetime | None = None)
 
 
 def validate_send_back(reason: str) -> dict[str, str]:
-    if not (reason or "").strip():
-        return {"reason": "退回经办人必须填写理由，写明需要经办人改正什么。"}
-    return {}
+    return TRANSITIONS["send_back"].reason_errors(reason)
 
 
 def send_back(*, actor, submission: WeeklySubmission, reason: str) -> WeeklySubmission:
@@ -527,9 +524,7 @@ def _accept(*, submission: WeeklySubmission, actor, at: dt.datetime) -> WeeklySu
 def validate_return(
     *, schedule, reason: str, new_due_at: dt.datetime | None, now: dt.datetime
 ) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not (reason or "").strip():
-        errors["reason"] = "退回必须填写退回理由，写明需要乡镇改正什么。"
+    errors = TRANSITIONS["return"].reason_errors(reason)
     closes = cal.rectify_closes_at(schedule)
     if new_due_at is None:
         errors["new_due_at"] = "请填写重新报送截止时间。"

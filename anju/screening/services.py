@@ -27,7 +27,7 @@ from anju.audit.services import record
 from anju.campaigns.guard import RoundReadOnly, ensure_writable
 from anju.campaigns.models import Campaign
 from anju.core import transitions
-from anju.core.transitions import Transition
+from anju.core.transitions import Reason, Transition
 from anju.registry.models import Household
 from anju.screening import engine, listed, params, rules, sync
 from anju.screening.models import Finding, FindingEvent, Hit, Run, Status
@@ -340,11 +340,13 @@ def _process(run: Run) -> Run:
 # Who decides is the pages' rule (@allow on each view): the table names no roles.
 DECISIONS = transitions.table(
     Transition("confirm", "确认", (Status.OPEN,), Status.CONFIRMED),
-    Transition("dismiss", "排除", (Status.OPEN,), Status.DISMISSED, needs_reason=True),
-    Transition("overturn", "推翻排除", (Status.DISMISSED,), Status.OPEN, needs_reason=True),
+    Transition("dismiss", "排除", (Status.OPEN,), Status.DISMISSED,
+               reason=Reason("排除理由", "请填写排除理由。", max_length=500)),
+    Transition("overturn", "推翻排除", (Status.DISMISSED,), Status.OPEN,
+               reason=Reason("推翻理由", "请填写推翻理由。", max_length=500)),
     # the city accepts a dismissal: it stays dismissed, reviewed (once)
     Transition("uphold", "认可排除", (Status.DISMISSED,), Status.DISMISSED),
-)
+)  # fmt: skip
 MACHINE = transitions.Machine(
     model=Finding,
     transitions=DECISIONS,
