@@ -388,16 +388,11 @@ def _store_scan(submission, checked, *, actor, name: str, at=None) -> SealedScan
     item = SealedScan(
         submission=submission,
         township=submission.township,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        extension=checked.extension,
-        size=len(checked.content),
-        sha256=checked.sha256,
         uploaded_by=actor,
         uploaded_by_name=name,
         uploaded_at=at or cal.server_now(),
     )
-    item.file.save("scan", ContentFile(checked.content), save=False)
+    item.keep(checked)
     try:
         with transaction.atomic():
             moved = FinalSubmission.objects.filter(

@@ -11,7 +11,10 @@
   attachment under the name given (a Chinese name is encoded for every browser), typed as
   the checks found it, with ``nosniff`` and a sandboxing CSP, so a browser never renders it
   as a page of this site — also when a photo is shown inline (``inline=True``).
-- ``open_stored(name)`` opens a stored file for it, a missing one answers 404.
+- ``open_stored(name)`` opens a stored file for it, a missing one answers 404;
+  ``serve_photo`` a stored photo, or its thumbnail for ``?size=thumb``.
+- ``row.keep(checked)`` fills a new row's file fields from what the checks found and stores
+  the bytes (a photo's thumbnail beside them): the one way a service keeps an upload.
 
 What comes in is checked in ``anju.core.uploads``; workbooks are written by
 ``anju.core.workbooks``.
@@ -23,6 +26,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
@@ -31,7 +35,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
-from anju.core.uploads import thumbnail_name
+from anju.core.uploads import Checked, Photo, safe_name, thumbnail_name
 
 SANDBOX = "default-src 'none'; sandbox"
 
@@ -59,6 +63,23 @@ def serve_file(
     return response
 
 
+PHOTO_TYPES = ("image/jpeg", "image/png")
+
+
+def serve_photo(request, photo: PhotoFile, *, stem: str) -> HttpResponseBase:
+    """A stored photo, or its thumbnail when the page asks ``?size=thumb`` and one was made,
+    named ``stem`` and the extension of what is sent. Anything but a JPEG or PNG is 404.
+    The caller has found ``photo`` within the user's scope."""
+    if photo.content_type not in PHOTO_TYPES:
+        raise Http404("照片不存在")
+    name, content_type = photo.file.name or "", photo.content_type
+    if request.GET.get("size") == "thumb" and default_storage.exists(photo.thumbnail_name):
+        name, content_type = photo.thumbnail_name, "image/jpeg"
+    handle = open_stored(name, missing="照片文件缺失")
+    extension = ".png" if content_type == "image/png" else ".jpg"
+    return serve_file(handle, name=f"{stem}{extension}", content_type=content_type)
+
+
 # --- the stored fields ---------------------------------------------------------------------
 def stored_path(instance: StoredFile, filename: str) -> str:
     """Where an upload is stored: the generated name its model's ``storage_path`` gives."""
@@ -81,6 +102,22 @@ class StoredFile(AuditedModel):
     def storage_path(self, filename: str) -> str:
         """The generated name to store the file under (each model says where)."""
         raise NotImplementedError
+
+    def keep(self, checked: Checked | Photo, *, name: str = "") -> list[str]:
+        """Fill this new row's fields from what the checks found (``uploads.Checked``, or a
+        ``Photo``) and store the bytes under the generated name. ``name``: the original name
+        as the browser sent it, for a ``Photo`` (which carries none). Returns the stored
+        names; the row is not saved — the caller saves it in its transaction and deletes
+        those names should that fail."""
+        if isinstance(checked, Checked) and not name:
+            self.original_name = checked.name
+        else:
+            self.original_name = safe_name(name)
+        self.content_type = checked.content_type
+        self.size = len(checked.content)
+        self.sha256 = checked.sha256
+        self.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
+        return [self.file.name] if self.file.name else []
 
 
 class PhotoFile(StoredFile):
@@ -109,6 +146,16 @@ class PhotoFile(StoredFile):
         """Where the thumbnail of a stored photo is (registry, house visits, spot-checks)."""
         return thumbnail_name(self.file.name or "")
 
+    def keep(self, checked: Checked | Photo, *, name: str = "") -> list[str]:
+        """As ``StoredFile.keep``, with the camera's time and place, and a photo's thumbnail
+        stored beside it."""
+        self.taken_at = checked.taken_at
+        self.latitude, self.longitude = checked.latitude, checked.longitude
+        names = super().keep(checked, name=name)
+        if isinstance(checked, Photo):
+            names.append(default_storage.save(self.thumbnail_name, ContentFile(checked.thumbnail)))
+        return names
+
 
 class DocumentFile(StoredFile):
     """A document a township uploads: the extension its check found, and the uploader's name,
@@ -127,3 +174,9 @@ class DocumentFile(StoredFile):
 
     class Meta:
         abstract = True
+
+    def keep(self, checked: Checked | Photo, *, name: str = "") -> list[str]:
+        """As ``StoredFile.keep``, with the extension the check found (before the bytes are
+        stored: a document's stored name ends with it)."""
+        self.extension = checked.extension
+        return super().keep(checked, name=name)

@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -466,20 +465,8 @@ def record_visit(
 def _store_photo(
     actor, visit: SpotCheckVisit, photo: uploads.Photo, original_name: str
 ) -> list[str]:
-    row = SpotCheckPhoto(
-        visit=visit,
-        original_name=uploads.safe_name(original_name),
-        content_type=photo.content_type,
-        size=len(photo.content),
-        sha256=photo.sha256,
-        taken_at=photo.taken_at,
-        latitude=photo.latitude,
-        longitude=photo.longitude,
-        uploaded_by=actor,
-    )
-    row.file.save("photo", ContentFile(photo.content), save=False)
-    names = [row.file.name]
-    names.append(default_storage.save(row.thumbnail_name, ContentFile(photo.thumbnail)))
+    row = SpotCheckPhoto(visit=visit, uploaded_by=actor)
+    names = row.keep(photo, name=original_name)
     row.save()
     return names
 

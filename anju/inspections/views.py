@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from anju.campaigns.decorators import needs_round
 from anju.campaigns.models import Campaign
 from anju.core import uploads, versions
 from anju.core.access import allow
-from anju.core.files import open_stored, serve_file
+from anju.core.files import serve_photo
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.inspections import forms, sampling, selectors, services
@@ -293,14 +292,9 @@ def visit_photo(request, pk: int, household_pk: int, photo_pk: int):
     except Refused as exc:
         return _refused(request, exc)
     photo = SpotCheckPhoto.objects.filter(visit__sample_household=sh, pk=photo_pk).first()
-    if photo is None or photo.content_type not in ("image/jpeg", "image/png"):
+    if photo is None:
         raise Http404("照片不存在")
-    name, content_type = photo.file.name, photo.content_type
-    if request.GET.get("size") == "thumb" and default_storage.exists(photo.thumbnail_name):
-        name, content_type = photo.thumbnail_name, "image/jpeg"
-    handle = open_stored(name, missing="照片文件缺失")
-    extension = ".png" if content_type == "image/png" else ".jpg"
-    return serve_file(handle, name=f"spot-check-{photo.pk}{extension}", content_type=content_type)
+    return serve_photo(request, photo, stem=f"spot-check-{photo.pk}")
 
 
 # --- results (township) ------------------------------------------------------------------------

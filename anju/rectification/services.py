@@ -8,10 +8,8 @@ not empty (for entries on the ledger), 责任单位 is the township's government
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -20,6 +18,7 @@ from anju.accounts.roles import Role
 from anju.audit.events import Event
 from anju.audit.services import record
 from anju.campaigns.guard import ensure_writable
+from anju.core.uploads import Checked
 from anju.rectification.models import (
     PROBLEM_TYPE,
     EntryTransition,
@@ -382,38 +381,32 @@ def add_evidence(
     longitude=None,
 ) -> Evidence:
     """Store an upload whose content has already been checked (``evidence.check``)."""
-    ensure_writable(entry.campaign_id)
-    if entry.state == State.CLOSED:
-        raise ValidationError({"file": f"{entry.label}已销号，不能再上传佐证。"})
     data = upload.read()
     upload.seek(0)
-    return Evidence.objects.create(
-        entry=entry,
-        file=upload,
-        original_name=(original_name or upload.name)[:200],
+    checked = Checked(
+        name=(original_name or upload.name or "")[:200],
+        content=data,
         content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        note=note.strip()[:200],
+        extension="",
         taken_at=taken_at,
         latitude=latitude,
         longitude=longitude,
-        uploaded_by=actor,
     )
+    return store_checked_evidence(actor=actor, entry=entry, checked=checked, note=note)
 
 
 def store_checked_evidence(*, actor, entry: LedgerEntry, checked, note: str = "") -> Evidence:
     """Store the bytes ``evidence.check`` returned (images re-encoded, no EXIF kept in the
     file; the photo's time and place are kept as fields)."""
-    upload = ContentFile(checked.content, name=f"evidence{checked.extension}")
-    return add_evidence(
-        actor=actor,
-        entry=entry,
-        upload=upload,
-        content_type=checked.content_type,
-        note=note,
-        original_name=checked.name,
-        taken_at=checked.taken_at,
-        latitude=checked.latitude,
-        longitude=checked.longitude,
-    )
+    ensure_writable(entry.campaign_id)
+    if entry.state == State.CLOSED:
+        raise ValidationError({"file": f"{entry.label}已销号，不能再上传佐证。"})
+    item = Evidence(entry=entry, note=note.strip()[:200], uploaded_by=actor)
+    item.keep(checked)
+    try:
+        with transaction.atomic():
+            item.save()
+    except Exception:
+        item.file.storage.delete(item.file.name)
+        raise
+    return item

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
@@ -316,24 +315,8 @@ def add_photo(
     try:
         with transaction.atomic():
             current = _locked_household(user, household)
-            attachment = Attachment(
-                household=current,
-                kind=kind,
-                original_name=uploads.safe_name(original_name),
-                content_type=photo.content_type,
-                size=len(photo.content),
-                sha256=photo.sha256,
-                taken_at=photo.taken_at,
-                latitude=photo.latitude,
-                longitude=photo.longitude,
-                note=note,
-                uploaded_by=user,
-            )
-            attachment.file.save("photo", ContentFile(photo.content), save=False)
-            if attachment.file.name:
-                stored.append(attachment.file.name)
-            thumb = default_storage.save(attachment.thumbnail_name, ContentFile(photo.thumbnail))
-            stored.append(thumb)
+            attachment = Attachment(household=current, kind=kind, note=note, uploaded_by=user)
+            stored += attachment.keep(photo, name=original_name)
             attachment.save()
             _announce(current.pk)
     except BaseException:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.roles import UNMASK
 from anju.core import search, uploads, versions
 from anju.core.access import allow
-from anju.core.files import open_stored, serve_file
+from anju.core.files import serve_photo
 from anju.core.scoping import get_scoped_or_404
 from anju.registry import forms, panels, selectors, services
 from anju.registry.models import Attachment, Household, Renovation, model_field
@@ -461,12 +460,4 @@ def photo_file(request, pk: int, photo_pk: int):
     """A stored photo (or its thumbnail), only through the household's scope."""
     household = _household(request, pk)
     photo = get_scoped_or_404(request, Attachment.objects.filter(household=household), pk=photo_pk)
-    name = photo.file.name
-    content_type = photo.content_type
-    if request.GET.get("size") == "thumb" and default_storage.exists(photo.thumbnail_name):
-        name, content_type = photo.thumbnail_name, "image/jpeg"
-    if content_type not in ("image/jpeg", "image/png"):
-        raise Http404
-    handle = open_stored(name, missing="照片文件缺失")
-    extension = ".png" if content_type == "image/png" else ".jpg"
-    return serve_file(handle, name=f"photo-{photo.pk}{extension}", content_type=content_type)
+    return serve_photo(request, photo, stem=f"photo-{photo.pk}")

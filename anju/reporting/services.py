@@ -22,7 +22,6 @@ import json
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -189,17 +188,9 @@ def upload_work_plan(*, actor, campaign, township, upload) -> WorkPlan:
     except UploadError as exc:
         raise ValidationError({"file": str(exc)}) from None
     plan = WorkPlan(
-        campaign=campaign,
-        township=township,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        extension=checked.extension,
-        size=len(checked.content),
-        sha256=checked.sha256,
-        uploaded_by=actor,
-        uploaded_by_name=_name(actor),
+        campaign=campaign, township=township, uploaded_by=actor, uploaded_by_name=_name(actor)
     )
-    plan.file.save("plan", ContentFile(checked.content), save=False)
+    plan.keep(checked)
     try:
         with transaction.atomic():
             plan.save()

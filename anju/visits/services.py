@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -248,22 +247,9 @@ def _record(user, household, data, uploads, campaign, today, stored) -> Recorded
 def _store_photo(visit: Visit, upload: PhotoUpload, user, stored: list[str]) -> VisitPhoto:
     photo = upload.photo
     item = VisitPhoto(
-        visit=visit,
-        kind=upload.kind,
-        original_name=file_checks.safe_name(upload.original_name),
-        content_type=photo.content_type,
-        size=len(photo.content),
-        width=photo.width,
-        height=photo.height,
-        sha256=photo.sha256,
-        taken_at=photo.taken_at,
-        latitude=photo.latitude,
-        longitude=photo.longitude,
-        uploaded_by=user,
+        visit=visit, kind=upload.kind, width=photo.width, height=photo.height, uploaded_by=user
     )
-    item.file.save("photo", ContentFile(photo.content), save=False)
-    stored.append(item.file.name)
-    stored.append(default_storage.save(item.thumbnail_name, ContentFile(photo.thumbnail)))
+    stored += item.keep(photo, name=upload.original_name)
     item.save()
     return item
 

@@ -6,10 +6,9 @@ in ``services``. The review and coverage pages are in ``views_review``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import SkipFile
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from anju.campaigns.models import Campaign
 from anju.core import search, versions
 from anju.core import uploads as file_checks
 from anju.core.access import allow
-from anju.core.files import open_stored, serve_file
+from anju.core.files import serve_photo
 from anju.core.scoping import get_scoped_or_404
 from anju.core.versions import versioned
 from anju.registry.models import Household
@@ -405,15 +404,7 @@ def photo_file(request, pk: int, photo_pk: int):
     """A stored visit photo (or its thumbnail), only through the visit's scope."""
     visit = get_scoped_or_404(request, Visit.objects.all(), pk=pk)
     photo = get_scoped_or_404(request, VisitPhoto.objects.filter(visit=visit), pk=photo_pk)
-    name, content_type = photo.file.name, photo.content_type
-    if request.GET.get("size") == "thumb" and default_storage.exists(photo.thumbnail_name):
-        name, content_type = photo.thumbnail_name, "image/jpeg"
-    if content_type not in ("image/jpeg", "image/png"):
-        raise Http404
-    handle = open_stored(name, missing="照片文件缺失")
-    extension = ".png" if content_type == "image/png" else ".jpg"
-    name = f"visit-{visit.pk}-{photo.pk}{extension}"
-    return serve_file(handle, name=name, content_type=content_type)
+    return serve_photo(request, photo, stem=f"visit-{visit.pk}-{photo.pk}")
 
 
 # --- the printable paper form -------------------------------------------------------------------------
