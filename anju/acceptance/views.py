@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.acceptance import forms, selectors, services
@@ -22,6 +23,7 @@ from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.files import serve_file
 from anju.core.scoping import get_scoped_or_404
+from anju.core.transitions import take_with_reason
 from anju.core.versions import versioned
 from anju.reporting import selectors as reporting_selectors
 
@@ -193,24 +195,17 @@ def _with_reason(request, pk: int, form_class, service, key: str, done: str):
     """The city's decision that needs a reason (退回, 重新打开): the form, the service, the
     page again with the form's errors, or back to the submission with ``done``."""
     s = _submission(request, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            with _guard(request, s, form.submitted_version()):
-                service(actor=request.user, submission=s, reason=form.cleaned_data["reason"])
-        except versions.StaleEdit as exc:
-            versions.refuse(request, exc, form)
-            return detail.__wrapped__(request, pk, **{key: form}, status=versions.CONFLICT)
-        except ValidationError as exc:
-            for message in exc.message_dict.get("reason", exc.messages):
-                form.add_error("reason", message)
-        except services.AcceptanceError as exc:
-            messages.error(request, str(exc))
-            return redirect("acceptance:detail", pk=pk)
-        else:
-            messages.success(request, done.format(township=s.township.name))
-            return redirect("acceptance:detail", pk=pk)
-    return detail.__wrapped__(request, pk, **{key: form})
+    return take_with_reason(
+        request,
+        form_class(request.POST),
+        s,
+        what=_what(s),
+        take=lambda data: service(actor=request.user, submission=s, reason=data["reason"]),
+        page=lambda form, **status: detail.__wrapped__(request, pk, **{key: form}, **status),
+        back=reverse("acceptance:detail", args=[pk]),
+        error=services.AcceptanceError,
+        done=done.format(township=s.township.name),
+    )
 
 
 @versioned

@@ -23,7 +23,7 @@ What a stage's step needs besides — its guards, its reminders — stays with t
 A step taken with a reason (退回, 重新打开…) says so in its row, ``reason=Reason(label,
 missing)``: the one place for the field's label and the message when it is left empty, read
 by the service (``Transition.reason_errors``) and by the page's form (``reason_field`` on a
-``ReasonForm``), so the two cannot drift.
+``ReasonForm``), so the two cannot drift; ``take_with_reason`` is the page's view of it.
 """
 
 from __future__ import annotations
@@ -34,12 +34,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from anju.accounts.roles import actor_name
 from anju.audit.events import Event
 from anju.audit.services import record
+from anju.core import versions
 from anju.core.versions import VersionedFormMixin
 
 REFUSED = "{noun}当前为“{state}”，不能{label}。请刷新页面查看最新状态。"
@@ -110,6 +115,40 @@ class ReasonForm(VersionedFormMixin, forms.Form):
     def apply_errors(self, errors: Mapping[str, str]) -> None:
         for name, message in errors.items():
             self.add_error(name if name in self.fields else None, message)
+
+
+def take_with_reason(
+    request,
+    form: ReasonForm,
+    record,
+    *,
+    what: str,
+    take: Callable[[Mapping[str, Any]], Any],
+    page: Callable[..., HttpResponse],
+    back: str,
+    error: type[Exception],
+    done: str,
+) -> HttpResponseBase:
+    """A step asked for with its page's ``ReasonForm``: ``take(cleaned_data)`` runs under
+    ``versions.editing(record, …)``, the version the page was opened on. A stale page, or the
+    service's field errors, show ``page(form)`` again (``status=409`` for the stale one);
+    the service's refusal (``error``) and the success (``done``) go back to ``back``."""
+    if form.is_valid():
+        try:
+            with versions.editing(record, form.submitted_version(), what=what):
+                take(form.cleaned_data)
+        except versions.StaleEdit as exc:
+            versions.refuse(request, exc, form)
+            return page(form, status=versions.CONFLICT)
+        except ValidationError as exc:
+            form.apply_errors({k: " ".join(v) for k, v in exc.message_dict.items()})
+        except error as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return page(form)
 
 
 def by(who: str, actor, at: dt.datetime) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts import reauth
@@ -19,6 +20,7 @@ from anju.core.access import allow
 from anju.core.exports import ExportRefused, authorize_export, record_export
 from anju.core.files import open_stored, serve_file
 from anju.core.scoping import get_scoped_or_404
+from anju.core.transitions import take_with_reason
 from anju.core.versions import versioned
 from anju.rectification.snapshot import official_rows
 from anju.reporting import forms, ledger, selectors, services
@@ -244,30 +246,22 @@ def approve(request, pk: int):
 @require_POST
 def send_back(request, pk: int):
     """退回经办人: the head returns the report to the officer with a reason (not sent)."""
-    submission = _submission(request, pk)
-    form = forms.SendBackForm(request.POST)
-    if form.is_valid():
-        try:
-            with versions.editing(submission, form.submitted_version(), what=_what(submission)):
-                services.send_back(
-                    actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
-                )
-        except versions.StaleEdit as exc:
-            versions.refuse(request, exc, form)
-            return submission_detail.__wrapped__(
-                request, pk, send_back_form=form, status=versions.CONFLICT
-            )
-        except ValidationError as exc:
-            form.apply_errors({k: " ".join(v) for k, v in exc.message_dict.items()})
-        except services.ReportingError as exc:
-            messages.error(request, str(exc))
-            return redirect("reporting:submission", pk=pk)
-        else:
-            messages.success(
-                request, f"已将第{submission.week}周周报退回经办人，并提醒经办人修改后重新生成。"
-            )
-            return redirect("reporting:submission", pk=pk)
-    return submission_detail.__wrapped__(request, pk, send_back_form=form)
+    s = _submission(request, pk)
+    return take_with_reason(
+        request,
+        forms.SendBackForm(request.POST),
+        s,
+        what=_what(s),
+        take=lambda data: services.send_back(
+            actor=request.user, submission=s, reason=data["reason"]
+        ),
+        page=lambda form, **status: submission_detail.__wrapped__(
+            request, pk, send_back_form=form, **status
+        ),
+        back=reverse("reporting:submission", args=[pk]),
+        error=services.ReportingError,
+        done=f"已将第{s.week}周周报退回经办人，并提醒经办人修改后重新生成。",
+    )
 
 
 @versioned
@@ -281,34 +275,22 @@ def accept(request, pk: int):
 @allow(Role.CITY_REVIEWER)
 @require_POST
 def return_view(request, pk: int):
-    submission = _submission(request, pk)
-    form = forms.ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            with versions.editing(submission, form.submitted_version(), what=_what(submission)):
-                services.return_submission(
-                    actor=request.user,
-                    submission=submission,
-                    reason=form.cleaned_data["reason"],
-                    new_due_at=form.cleaned_data["new_due_at"],
-                )
-        except versions.StaleEdit as exc:
-            versions.refuse(request, exc, form)
-            return submission_detail.__wrapped__(
-                request, pk, return_form=form, status=versions.CONFLICT
-            )
-        except ValidationError as exc:
-            form.apply_errors({k: " ".join(v) for k, v in exc.message_dict.items()})
-        except services.ReportingError as exc:
-            messages.error(request, str(exc))
-            return redirect("reporting:submission", pk=pk)
-        else:
-            messages.success(
-                request,
-                f"已退回{submission.township.name}第{submission.week}周周报，并提醒乡镇经办人。",
-            )
-            return redirect("reporting:submission", pk=pk)
-    return submission_detail.__wrapped__(request, pk, return_form=form)
+    s = _submission(request, pk)
+    return take_with_reason(
+        request,
+        forms.ReturnForm(request.POST),
+        s,
+        what=_what(s),
+        take=lambda data: services.return_submission(
+            actor=request.user, submission=s, reason=data["reason"], new_due_at=data["new_due_at"]
+        ),
+        page=lambda form, **status: submission_detail.__wrapped__(
+            request, pk, return_form=form, **status
+        ),
+        back=reverse("reporting:submission", args=[pk]),
+        error=services.ReportingError,
+        done=f"已退回{s.township.name}第{s.week}周周报，并提醒乡镇经办人。",
+    )
 
 
 @allow(VIEWERS)
