@@ -425,21 +425,27 @@ def _correction_current(correction: Correction, obj) -> object:
     return jsonable(getattr(obj, correction.field))
 
 
+def _pending(user, correction: Correction) -> Correction:
+    """The correction locked, in the user's scope, its round writable and still undecided."""
+    c = (
+        Correction.objects.for_user(user)
+        .select_for_update(of=("self",))
+        .filter(pk=correction.pk)
+        .first()
+    )
+    if c is None:
+        raise PermissionDenied("该更正建议不在您的管辖范围内")
+    ensure_writable(_round_of(c.visit_id))
+    if c.status != Decision.PENDING:
+        raise DecisionError(f"该更正建议{c.get_status_display()}，无需再处理。")
+    return c
+
+
 def accept_correction(*, user, correction: Correction) -> Correction:
     """Apply the correction to the household or its renovation (audited, re-screened)."""
     _reviewer(user)
     with transaction.atomic():
-        c = (
-            Correction.objects.for_user(user)
-            .select_for_update(of=("self",))
-            .filter(pk=correction.pk)
-            .first()
-        )
-        if c is None:
-            raise PermissionDenied("该更正建议不在您的管辖范围内")
-        ensure_writable(_round_of(c.visit_id))
-        if c.status != Decision.PENDING:
-            raise DecisionError(f"该更正建议{c.get_status_display()}，无需再处理。")
+        c = _pending(user, correction)
         household = Household.objects.select_for_update(of=("self",)).get(pk=c.household_id)
         obj = household
         if c.target == "renovation":
@@ -486,17 +492,7 @@ def reject_correction(*, user, correction: Correction, reason: str) -> Correctio
     if not reason:
         raise ValidationError({"reason": "请填写不采纳的理由（如：档案有鉴定报告为据）。"})
     with transaction.atomic():
-        c = (
-            Correction.objects.for_user(user)
-            .select_for_update(of=("self",))
-            .filter(pk=correction.pk)
-            .first()
-        )
-        if c is None:
-            raise PermissionDenied("该更正建议不在您的管辖范围内")
-        ensure_writable(_round_of(c.visit_id))
-        if c.status != Decision.PENDING:
-            raise DecisionError(f"该更正建议{c.get_status_display()}，无需再处理。")
+        c = _pending(user, correction)
         c.status = Decision.REJECTED
         c.reason = reason[:200]
         c.decided_by, c.decided_at = user, timezone.now()
