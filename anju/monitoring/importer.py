@@ -17,9 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
@@ -37,7 +35,7 @@ from anju.monitoring.reader import (
 )
 from anju.monitoring.services import rescreen_after_list
 from anju.monitoring.versions import carry_first_listed, changes
-from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
+from anju.registry.io.problems import ERROR, Problem, settle
 from anju.registry.io.readers import FileRefused, open_sheets
 from anju.registry.io.scope import ImportScope
 
@@ -230,22 +228,7 @@ def _write(version: ListVersion, parsed: ParsedList) -> None:
 
 
 def _finish(version, status, message, problems, started) -> ListVersion:
-    problems = sorted(problems, key=lambda p: (p.row or 0, len(p.col), p.col))
-    limit = settings.IMPORT_MAX_PROBLEMS
-    summary = dict(version.summary or {})
-    summary["notices"] = sum(1 for p in problems if p.level == NOTICE)
-    summary["seconds"] = round(time.perf_counter() - started, 2)
-    if len(problems) > limit:
-        summary["problems_left_out"] = len(problems) - limit
-    version.status = status
-    version.progress = 100
-    version.message = message[:500]
-    version.error_count = sum(1 for p in problems if p.level == ERROR)
-    version.warning_count = sum(1 for p in problems if p.level == WARNING)
-    version.problems = [p.as_dict() for p in problems[:limit]]
-    version.summary = summary
-    version.finished_at = timezone.now()
-    version.save()
+    settle(version, status, message, problems, started=started)
     record(
         Event.IMPORT,
         obj=version,

@@ -18,9 +18,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from anju.accounts.roles import TOWNSHIP
 from anju.audit.events import Event, Outcome
@@ -28,7 +26,7 @@ from anju.audit.services import record
 from anju.core import dbstats, liveness
 from anju.registry import id_refusals
 from anju.registry.io.plan import Plan, make_plan
-from anju.registry.io.problems import ERROR, NOTICE, WARNING, Problem
+from anju.registry.io.problems import ERROR, Problem, settle
 from anju.registry.io.readers import FileRefused, open_sheets
 from anju.registry.io.scope import ImportScope
 from anju.registry.io.sheet import MissingColumns, ParsedSheet, choose_sheet, parse_sheet
@@ -287,22 +285,7 @@ def _finish(
 ) -> ImportBatch:
     """Record the batch's end and its ``import`` audit event. ``fields``: the field lists
     the created households' audit events give their values in (``writer._created``)."""
-    problems = sorted(problems, key=lambda p: (p.row or 0, len(p.col), p.col))
-    limit = settings.IMPORT_MAX_PROBLEMS
-    summary = dict(summary or {})
-    summary["notices"] = sum(1 for p in problems if p.level == NOTICE)
-    summary["seconds"] = round(time.perf_counter() - started, 2)
-    if len(problems) > limit:
-        summary["problems_left_out"] = len(problems) - limit
-    batch.status = status
-    batch.message = message[:500]
-    batch.progress = 100
-    batch.error_count = sum(1 for p in problems if p.level == ERROR)
-    batch.warning_count = sum(1 for p in problems if p.level == WARNING)
-    batch.problems = [p.as_dict() for p in problems[:limit]]
-    batch.summary = {**batch.summary, **summary}
-    batch.finished_at = timezone.now()
-    batch.save()
+    settle(batch, status, message, problems, started=started, summary=summary)
     record(
         Event.IMPORT,
         obj=batch,

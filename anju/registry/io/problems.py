@@ -4,7 +4,13 @@ value as written (ID numbers and phones masked) and what is wrong or expected, i
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from anju.core.workbooks import safe_workbook
 
@@ -42,6 +48,37 @@ class Problem:
         value = f"“{self.value}”" if self.value else ""
         lead = f"{self.place}{value}：" if self.place or value else ""
         return f"{lead}{self.message}"
+
+
+def settle(
+    run: Any,
+    status: str,
+    message: str,
+    problems: Iterable[Problem],
+    *,
+    started: float,
+    summary: dict | None = None,
+) -> None:
+    """Write the end of an import run (an ``ImportBatch`` or a department list's
+    ``ListVersion``) and save it: status, message, the problems sorted by place and cut at
+    ``IMPORT_MAX_PROBLEMS``, their counts, and into its summary ``summary``, the notices,
+    the seconds since ``started`` and how many problems were left out."""
+    problems = sorted(problems, key=lambda p: (p.row or 0, len(p.col), p.col))
+    limit = settings.IMPORT_MAX_PROBLEMS
+    summary = dict(summary or {})
+    summary["notices"] = sum(1 for p in problems if p.level == NOTICE)
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    if len(problems) > limit:
+        summary["problems_left_out"] = len(problems) - limit
+    run.status = status
+    run.progress = 100
+    run.message = message[:500]
+    run.error_count = sum(1 for p in problems if p.level == ERROR)
+    run.warning_count = sum(1 for p in problems if p.level == WARNING)
+    run.problems = [p.as_dict() for p in problems[:limit]]
+    run.summary = {**(run.summary or {}), **summary}
+    run.finished_at = timezone.now()
+    run.save()
 
 
 def label(level: str) -> str:
