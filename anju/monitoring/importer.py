@@ -11,7 +11,6 @@ are ONE transaction.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from anju.monitoring.reader import (
 )
 from anju.monitoring.services import rescreen_after_list
 from anju.monitoring.versions import carry_first_listed, changes
+from anju.registry.io.importer import sha256_of
 from anju.registry.io.problems import ERROR, Problem, settle
 from anju.registry.io.readers import FileRefused, open_sheets
 from anju.registry.io.scope import ImportScope
@@ -47,14 +47,6 @@ TABLES: dict[str, tuple[cols.ColumnTable, str, Callable[[ParsedList], None]]] = 
     Source.FPJC: (cols.FPJC, "防返贫监测对象信息", group_by_code),
     Source.MINZHENG: (cols.MINZHENG, "民政救助对象名单", group_minzheng),
 }
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def import_list(

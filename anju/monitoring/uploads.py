@@ -29,7 +29,7 @@ from anju.monitoring import importer
 from anju.monitoring.models import ListVersion
 from anju.monitoring.services import can_import_lists
 from anju.registry.io.readers import FileRefused
-from anju.registry.io.services import store_upload, upload_path
+from anju.registry.io.services import store_upload, stored_again, upload_path
 
 Status = ListVersion.Status
 CRASHED = "导入进程意外中止（服务器重启，或进程被终止），没有写入任何数据。请重新上传名单再导入。"
@@ -80,12 +80,8 @@ def confirm(*, version: ListVersion, user) -> ListVersion:
         raise FileRefused("只有检查该文件的人可以确认导入。")
     if version.status != Status.CHECKED or version.error_count:
         raise FileRefused("只有检查通过（没有错误）的名单可以确认导入。")
-    try:
-        path = upload_path(version.upload)
-        same = path.exists() and importer.sha256_of(path) == version.file_sha256
-    except FileNotFoundError:
-        same = False
-    if not same:
+    path = stored_again(version.upload, sha256=version.file_sha256)
+    if path is None:
         raise FileRefused("暂存的文件已导入、已过期（超过 24 小时）或已清理，请重新上传。")
     with transaction.atomic():
         claimed = ListVersion.objects.filter(pk=version.pk, upload=version.upload).update(upload="")

@@ -46,6 +46,17 @@ def upload_path(name: str) -> Path:
     return upload_dir() / name
 
 
+def stored_again(name: str, *, sha256: str) -> Path | None:
+    """The stored upload ``name`` when it is still there holding the bytes that were
+    checked (``sha256``); None once it was imported, expired or cleaned up."""
+    try:
+        path = upload_path(name)
+        same = path.exists() and importer.sha256_of(path) == sha256
+    except FileNotFoundError:
+        return None
+    return path if same else None
+
+
 def can_import(user: User | AnonymousUser) -> bool:
     return getattr(user, "role", None) in IMPORTERS
 
@@ -112,12 +123,8 @@ def follow_up(*, batch: ImportBatch, user: User, mode: str) -> ImportBatch:
     again = batch.status in (Status.CHECKED, Status.BLOCKED) or batch.crashed
     if batch.user_id != user.pk or not again:
         raise FileRefused("该次检查的文件不能再导入，请重新上传。")
-    try:
-        path = upload_path(batch.upload)
-        same = path.exists() and importer.sha256_of(path) == batch.file_sha256
-    except FileNotFoundError:
-        same = False
-    if not same:
+    path = stored_again(batch.upload, sha256=batch.file_sha256)
+    if path is None:
         raise FileRefused("暂存的文件已过期（超过 24 小时）或已清理，请重新上传。")
     with transaction.atomic():
         summary = {"checked_in": batch.pk} if not batch.crashed else {"again_of": batch.pk}
