@@ -11,7 +11,8 @@ history and any proxy's log. The search forms are POSTed instead (with CSRF), an
 - plain text (a name, a ledger number) stays ``q``.
 
 A hand-typed or old GET URL with such a ``q`` is redirected the same way (``clean_get``);
-that first request line is masked in the access log (``core.logmask``).
+that first request line is masked in the access log (``core.logmask``). A list view asks
+``unsealed_redirect`` for both before it shows anything.
 """
 
 from __future__ import annotations
@@ -93,6 +94,16 @@ def clean_get(request: HttpRequest, path: str, *, id_key=None) -> HttpResponseRe
         return None
     params = clean_params(request.GET, id_key=id_key)
     return HttpResponseRedirect(f"{path}?{params.urlencode()}")
+
+
+def unsealed_redirect(
+    request: HttpRequest, path: str, *, id_key=None
+) -> HttpResponseRedirect | None:
+    """What a list with a search box answers first: the 303 after a POSTed search, or the
+    redirect away from a GET URL whose ``q`` should not be in a URL; None: show the list."""
+    if request.method == "POST":
+        return search_redirect(request, path, id_key=id_key)
+    return clean_get(request, path, id_key=id_key)
 
 
 def search_text(params: QueryDict) -> tuple[str, bool]:

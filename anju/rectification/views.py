@@ -46,11 +46,8 @@ def ledger_list(request):
     # The keyword box is POSTed: a phone or ID number typed into it continues sealed (qk),
     # never in the URL or the access log (core.search; issue #13).
     here = reverse("rectification:ledger_list")
-    if request.method == "POST":
-        return search.search_redirect(request, here)
-    cleaned = search.clean_get(request, here)
-    if cleaned is not None:
-        return cleaned
+    if (redirect_to := search.unsealed_redirect(request, here)) is not None:
+        return redirect_to
     user = request.user
     campaign = Campaign.objects.current(user)
     f = selectors.parse_filters(user, search.with_text(request.GET))

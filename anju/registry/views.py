@@ -64,11 +64,8 @@ def household_list(request):
     # an ID number continues as its keyed hash (idh), other digits sealed (qk) — neither
     # reaches a URL, the access log or the browser's history (SECURITY.md row 16; #13).
     here = reverse("registry:household_list")
-    if request.method == "POST":
-        return search.search_redirect(request, here, id_key=_id_key)
-    cleaned = search.clean_get(request, here, id_key=_id_key)
-    if cleaned is not None:
-        return cleaned
+    if (redirect_to := search.unsealed_redirect(request, here, id_key=_id_key)) is not None:
+        return redirect_to
     data = search.with_text(request.GET)
     form = forms.FilterForm(data or None, user=request.user)
     filters = form.filters() if form.is_bound else {}

@@ -55,11 +55,8 @@ def worklist(request):
     # The name box is POSTed: an ID number or phone typed into it continues sealed (qk),
     # never in the URL or the access log (core.search; issue #13).
     here = reverse("visits:worklist")
-    if request.method == "POST":
-        return search.search_redirect(request, here)
-    cleaned = search.clean_get(request, here)
-    if cleaned is not None:
-        return cleaned
+    if (redirect_to := search.unsealed_redirect(request, here)) is not None:
+        return redirect_to
     user = request.user
     campaign = Campaign.objects.current(user)
     households = Household.objects.for_user(user).select_related(
