@@ -11,11 +11,11 @@ from anju.core import home, nav
 nav.register("周报", "reporting:index", CITY | TOWNSHIP, order=450)
 
 
-def _township(request):
+def _this_week(user):
+    """(the round, its schedule, now, this week) for a panel; None outside the weeks."""
     from anju.reporting import selectors
     from anju.reporting import weeks as cal
 
-    user = request.user
     campaign = Campaign.objects.current(user)
     schedule = selectors.schedule_for(campaign)
     if schedule is None:
@@ -24,6 +24,17 @@ def _township(request):
     current = cal.current_week(schedule, now)
     if current is None:
         return None
+    return campaign, schedule, now, current
+
+
+def _township(request):
+    from anju.reporting import selectors
+    from anju.reporting import weeks as cal
+
+    user = request.user
+    if (week := _this_week(user)) is None:
+        return None
+    campaign, schedule, now, current = week
     cell = selectors.township_weeks(campaign, schedule, user.unit, now)[current.number - 1]
     awaiting = (
         list(selectors.awaiting_approval(user, campaign)) if user.role == Role.TOWNSHIP_HEAD else []
@@ -43,14 +54,9 @@ def _city(request):
     from anju.reporting import weeks as cal
 
     user = request.user
-    campaign = Campaign.objects.current(user)
-    schedule = selectors.schedule_for(campaign)
-    if schedule is None:
+    if (week := _this_week(user)) is None:
         return None
-    now = cal.server_now()
-    current = cal.current_week(schedule, now)
-    if current is None:
-        return None
+    campaign, schedule, now, current = week
     rows = board.grid(campaign, schedule, selectors.townships_for(user), now)
     return {
         "week": current,
