@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from anju.monitoring.models import Source
-from anju.registry.io.readers import FileRefused, check_name, max_bytes
+from anju.registry.io.forms import WorkbookForm, workbook_file
 
 SOURCE_CHOICES = (
     (Source.FPJC, "防返贫监测对象名单（全国防返贫监测信息系统导出）"),
@@ -13,7 +13,13 @@ SOURCE_CHOICES = (
 )
 
 
-class ListUploadForm(forms.Form):
+class ListUploadForm(WorkbookForm):
+    file_help = (
+        "按部门导出的原表直接上传即可（表头在第几行、列的顺序和常用别名均可识别）；"
+        "支持 .xlsx、.xls 和 .csv，不超过 {mb} MB。"
+    )
+    field_order = ["source", "file"]
+
     source = forms.ChoiceField(
         label="名单来源",
         choices=SOURCE_CHOICES,
@@ -23,27 +29,4 @@ class ListUploadForm(forms.Form):
             "invalid_choice": "请选择防返贫监测或民政名单。",
         },
     )
-    file = forms.FileField(
-        label="名单文件",
-        error_messages={"required": "请选择要导入的文件。", "empty": "文件是空的（0 字节）。"},
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".xlsx,.xls,.csv", "data-max-bytes": ""}
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        limit = max_bytes()
-        self.fields["file"].help_text = (
-            f"按部门导出的原表直接上传即可（表头在第几行、列的顺序和常用别名均可识别）；"
-            f"支持 .xlsx、.xls 和 .csv，不超过 {limit // 1024 // 1024} MB。"
-        )
-        self.fields["file"].widget.attrs["data-max-bytes"] = str(limit)
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        try:
-            check_name(uploaded.name)
-        except FileRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return uploaded
+    file = workbook_file("名单文件")

@@ -18,14 +18,43 @@ MODE_CHOICES = (
 )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="农户住房信息表",
+def workbook_file(label: str) -> forms.FileField:
+    """The file field of a workbook import (the registry's, a department list's)."""
+    return forms.FileField(
+        label=label,
         error_messages={"required": "请选择要导入的文件。", "empty": "文件是空的（0 字节）。"},
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": ".xlsx,.xls,.csv", "data-max-bytes": ""}
         ),
     )
+
+
+class WorkbookForm(forms.Form):
+    """A workbook import's form: ``file = workbook_file(label)``, its help (``file_help``,
+    with ``{mb}`` the size limit) and the browser's size check set from the limit, and the
+    file's name refused (by its extension) before anything is stored."""
+
+    file_help = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = max_bytes()
+        self.fields["file"].help_text = self.file_help.format(mb=limit // 1024 // 1024)
+        self.fields["file"].widget.attrs["data-max-bytes"] = str(limit)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            check_name(uploaded.name)
+        except FileRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return uploaded
+
+
+class ImportForm(WorkbookForm):
+    file_help = "支持 .xlsx、.xls 和 .csv（UTF-8 或 GBK 编码），不超过 {mb} MB。"
+
+    file = workbook_file("农户住房信息表")
     mode = forms.ChoiceField(
         label="导入方式",
         choices=MODE_CHOICES,
@@ -39,24 +68,6 @@ class ImportForm(forms.Form):
         help_text="不勾选时，村名与系统中的村名单对不上的行会列为错误。",
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        limit = max_bytes()
-        self.fields[
-            "file"
-        ].help_text = (
-            f"支持 .xlsx、.xls 和 .csv（UTF-8 或 GBK 编码），不超过 {limit // 1024 // 1024} MB。"
-        )
-        self.fields["file"].widget.attrs["data-max-bytes"] = str(limit)
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        try:
-            check_name(uploaded.name)
-        except FileRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return uploaded
 
 
 class ConfirmForm(forms.Form):
