@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from anju.accounts.roles import COUNTY_WIDE
 from anju.core.versions import VersionedFormMixin
 from anju.screening.rules.base import DAYS, Rule
+from anju.screening.services import DECISIONS
 from anju.units.models import Unit
 
 if TYPE_CHECKING:
@@ -44,12 +45,18 @@ class ReasonForm(forms.Form):
         return value
 
 
+def _label(name: str) -> str:
+    """The label of a decision's reason, as its row in ``services.DECISIONS`` gives it."""
+    wanted = DECISIONS[name].reason
+    return wanted.label if wanted is not None else "理由"
+
+
 def dismiss_form(data: Any = None, **kwargs: Any) -> ReasonForm:
-    return ReasonForm(data, label="排除理由", prefix="dismiss", **kwargs)
+    return ReasonForm(data, label=_label("dismiss"), prefix="dismiss", **kwargs)
 
 
 def overturn_form(data: Any = None, **kwargs: Any) -> ReasonForm:
-    return ReasonForm(data, label="推翻理由", prefix="overturn", **kwargs)
+    return ReasonForm(data, label=_label("overturn"), prefix="overturn", **kwargs)
 
 
 def uphold_form(data: Any = None, **kwargs: Any) -> ReasonForm:

@@ -394,12 +394,16 @@ def _decide(
     return finding
 
 
-def _required(reason: str, what: str) -> str:
+def _required(reason: str, name: str) -> str:
+    """The reason step ``name`` needs, stripped; its row in ``DECISIONS`` says the words."""
+    wanted = DECISIONS[name].reason
+    if wanted is None:
+        raise ValueError(f"{name} needs no reason")
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError(f"请填写{what}。")
-    if len(reason) > 500:
-        raise ActionError(f"{what}不能超过500字。")
+        raise ActionError(wanted.missing)
+    if len(reason) > wanted.max_length:
+        raise ActionError(f"{wanted.label}不能超过{wanted.max_length}字。")
     return reason
 
 
@@ -419,7 +423,7 @@ def confirm(*, finding: Finding, user: User) -> Finding:
 
 def dismiss(*, finding: Finding, user: User, reason: str) -> Finding:
     """The township officer says it is not a problem, and why (the city can overturn)."""
-    reason = _required(reason, "排除理由")
+    reason = _required(reason, "dismiss")
     return _decide(
         finding,
         "dismiss",
@@ -436,7 +440,7 @@ def dismiss(*, finding: Finding, user: User, reason: str) -> Finding:
 
 def overturn(*, finding: Finding, user: User, reason: str) -> Finding:
     """The city reviewer rejects a dismissal: the finding is open again."""
-    reason = _required(reason, "推翻理由")
+    reason = _required(reason, "overturn")
     return _decide(
         finding,
         "overturn",
