@@ -98,6 +98,7 @@ def backup(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     anchor = anchors.write("backup")  # the head every row of this backup reaches
+    assert anchor is not None  # only a once-a-day anchor is ever skipped
     anchor_copy = directory / f"anju-{stamp}.anchor.json"
     shutil.copyfile(anchor, anchor_copy)
     if connection.vendor == "sqlite":

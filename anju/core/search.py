@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
@@ -30,6 +31,7 @@ from anju.core.logmask import SEPARATORS
 # full-width digits are folded and spaces and dashes between them removed.
 DIGIT_RUN = re.compile(r"\d{7,}")
 SKIP = ("csrfmiddlewaretoken", "after", "before", "page")
+IdKey = Callable[[str], str | None]  # a full ID number's keyed hash, or None for other text
 
 
 def fold(text: str) -> str:
@@ -42,7 +44,9 @@ def is_sensitive(text: str) -> bool:
 
 
 def seal(text: str) -> str:
-    return base64.urlsafe_b64encode(crypto.encrypt(text)).decode().rstrip("=")
+    sealed = crypto.encrypt(text)
+    assert sealed is not None  # only text that holds a number is sealed, never ""
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
 def unseal(token: str) -> str:
@@ -54,7 +58,7 @@ def unseal(token: str) -> str:
         return ""
 
 
-def clean_params(data: QueryDict, *, id_key=None) -> QueryDict:
+def clean_params(data: QueryDict, *, id_key: IdKey | None = None) -> QueryDict:
     """``data`` with its ``q`` turned into ``idh`` (by ``id_key(q)``, when given and the text
     is an ID number) or ``qk`` when it holds an ID- or phone-like number."""
     params = QueryDict(mutable=True)
@@ -66,10 +70,10 @@ def clean_params(data: QueryDict, *, id_key=None) -> QueryDict:
             params.setlist(key, kept)
     text = (params.pop("q", None) or [""])[-1].strip()
     if text:
-        key = id_key(text) if id_key is not None else None
-        if key:
+        hashed = id_key(text) if id_key is not None else None
+        if hashed:
             params.pop("qk", None)
-            params["idh"] = key
+            params["idh"] = hashed
         elif is_sensitive(text):
             params.pop("idh", None)
             params["qk"] = seal(text)
@@ -79,7 +83,9 @@ def clean_params(data: QueryDict, *, id_key=None) -> QueryDict:
     return params
 
 
-def search_redirect(request: HttpRequest, path: str, *, id_key=None) -> HttpResponseRedirect:
+def search_redirect(
+    request: HttpRequest, path: str, *, id_key: IdKey | None = None
+) -> HttpResponseRedirect:
     """The 303 that follows a POSTed search (see the module docstring)."""
     params = clean_params(request.POST, id_key=id_key)
     response = HttpResponseRedirect(f"{path}?{params.urlencode()}" if params else path)
@@ -87,7 +93,9 @@ def search_redirect(request: HttpRequest, path: str, *, id_key=None) -> HttpResp
     return response
 
 
-def clean_get(request: HttpRequest, path: str, *, id_key=None) -> HttpResponseRedirect | None:
+def clean_get(
+    request: HttpRequest, path: str, *, id_key: IdKey | None = None
+) -> HttpResponseRedirect | None:
     """For a GET whose ``q`` should not be in a URL: the redirect to the clean URL."""
     text = request.GET.get("q", "")
     if not text or not (is_sensitive(text) or (id_key is not None and id_key(text))):
@@ -125,7 +133,7 @@ def with_text(params: QueryDict) -> QueryDict:
     return data
 
 
-def sealed_search(params: QueryDict) -> dict | None:
+def sealed_search(params: QueryDict) -> dict[str, str] | None:
     """For a page whose search came sealed: the token (kept in a hidden field, so changing
     a filter keeps the search) and a note showing the text masked — the full number is
     not echoed into the page."""

@@ -30,12 +30,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm  # what the mixin is mixed into
+else:
+    _FormBase = object
 
 FIELD = "version"
 IGNORED = frozenset({"id", "updated_at"})
@@ -70,6 +76,7 @@ def version_of(obj, fields=None) -> str:
     values = []
     for name in fields or fields_of(obj):
         field = obj._meta.get_field(name)
+        value: object
         if field.many_to_many:
             value = sorted(getattr(obj, name).values_list("pk", flat=True))
         else:
@@ -87,11 +94,11 @@ def last_change(*objs) -> tuple[str, object]:
 
     from anju.audit.models import AuditEvent, object_type
 
-    objs = [o for o in objs if o is not None and o.pk is not None]
-    if not objs:
+    stored = [o for o in objs if o is not None and o.pk is not None]
+    if not stored:
         return "", None
     where = Q()
-    for o in objs:
+    for o in stored:
         where |= Q(object_type=object_type(o), object_id=str(o.pk))
     last = (
         AuditEvent.objects.filter(where)
@@ -190,7 +197,7 @@ def differences(form, current, names=None) -> list[tuple[str, str, str]]:
     (``core/_differences.html``)."""
     from django.core.exceptions import FieldDoesNotExist
 
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     if current is None:
         return rows
     for name in names or form.fields:
@@ -247,7 +254,7 @@ def conflict(response: HttpResponse) -> HttpResponse:
     return response
 
 
-class VersionedFormMixin:
+class VersionedFormMixin(_FormBase):
     """A hidden ``version`` field on a form that edits an existing record.
 
     ``MyForm(data, version=version_of(record))``; after validation
@@ -255,7 +262,7 @@ class VersionedFormMixin:
 
     version_fields: tuple[str, ...] | None = None
 
-    def __init__(self, *args, version: str = "", **kwargs):
+    def __init__(self, *args: Any, version: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[FIELD] = forms.CharField(
             widget=forms.HiddenInput, required=False, initial=version
@@ -265,7 +272,8 @@ class VersionedFormMixin:
         return submitted(self.data) if self.is_bound else None
 
     def use_version(self, value: str) -> None:
-        data = self.data.copy()
+        # a bound form's data is a QueryDict (a dict: its own mutable copy) or a dict
+        data = self.data.copy() if isinstance(self.data, dict) else dict(self.data)
         data[FIELD] = value
         self.data = data
 

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_V = TypeVar("_V")
 
 
-def formula_safe(value):
+def formula_safe(value: _V) -> _V | str:
     """Prefix text that a spreadsheet would treat as a formula with an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
@@ -44,9 +46,13 @@ class SafeWorkbook(xlsxwriter.Workbook):
     worksheet_class = SafeWorksheet
 
 
-def safe_workbook(target) -> SafeWorkbook:
+def safe_workbook(target: str | Path | IO[bytes]) -> SafeWorkbook:
     """An XlsxWriter workbook writing to ``target`` (a path, or a binary buffer)."""
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    options: dict[str, Any] = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
     if isinstance(target, str | Path):
         path = Path(target)
         options.update(constant_memory=True, tmpdir=str(path.parent))
