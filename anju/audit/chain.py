@@ -19,6 +19,7 @@ first keyed row's MAC includes the last one's hash (docs/adr/0012).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from anju.audit import anchors as anchor_files
@@ -123,8 +124,8 @@ def _check_seal(result: Walk) -> None:
 def _check_anchors(
     result: Walk, anchors: list[anchor_files.Anchor], folder: list[anchor_files.Anchor]
 ) -> list[Problem]:
-    problems = []
-    good = []
+    problems: list[Problem] = []
+    good: list[anchor_files.Anchor] = []
     for anchor in anchors:
         if anchor.problem:
             problems.append(Problem(anchor.problem))
@@ -183,7 +184,7 @@ class Report:
         return sorted({p.row_id for p in self.problems if p.row_id is not None})
 
 
-def verify(*, extra_anchors: list[anchor_files.Anchor] = ()) -> Report:
+def verify(*, extra_anchors: Sequence[anchor_files.Anchor] = ()) -> Report:
     """The chain, its seal and every anchor (the folder's and ``extra_anchors``)."""
     folder = anchor_files.read_all()
     anchors = [*folder, *extra_anchors]
@@ -192,7 +193,7 @@ def verify(*, extra_anchors: list[anchor_files.Anchor] = ()) -> Report:
     return Report(result, anchors, problems)
 
 
-def seal_legacy():
+def seal_legacy() -> tuple[AuditEvent | None, str]:
     """Seal the rows written before the chain was keyed (``rekey_audit``): append one keyed
     ``audit_rekeyed`` event naming their count, last id and last hash, then anchor the
     head. Refuses when the old rows do not verify. Returns (event or None, message)."""

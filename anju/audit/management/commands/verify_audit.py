@@ -40,7 +40,7 @@ class Command(BaseCommand):
             f"审计记录哈希链完整：共 {walk.rows} 条，末条 id={walk.last_id}，"
             f"与 {len(good)} 个锚点一致。"
         )
-        if walk.legacy_rows:
+        if walk.legacy_rows and walk.seal is not None:  # unsealed old rows failed above
             self.stdout.write(
                 f"其中 {walk.legacy_rows} 条写于启用审计密钥之前，已于 id={walk.seal.pk} 封存。"
             )
