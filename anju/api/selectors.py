@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -25,6 +26,7 @@ from anju.rectification.models import (
     EntryTransition,
     Evidence,
     LedgerEntry,
+    LedgerEntryQuerySet,
     Nature,
     ProgressNote,
     State,
@@ -34,6 +36,10 @@ from anju.registry.models import Assessment, Household, Renovation
 from anju.screening.choices import Aspect
 from anju.screening.models import Finding, Status
 
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+
+Filters = dict[str, str]  # the query parameters given, checked (``check_params``)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 PAGING = ("after", "limit")
@@ -51,13 +57,13 @@ LEDGER_FILTERS = ("township", "state", "nature")
 
 @dataclass(frozen=True)
 class Page:
-    rows: list
+    rows: list[Any]  # dicts of the fields asked for, or model instances
     next: str | None
     limit: int
 
 
 # --- parameters ------------------------------------------------------------------------
-def check_params(params, allowed: tuple[str, ...]) -> dict[str, str]:
+def check_params(params: QueryDict, allowed: tuple[str, ...]) -> Filters:
     """The filters given (empty values dropped); unknown or repeated names are refused."""
     known = set(allowed) | set(PAGING)
     unknown = sorted(set(params) - known)
@@ -68,24 +74,25 @@ def check_params(params, allowed: tuple[str, ...]) -> dict[str, str]:
     for name in params:
         if len(params.getlist(name)) > 1:
             raise BadRequest(f"参数 {name} 只能给一次。")
-    return {k: params[k].strip() for k in allowed if params.get(k, "").strip()}
+    given = {k: (params.get(k) or "").strip() for k in allowed}
+    return {k: value for k, value in given.items() if value}
 
 
-def _code(filters: dict, name: str, pattern: re.Pattern, label: str) -> str | None:
+def _code(filters: Filters, name: str, pattern: re.Pattern[str], label: str) -> str | None:
     value = filters.get(name)
     if value is not None and not pattern.match(value):
         raise BadRequest(f"参数 {name} 的值“{value}”无效：应为{label}。")
     return value
 
 
-def _choice(filters: dict, name: str, choices: list[str]) -> str | None:
+def _choice(filters: Filters, name: str, choices: list[str]) -> str | None:
     value = filters.get(name)
     if value is not None and value not in choices:
         raise BadRequest(f"参数 {name} 的值“{value}”无效：应为 {'、'.join(choices)} 之一。")
     return value
 
 
-def _since(filters: dict, name: str) -> dt.datetime | None:
+def _since(filters: Filters, name: str) -> dt.datetime | None:
     value = filters.get(name)
     if value is None:
         return None
@@ -96,18 +103,18 @@ def _since(filters: dict, name: str) -> dt.datetime | None:
         day = None if moment else parse_date(value)
     except ValueError:
         moment = day = None
-    if moment is None and day is None:
-        raise BadRequest(
-            f"参数 {name} 的值“{value}”无效：应为日期 2031-06-01 或时间 2031-06-01T08:00:00+08:00。"
-        )
     if moment is None:
+        if day is None:
+            raise BadRequest(
+                f"参数 {name} 的值“{value}”无效：应为日期 2031-06-01 或时间 2031-06-01T08:00:00+08:00。"
+            )
         moment = dt.datetime.combine(day, dt.time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
 
 
-def keyset(params) -> tuple[int, int]:
+def keyset(params: QueryDict) -> tuple[int, int]:
     after, limit = params.get("after", "").strip(), params.get("limit", "").strip()
     if after and not re.fullmatch(r"[0-9]{1,18}", after):
         raise BadRequest(f"参数 after 的值“{after}”无效：应为上一页最后一条的 id（非负整数）。")
@@ -116,7 +123,9 @@ def keyset(params) -> tuple[int, int]:
     return int(after or 0), int(limit or DEFAULT_LIMIT)
 
 
-def page(qs, request, filters: dict, *, fields: tuple[str, ...] = ()) -> Page:
+def page(
+    qs: QuerySet[Model], request: HttpRequest, filters: Filters, *, fields: tuple[str, ...] = ()
+) -> Page:
     """One keyset page of ``qs`` (rows as dicts of ``fields``, or model instances).
 
     Two reads: the page's ids alone (scope and filters, ordered by id), then those rows by
@@ -178,7 +187,7 @@ HOUSEHOLD_VALUES = (
 )
 
 
-def households(user, params) -> tuple[object, dict]:
+def households(user: User, params: QueryDict) -> tuple[QuerySet[Household], Filters]:
     f = check_params(params, HOUSEHOLD_FILTERS)
     qs = Household.objects.for_user(user)
     township = _code(f, "township", TOWNSHIP_CODE, " 9 位乡镇代码")
@@ -205,12 +214,12 @@ def households(user, params) -> tuple[object, dict]:
     return qs, f
 
 
-def household_scope():
+def household_scope() -> QuerySet[Household]:
     """For ``get_scoped_or_404``: only what the scope check needs."""
     return Household.objects.only("id", "township_id", "village_id")
 
 
-def household_detail(pk: int) -> tuple[dict, Assessment | None, Renovation | None]:
+def household_detail(pk: int) -> tuple[dict[str, Any], Assessment | None, Renovation | None]:
     row = Household.objects.filter(pk=pk).values(*HOUSEHOLD_VALUES).first()
     if row is None:  # deleted between the scope check and this read
         raise Http404("不存在或无权查看")
@@ -252,7 +261,7 @@ FINDING_VALUES = (
 )
 
 
-def findings(user, params) -> tuple[object, dict]:
+def findings(user: User, params: QueryDict) -> tuple[QuerySet[Finding], Filters]:
     f = check_params(params, FINDING_FILTERS)
     qs = Finding.objects.for_user(user)
     rule = _code(f, "rule", RULE_CODE, "规则编号，如 A1-01")
@@ -271,14 +280,14 @@ def findings(user, params) -> tuple[object, dict]:
 
 
 # --- the ledger ------------------------------------------------------------------------
-def _entries(user):
+def _entries(user: User) -> LedgerEntryQuerySet[LedgerEntry]:
     qs = LedgerEntry.objects.for_user(user)
     if user.role not in DRAFT_READERS:
         qs = qs.in_ledger()
     return qs
 
 
-def ledger(user, params) -> tuple[object, dict]:
+def ledger(user: User, params: QueryDict) -> tuple[QuerySet[LedgerEntry], Filters]:
     f = check_params(params, LEDGER_FILTERS)
     qs = (
         _entries(user)
@@ -305,10 +314,10 @@ def ledger(user, params) -> tuple[object, dict]:
     return qs, f
 
 
-def ledger_detail_qs(user):
+def ledger_detail_qs(user: User) -> QuerySet[LedgerEntry]:
     """The entries whose detail ``user`` may read, with their history (scope applied by
     ``get_scoped_or_404``; drafts stay the township's)."""
-    qs = LedgerEntry.objects.all()
+    qs: LedgerEntryQuerySet[LedgerEntry] = LedgerEntry.objects.all()
     if user.role not in DRAFT_READERS:
         qs = qs.in_ledger()
     return qs.select_related("township", "village", "campaign").prefetch_related(
