@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -51,7 +52,7 @@ class User(AuditedModel, AbstractUser):
     )
     audit_sensitive = ("password",)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -108,7 +109,7 @@ class User(AuditedModel, AbstractUser):
 def _level_label(level: str) -> str:
     from anju.units.models import Level
 
-    return Level(level).label
+    return str(Level(level).label)
 
 
 class LoginFailure(models.Model):

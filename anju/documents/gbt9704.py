@@ -110,7 +110,8 @@ def _set_font(run, name: str, size: Pt, *, bold: bool = False, color: RGBColor |
     return run
 
 
-def _exact_pitch(paragraph, pitch: Pt = LINE_PITCH) -> None:
+def _exact_pitch(paragraph: Paragraph, pitch: int = LINE_PITCH) -> None:
+    """Exactly ``pitch`` (a length, EMU) from one line to the next."""
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Emu(int(pitch))  # a plain number would mean "times single"
