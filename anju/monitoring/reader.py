@@ -10,6 +10,7 @@ Chinese message), in the registry import's ``Problem`` shape.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from anju.core import crypto
@@ -95,7 +96,7 @@ class ParsedList:
         return sum(1 for p in self.problems if p.level == ERROR)
 
 
-def _recognised(table: ColumnTable, row: list) -> int:
+def _recognised(table: ColumnTable, row: Sequence[parsers.Cell]) -> int:
     return len({c.field for c in (table.column_for(v) for v in row if isinstance(v, str)) if c})
 
 

@@ -25,8 +25,9 @@ from anju.core import crypto
 from anju.registry import idcard
 from anju.registry.choices import GROUP_ALIASES, KeyGroup
 
-# A cell as the readers give it (a ``datetime`` is a ``date`` too); ``None`` is empty.
-Cell: TypeAlias = str | int | float | bool | dt.date | None
+# A cell as the readers give it (a ``datetime`` is a ``date`` too; calamine also gives
+# ``time`` and ``timedelta`` for time and duration formats); ``None`` is empty.
+Cell: TypeAlias = str | int | float | bool | dt.date | dt.time | dt.timedelta | None
 
 
 class CellError(ValueError):

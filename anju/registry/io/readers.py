@@ -19,15 +19,17 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import python_calamine as calamine
 from django.conf import settings
 
 from anju.core.uploads import UploadError
 from anju.registry.io import biff, extent
+from anju.registry.io.parsers import Cell
 
 MAX_ENTRIES = 1000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -57,8 +59,8 @@ class SheetSource:
     """
 
     name: str
-    head: Callable[[], list[list]]
-    rows: Callable[[], list[list]]
+    head: Callable[[], Sequence[Sequence[Cell]]]
+    rows: Callable[[], Sequence[Sequence[Cell]]]
 
 
 def check_name(filename: str) -> str:
@@ -271,7 +273,7 @@ def _bomb() -> FileRefused:
     )
 
 
-def _inflate_checked(raw, entry: zipfile.ZipInfo, budget: int) -> tuple[int, bool]:
+def _inflate_checked(raw: IO[bytes], entry: zipfile.ZipInfo, budget: int) -> tuple[int, bool]:
     """Inflate one entry without trusting its header: count every byte it really yields,
     stop past ``budget``, refuse XML with a DTD or entity declarations (XXE), and measure how
     far its cells reach (``extent.TooFar``). Returns the bytes it yields and whether the
@@ -369,10 +371,10 @@ def _calamine_sheets(path: Path) -> list[SheetSource]:
     return sources
 
 
-def _calamine_source(workbook, index: int, name: str) -> SheetSource:
-    loaded: dict[str, object] = {}
+def _calamine_source(workbook: calamine.CalamineWorkbook, index: int, name: str) -> SheetSource:
+    loaded: dict[str, calamine.CalamineSheet] = {}
 
-    def sheet():
+    def sheet() -> calamine.CalamineSheet:
         if "sheet" not in loaded:
             try:
                 loaded["sheet"] = workbook.get_sheet_by_index(index)
@@ -382,10 +384,10 @@ def _calamine_source(workbook, index: int, name: str) -> SheetSource:
                 raise FileRefused(f"工作表“{name}”无法读取（文件可能已损坏）。") from None
         return loaded["sheet"]
 
-    def head():
+    def head() -> Sequence[Sequence[Cell]]:
         return sheet().to_python(skip_empty_area=False, nrows=HEAD_ROWS)
 
-    def rows():
+    def rows() -> Sequence[Sequence[Cell]]:
         return sheet().to_python(skip_empty_area=False)
 
     return SheetSource(name=name, head=head, rows=rows)
@@ -406,6 +408,8 @@ def _csv_sheet(path: Path, filename: str) -> SheetSource:
         raise FileRefused("无法识别 CSV 文件的编码：请另存为 UTF-8 或 GBK 编码。")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows: Sequence[Sequence[Cell]] = [
+        list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ]
     name = Path(filename).stem or "CSV"
     return SheetSource(name=name, head=lambda: rows[:HEAD_ROWS], rows=lambda: rows)

@@ -7,7 +7,7 @@ non-empty data row and every problem found, ready for matching and writing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,7 +77,7 @@ class ParsedSheet:
         )
 
 
-def _matches(head: list[list[Cell]]) -> tuple[int, int]:
+def _matches(head: Sequence[Sequence[Cell]]) -> tuple[int, int]:
     """(row index, number of recognised headers) of the best header row in the head."""
     best = (0, 0)
     for i, row in enumerate(head):
@@ -103,7 +103,7 @@ def choose_sheet(sources: list[SheetSource]) -> tuple[SheetSource, int]:
     return best[0], best[1]
 
 
-def map_columns(header_row: list[Cell], sheet: ParsedSheet) -> None:
+def map_columns(header_row: Sequence[Cell], sheet: ParsedSheet) -> None:
     row_number = sheet.header_row
     seen: dict[str, int] = {}
     for index, raw in enumerate(header_row):
@@ -137,7 +137,7 @@ def map_columns(header_row: list[Cell], sheet: ParsedSheet) -> None:
 
 def parse_sheet(
     name: str,
-    rows: list[list[Cell]],
+    rows: Sequence[Sequence[Cell]],
     header_index: int,
     scope: ImportScope,
     progress: Callable[[float], None] | None = None,
@@ -150,7 +150,7 @@ def parse_sheet(
 
 
 def _parse_rows(
-    rows: list[list[Cell]],
+    rows: Sequence[Sequence[Cell]],
     header_index: int,
     sheet: ParsedSheet,
     scope: ImportScope,
@@ -260,7 +260,7 @@ def _parse_rows(
 
 
 def _place(
-    row: list[Cell],
+    row: Sequence[Cell],
     width: int,
     number: int,
     parsed: ParsedRow,
