@@ -54,3 +54,25 @@ def test_a_township_cannot_return_or_reopen_a_final(who, request, as_user, ready
     s.refresh_from_db()
     assert s.status == Status.AWAITING_REVIEW
     assert not AuditEvent.objects.filter(event__in=("return", "reopen")).exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="as on the weekly report: the 409 says the typed reason is still on the page, "
+    "but a reopened final's page shows no reopen form, so the late reason is lost",
+)
+def test_a_reopen_from_a_page_opened_before_another_reopen_keeps_the_typed_reason(
+    as_user, ready, hand_in, city_reviewer
+):
+    s = services.accept(actor=city_reviewer, submission=hand_in())
+    reviewer = as_user(city_reviewer)
+    url = f"/acceptance/{s.pk}/"
+    seen = version_in(reviewer.get(url).content.decode(), f"{url}reopen/")
+    services.reopen(actor=city_reviewer, submission=s, reason="先重新打开的理由")
+    late = reviewer.post(f"{url}reopen/", {"reason": "后到的理由", "version": seen})
+    assert late.status_code in (302, 409)
+    s.refresh_from_db()
+    assert s.reopen_reason == "先重新打开的理由"
+    assert AuditEvent.objects.filter(event="reopen", object_id=str(s.pk)).count() == 1
+    if late.status_code == 409:
+        assert "后到的理由" in late.content.decode()
