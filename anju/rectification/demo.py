@@ -51,7 +51,11 @@ def build(ctx) -> None:
     made = 0
     for officer in officers.order_by("unit__code"):
         township = officer.unit
+        if township is None:
+            continue
         campaign = Campaign.objects.current(county=township.parent, on=today)
+        if campaign is None:
+            continue
         mine = LedgerEntry.objects.filter(
             campaign=campaign, township=township, source__in=[Source.SCREENING, Source.SELF]
         )

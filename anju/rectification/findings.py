@@ -13,6 +13,10 @@ entry"), and the close guard "not while a linked finding still fires".
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
@@ -25,19 +29,30 @@ from anju.rectification.models import LedgerEntry, Nature, Source, State
 from anju.screening.models import Finding, Status
 from anju.screening.signals import finding_confirmed
 
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+    from anju.registry.models import Household
+
 NAMES_SHOWN = 5
 JOINABLE = (State.PENDING, State.IN_PROGRESS)
 
 
+def _households(findings: Iterable[Finding]) -> list[Household]:
+    """The registry households of the findings, each once, in the findings' order."""
+    return list({f.household_id: f.household for f in findings if f.household}.values())
+
+
 def describe(findings: list[Finding]) -> str:
-    """问题表述 written from the findings (the officer may reword it afterwards)."""
-    households = {f.household_id: f.household for f in findings}
+    """问题表述 written from the findings (the officer may reword it afterwards); findings
+    without a registry household (应纳未纳) never reach the ledger and are not named."""
+    findings = [f for f in findings if f.household is not None]
+    households = _households(findings)
     titles = list(dict.fromkeys(_title(f) for f in findings))
     if len(households) == 1:
-        h = next(iter(households.values()))
+        h = households[0]
         parts = "；".join(f"{_title(f)}（{f.message}）" for f in findings)
         return f"{h.head_name}户（{h.village.name}）：{parts}"
-    names = [h.head_name for h in list(households.values())[:NAMES_SHOWN]]
+    names = [h.head_name for h in households[:NAMES_SHOWN]]
     more = "等" if len(households) > NAMES_SHOWN else ""
     return f"{'、'.join(titles)}：涉及{len(households)}户（{'、'.join(names)}{more}）"
 
@@ -48,10 +63,12 @@ def _title(finding: Finding) -> str:
 
 
 def _label(finding: Finding) -> str:
+    if finding.household is None:
+        return finding.rule_code
     return f"{finding.rule_code}（{finding.household.head_name}户）"
 
 
-def _check(actor, findings: list[Finding]) -> None:
+def _check(actor: User, findings: list[Finding]) -> None:
     if not findings:
         raise ValidationError("请至少选择一条筛查问题。")
     if actor.role != Role.TOWNSHIP_OFFICER:
@@ -62,6 +79,11 @@ def _check(actor, findings: list[Finding]) -> None:
     if townships != {actor.unit_id}:
         raise ValidationError("只能把本乡镇的筛查问题纳入本乡镇台账。")
     for f in findings:
+        if f.household is None:
+            raise ValidationError(
+                f"问题 {f.rule_code} 的农户尚未建档（应纳未纳），不能纳入台账："
+                "请先“登记入档”（建档后本问题自动消除），或填写理由后排除。"
+            )
         if f.status not in (Status.OPEN, Status.CONFIRMED):
             raise ValidationError(
                 f"问题 {_label(f)} 当前为“{f.get_status_display()}”，不能纳入台账。"
@@ -90,18 +112,18 @@ def _absorb_drafts(findings: list[Finding]) -> None:
     for draft in drafts:
         draft.findings.remove(*findings)
         keep = {f.household_id for f in draft.findings.all()}
-        draft.households.remove(*[f.household for f in findings if f.household_id not in keep])
+        draft.households.remove(*[h for h in _households(findings) if h.pk not in keep])
         if draft.source == Source.SCREENING and not draft.findings.exists():
             draft.delete()
 
 
 def entries_from_findings(
-    actor,
-    findings,
+    actor: User,
+    findings: Iterable[Finding],
     *,
     nature: str | None = None,
     measures: str = "",
-    deadline=None,
+    deadline: dt.date | None = None,
     join: LedgerEntry | None = None,
     description: str = "",
     responsible_leader: str = "",
@@ -115,20 +137,20 @@ def entries_from_findings(
     ValidationError nothing is saved."""
     from anju.screening import services as screening
 
-    findings = list(
+    chosen = list(
         Finding.objects.filter(pk__in=[f.pk for f in findings]).select_related(
             "household", "household__village"
         )
     )
-    _check(actor, findings)
-    households = list({f.household_id: f.household for f in findings}.values())
+    _check(actor, chosen)
+    households = _households(chosen)
     with transaction.atomic():
-        for f in findings:
+        for f in chosen:
             if f.status == Status.OPEN:
                 screening.confirm(finding=f, user=actor)
-        _absorb_drafts(findings)
+        _absorb_drafts(chosen)
         if join is not None:
-            return _join(actor, join, findings, households)
+            return _join(join, chosen, households)
         if nature == Nature.INDIVIDUAL and len(households) > 1:
             raise ValidationError(
                 {
@@ -137,15 +159,18 @@ def entries_from_findings(
                 }
             )
         villages = {h.village_id for h in households}
-        aspects = {f.aspect for f in findings}
-        township = findings[0].township
+        aspects = {f.aspect for f in chosen}
+        township = chosen[0].township
+        campaign = Campaign.objects.current(county=township.parent)
+        if campaign is None:
+            raise ValidationError("尚无“回头看”工作，不能纳入台账。")
         return services.create_entry(
             actor=actor,
-            campaign=Campaign.objects.current(county=township.parent),
+            campaign=campaign,
             township=township,
             village=households[0].village if len(villages) == 1 else None,
             nature=nature or "",
-            description=description or describe(findings),
+            description=description or describe(chosen),
             measures=measures,
             deadline=deadline,
             source=Source.SCREENING,
@@ -153,11 +178,11 @@ def entries_from_findings(
             responsible_leader=responsible_leader,
             cause=cause,
             households=households,
-            findings=findings,
+            findings=chosen,
         )
 
 
-def _join(actor, entry: LedgerEntry, findings: list[Finding], households) -> LedgerEntry:
+def _join(entry: LedgerEntry, findings: list[Finding], households: list[Household]) -> LedgerEntry:
     entry = LedgerEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     ensure_writable(entry.campaign_id)
     if entry.township_id != findings[0].township_id:
@@ -179,16 +204,22 @@ def _join(actor, entry: LedgerEntry, findings: list[Finding], households) -> Led
     return entry
 
 
-def draft_from_finding(*, finding: Finding, user) -> LedgerEntry | None:
-    """The draft written when a finding is confirmed and is not on the ledger yet."""
+def draft_from_finding(*, finding: Finding, user: User) -> LedgerEntry | None:
+    """The draft written when a finding is confirmed and is not on the ledger yet (none
+    while the county has no round to put it in)."""
     if LedgerEntry.objects.filter(findings=finding).exists():
         return None
     finding = Finding.objects.select_related("household", "household__village", "township").get(
         pk=finding.pk
     )
+    if finding.household is None:  # 应纳未纳: registered or dismissed, never ledgered
+        return None
+    campaign = Campaign.objects.current(county=finding.township.parent)
+    if campaign is None:
+        return None
     return services.create_entry(
         actor=user,
-        campaign=Campaign.objects.current(county=finding.township.parent),
+        campaign=campaign,
         township=finding.township,
         village=finding.household.village,
         nature=Nature.INDIVIDUAL,
@@ -202,7 +233,9 @@ def draft_from_finding(*, finding: Finding, user) -> LedgerEntry | None:
 
 
 @receiver(finding_confirmed, dispatch_uid="rectification.draft_from_finding")
-def on_finding_confirmed(sender, finding=None, user=None, **kwargs):
+def on_finding_confirmed(
+    sender: object, finding: Finding | None = None, user: User | None = None, **kwargs: Any
+) -> None:
     if finding is None or user is None:
         return
     finding.refresh_from_db()

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -68,20 +69,20 @@ class LedgerEntryQuerySet(ScopedQuerySet):
     scope_township = "township"
     scope_village = "village"
 
-    def open(self):
+    def open(self) -> Self:
         return self.filter(state__in=OPEN_STATES)
 
-    def overdue(self, today: dt.date):
+    def overdue(self, today: dt.date) -> Self:
         return self.open().filter(deadline__lt=today)
 
-    def in_ledger(self):
+    def in_ledger(self) -> Self:
         """Entries that appear on the township's ledger (drafts are not yet on it)."""
         return self.exclude(state=State.DRAFT)
 
-    def drafts(self):
+    def drafts(self) -> Self:
         return self.filter(state=State.DRAFT)
 
-    def with_light(self, today: dt.date):
+    def with_light(self, today: dt.date) -> Self:
         """Annotate ``light_code``: the traffic light of ``LedgerEntry.light`` in SQL."""
         soon = today + dt.timedelta(days=DUE_SOON_DAYS)
         return self.annotate(
@@ -94,7 +95,7 @@ class LedgerEntryQuerySet(ScopedQuerySet):
             )
         )
 
-    def light(self, light: str, today: dt.date):
+    def light(self, light: str, today: dt.date) -> Self:
         """Entries whose traffic light is ``light`` (one of ``Light``)."""
         soon = today + dt.timedelta(days=DUE_SOON_DAYS)
         if light == Light.DONE:

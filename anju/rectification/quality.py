@@ -27,11 +27,17 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef
 
-from anju.rectification.models import Evidence, LedgerEntry, State
+from anju.rectification.models import Evidence, LedgerEntry, LedgerEntryQuerySet, State
+
+if TYPE_CHECKING:
+    from anju.campaigns.models import Campaign
+    from anju.units.models import Unit
 
 # --- the heuristics, as data --------------------------------------------------------------
 # Phrases that sound like action but commit to nothing.
@@ -216,11 +222,23 @@ def read_measure(text: str) -> MeasureReading:
     )
 
 
-def _name(entry) -> str:
+def _name(entry: LedgerEntry) -> str:
     return f"第{entry.number}号" if entry.number else "草稿"
 
 
-def vague_message(entry, reading: MeasureReading) -> str:
+def _about(entry: LedgerEntry, code: str, message: str, *, field: str) -> Issue:
+    """An issue of one entry, on one of its fields."""
+    return Issue(
+        code,
+        message,
+        entry_id=entry.pk,
+        number=entry.number,
+        township_id=entry.township_id,
+        field=field,
+    )
+
+
+def vague_message(entry: LedgerEntry, reading: MeasureReading) -> str:
     missing = []
     if not reading.actions:
         missing.append(f"具体动作（如{ACTION_EXAMPLES}）")
@@ -233,44 +251,42 @@ def vague_message(entry, reading: MeasureReading) -> str:
     )
 
 
-def measure_issues(entry) -> list[Issue]:
-    base = {"entry_id": entry.pk, "number": entry.number, "township_id": entry.township_id}
+def measure_issues(entry: LedgerEntry) -> list[Issue]:
     if not (entry.measures or "").strip():
         return [
-            Issue(
+            _about(
+                entry,
                 "measure_empty",
                 f"{_name(entry)}：整改措施为空。请写明对哪户、做什么、何时完成。",
                 field="measures",
-                **base,
             )
         ]
     reading = read_measure(entry.measures)
     if reading.concrete:
         return []
-    return [Issue("measure_vague", vague_message(entry, reading), field="measures", **base)]
+    return [_about(entry, "measure_vague", vague_message(entry, reading), field="measures")]
 
 
-def deadline_issues(entry, campaign) -> list[Issue]:
-    base = {"entry_id": entry.pk, "number": entry.number, "township_id": entry.township_id}
+def deadline_issues(entry: LedgerEntry, campaign: Campaign) -> list[Issue]:
     if entry.deadline is None:
         return [
-            Issue(
+            _about(
+                entry,
                 "deadline_missing",
                 f"{_name(entry)}：没有完成时限。请填写精确到日的完成时限。",
                 field="deadline",
-                **base,
             )
         ]
     if entry.cross_period and entry.deadline > campaign.ends_on:
         return []  # 跨期: after the round's end on purpose, with its reason (listed for the next)
     if not (campaign.starts_on <= entry.deadline <= campaign.ends_on):
         return [
-            Issue(
+            _about(
+                entry,
                 "deadline_outside",
                 f"{_name(entry)}：完成时限 {entry.deadline:%Y-%m-%d} 不在本轮“回头看”期间"
                 f"（{campaign.starts_on:%Y-%m-%d} 至 {campaign.ends_on:%Y-%m-%d}），请改到期间内的一天。",
                 field="deadline",
-                **base,
             )
         ]
     return []
@@ -306,7 +322,7 @@ def dates_in_measure(text: str, starts_on: dt.date, ends_on: dt.date) -> list[tu
     "1月10日" in a round from November to February is next January), else the year the
     round starts."""
     text = unicodedata.normalize("NFKC", text or "")
-    found = []
+    found: list[tuple[str, dt.date]] = []
     for match in DATE_IN_MEASURE.finditer(text):
         g = match.groupdict()
         month = _number(g["m1"] or g["m2"])
@@ -315,7 +331,7 @@ def dates_in_measure(text: str, starts_on: dt.date, ends_on: dt.date) -> list[tu
             continue
         year_text = g["y1"] or g["y2"]
         years = [int(year_text)] if year_text else sorted({starts_on.year, ends_on.year})
-        days = []
+        days: list[dt.date] = []
         for year in years:
             last = calendar.monthrange(year, month)[1]
             if day is None or day <= last:
@@ -327,7 +343,7 @@ def dates_in_measure(text: str, starts_on: dt.date, ends_on: dt.date) -> list[tu
     return found
 
 
-def later_date_issues(entry) -> list[Issue]:
+def later_date_issues(entry: LedgerEntry) -> list[Issue]:
     """A measure naming a day later than its 完成时限: the deadline or the measure is wrong."""
     if entry.deadline is None or not (entry.measures or "").strip():
         return []
@@ -338,20 +354,18 @@ def later_date_issues(entry) -> list[Issue]:
         return []
     words, day = max(later, key=lambda pair: pair[1])
     return [
-        Issue(
+        _about(
+            entry,
             "measure_after_deadline",
             f"{_name(entry)}：整改措施写“{words}”（{day:%Y-%m-%d}），晚于完成时限 "
             f"{entry.deadline:%Y-%m-%d}。请核对：按时限完成的，改正措施中的日期；"
             "确需更晚完成的，说明理由并修改完成时限。",
-            entry_id=entry.pk,
-            number=entry.number,
-            township_id=entry.township_id,
             field="measures",
         )
     ]
 
 
-def _copied(entries, *, name_townships: bool) -> list[Issue]:
+def _copied(entries: LedgerEntryQuerySet, *, name_townships: bool) -> list[Issue]:
     """Entries of ``entries`` whose measure also appears, word for word, in another
     township's ledger of the same campaign (set-based: one GROUP BY)."""
     campaigns = entries.values("campaign_id").distinct()
@@ -372,7 +386,7 @@ def _copied(entries, *, name_townships: bool) -> list[Issue]:
             "pk", "number", "township_id", "campaign_id", "measures_key"
         )
     )
-    names: dict[tuple, list[str]] = defaultdict(list)
+    names: dict[tuple[int, str], list[str]] = defaultdict(list)
     if name_townships and hits:
         rows = (
             LedgerEntry.objects.in_ledger()
@@ -383,7 +397,7 @@ def _copied(entries, *, name_townships: bool) -> list[Issue]:
         )
         for r in rows:
             names[(r["campaign_id"], r["measures_key"])].append(r["township__name"])
-    issues = []
+    issues: list[Issue] = []
     for entry in hits:
         key = (entry.campaign_id, entry.measures_key)
         if key not in spread:
@@ -391,20 +405,18 @@ def _copied(entries, *, name_townships: bool) -> list[Issue]:
         others = spread[key] - 1
         where = f"（{'、'.join(names[key])}）" if names.get(key) else ""
         issues.append(
-            Issue(
+            _about(
+                entry,
                 "measure_copied",
                 f"{_name(entry)}：整改措施与另外 {others} 个乡镇台账中的措施逐字相同{where}。"
                 "请结合本乡镇、本户的实际情况写出针对性的措施。",
-                entry_id=entry.pk,
-                number=entry.number,
-                township_id=entry.township_id,
                 field="measures",
             )
         )
     return issues
 
 
-def _closed_without_evidence(entries) -> list[Issue]:
+def _closed_without_evidence(entries: LedgerEntryQuerySet) -> list[Issue]:
     """Closed entries with no evidence, except those whose evidence the retention job
     removed: every household they name is anonymised (``receivers.forget_anonymised``)."""
     from anju.registry.models import Household
@@ -416,19 +428,17 @@ def _closed_without_evidence(entries) -> list[Issue]:
     )
     rows = entries.filter(state=State.CLOSED).filter(~Exists(has_evidence)).exclude(retired)
     return [
-        Issue(
+        _about(
+            e,
             "closed_no_evidence",
             f"{_name(e)}：已销号，但没有任何整改佐证（照片或文件）。请补传佐证材料。",
-            entry_id=e.pk,
-            number=e.number,
-            township_id=e.township_id,
             field="evidence",
         )
         for e in rows.only("pk", "number", "township_id")
     ]
 
 
-def check_entries(entries, *, name_townships: bool = False) -> list[Issue]:
+def check_entries(entries: LedgerEntryQuerySet, *, name_townships: bool = False) -> list[Issue]:
     """Every issue of these ledger entries (a scoped QuerySet; drafts are left out),
     ordered by township and 序号. ``name_townships`` lets city users see which other
     townships share a copied measure (a township sees only how many)."""
@@ -447,7 +457,7 @@ def check_entries(entries, *, name_townships: bool = False) -> list[Issue]:
     )
 
 
-def check_entry(entry, *, name_townships: bool = False) -> list[Issue]:
+def check_entry(entry: LedgerEntry, *, name_townships: bool = False) -> list[Issue]:
     """The issues of one entry (also of a draft, so the officer sees them before
     accepting it onto the ledger)."""
     issues = [
@@ -470,7 +480,7 @@ def by_entry(issues: list[Issue]) -> dict[int, list[Issue]]:
     return grouped
 
 
-def thin_ledgers(campaign, townships) -> dict[int, dict]:
+def thin_ledgers(campaign: Campaign, townships: list[Unit]) -> dict[int, dict[str, Any]]:
     """Per township: households screening finds with problems (open or confirmed) and
     households the ledger links; ``thin`` when the ledger covers less than THIN_RATIO."""
     from anju.screening.models import Finding, Status
@@ -488,7 +498,7 @@ def thin_ledgers(campaign, townships) -> dict[int, dict]:
         .annotate(n=Count("households", distinct=True))
         .values_list("township", "n")
     )
-    result = {}
+    result: dict[int, dict[str, Any]] = {}
     for township in townships:
         f, n = found.get(township.pk, 0), linked.get(township.pk, 0)
         thin = f >= THIN_MIN and n < f * THIN_RATIO
@@ -496,16 +506,16 @@ def thin_ledgers(campaign, townships) -> dict[int, dict]:
     return result
 
 
-def county_summary(campaign, townships) -> list[dict]:
+def county_summary(campaign: Campaign, townships: Iterable[Unit]) -> list[dict[str, Any]]:
     """One row per township: issue counts by code and the screening coverage (city view)."""
-    townships = list(townships)
-    entries = LedgerEntry.objects.filter(campaign=campaign, township__in=townships)
-    counts: dict[int, Counter] = defaultdict(Counter)
+    units = list(townships)
+    entries = LedgerEntry.objects.filter(campaign=campaign, township__in=units)
+    counts: dict[int | None, Counter[str]] = defaultdict(Counter)
     for issue in check_entries(entries, name_townships=True):
         counts[issue.township_id][issue.code] += 1
-    coverage = thin_ledgers(campaign, townships)
+    coverage = thin_ledgers(campaign, units)
     rows = []
-    for township in townships:
+    for township in units:
         c = counts[township.pk]
         cov = coverage[township.pk]
         if cov["thin"]:
@@ -521,7 +531,7 @@ def county_summary(campaign, townships) -> list[dict]:
     return rows
 
 
-def thin_message(township, cov: dict) -> str:
+def thin_message(township: Unit, cov: dict[str, Any]) -> str:
     return (
         f"{township.name}：系统筛查发现 {cov['screened']} 户存在问题，台账只涉及 {cov['linked']} 户。"
         "请核对是否漏报，把确认的问题纳入台账。"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -22,8 +23,11 @@ from anju.core.models import Reminder
 from anju.core.reminders import remind, resolve
 from anju.rectification.models import DUE_SOON_DAYS, LedgerEntry
 
+if TYPE_CHECKING:
+    from anju.rectification.models import LedgerEntryQuerySet
 
-def _open_entries():
+
+def _open_entries() -> LedgerEntryQuerySet:
     """Entries still to be worked on: open, in a round that is not closed or archived (a
     closed round's entries are read-only: nobody can act on a reminder about them)."""
     return LedgerEntry.objects.open().exclude(campaign__status__in=READ_ONLY)
@@ -38,7 +42,7 @@ def send_ledger_reminders(*, today: dt.date) -> dict[str, int]:
         .only("pk", "number", "township_id", "deadline", "description")
         .order_by("township_id", "deadline", "number")
     )
-    officers: dict[int, list] = defaultdict(list)
+    officers: dict[int | None, list[User]] = defaultdict(list)
     for user in User.objects.filter(
         role=Role.TOWNSHIP_OFFICER,
         is_active=True,
@@ -48,31 +52,31 @@ def send_ledger_reminders(*, today: dt.date) -> dict[str, int]:
     sent = {"due_soon": 0, "overdue": 0, "done": resolve_settled()}
     for entry in entries:
         users = officers.get(entry.township_id)
-        if not users:
+        deadline = entry.deadline  # never None here (the query asks for one)
+        if not users or deadline is None:
             continue
         title = entry.description[:30]
         url = reverse("rectification:entry_detail", args=[entry.pk])
-        if entry.deadline < today:
-            days = (today - entry.deadline).days
+        if deadline < today:
+            days = (today - deadline).days
             sent["overdue"] += remind(
                 users,
                 kind="ledger_overdue",
                 title=f"整改台账第{entry.number}号“{title}”已逾期 {days} 天"
-                f"（完成时限 {entry.deadline:%Y-%m-%d}）。",
+                f"（完成时限 {deadline:%Y-%m-%d}）。",
                 url=url,
-                key=f"ledger:{entry.pk}:overdue:{entry.deadline:%Y%m%d}",
+                key=f"ledger:{entry.pk}:overdue:{deadline:%Y%m%d}",
                 level="danger",
             )
         else:
-            days = (entry.deadline - today).days
+            days = (deadline - today).days
             when = "于今天" if days == 0 else f"在 {days} 天后"
             sent["due_soon"] += remind(
                 users,
                 kind="ledger_due",
-                title=f"整改台账第{entry.number}号“{title}”将{when}到期"
-                f"（{entry.deadline:%Y-%m-%d}）。",
+                title=f"整改台账第{entry.number}号“{title}”将{when}到期（{deadline:%Y-%m-%d}）。",
                 url=url,
-                key=f"ledger:{entry.pk}:due:{entry.deadline:%Y%m%d}",
+                key=f"ledger:{entry.pk}:due:{deadline:%Y%m%d}",
                 level="warning",
             )
     return sent

@@ -8,10 +8,13 @@ not empty (for entries on the ledger), 责任单位 is the township's government
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ForeignObjectRel, ProtectedError
 from django.utils import timezone
 
 from anju.accounts.roles import Role
@@ -30,6 +33,15 @@ from anju.rectification.models import (
     State,
 )
 from anju.rectification.workflow import apply, next_number
+
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
+    from anju.registry.models import Household
+    from anju.screening.models import Finding
+    from anju.units.models import Unit
 
 # Who writes what (the pages and the API use the same sets).
 WRITERS = frozenset({Role.TOWNSHIP_OFFICER})
@@ -53,11 +65,11 @@ CROSS_MAX = dt.timedelta(days=366)
 
 def validate(
     *,
-    campaign,
+    campaign: Campaign,
     nature: str,
     description: str,
     measures: str,
-    deadline,
+    deadline: dt.date | None,
     draft: bool,
     today: dt.date,
     check_past: bool = True,
@@ -113,14 +125,14 @@ def validate(
 
 
 def transition(
-    *, actor, entry: LedgerEntry, name: str, reason: str = "", expected: str | None = None
+    *, actor: User, entry: LedgerEntry, name: str, reason: str = "", expected: str | None = None
 ) -> LedgerEntry:
     """Take the workflow's transition ``name`` (``workflow.apply``); accepting a draft onto
     the ledger requires it to be complete by ``validate``."""
     return apply(entry, name, actor=actor, reason=reason, expected=expected, validate=validate)
 
 
-def village_of(village, households):
+def _village_of(village: Unit | None, households: list[Household]) -> Unit | None:
     """The entry's village: the one chosen, else the village all its households share
     (so the village's worker sees it); a problem across villages has none."""
     if village is not None or not households:
@@ -129,9 +141,14 @@ def village_of(village, households):
     return next(iter(villages.values())) if len(villages) == 1 else None
 
 
-def _link_record(entry: LedgerEntry, *, households=None, findings=None) -> None:
+def _link_record(
+    entry: LedgerEntry,
+    *,
+    households: Iterable[Household] | None = None,
+    findings: Iterable[Finding] | None = None,
+) -> None:
     """Links (many-to-many) are not covered by AuditedModel.save: record them."""
-    detail = {}
+    detail: dict[str, list[int]] = {}
     if households is not None:
         detail["households"] = sorted(h.pk for h in households)
     if findings is not None:
@@ -142,10 +159,10 @@ def _link_record(entry: LedgerEntry, *, households=None, findings=None) -> None:
 
 def create_entry(
     *,
-    actor,
-    campaign,
-    township,
-    village=None,
+    actor: User,
+    campaign: Campaign,
+    township: Unit,
+    village: Unit | None = None,
     nature: str,
     description: str,
     measures: str = "",
@@ -154,8 +171,8 @@ def create_entry(
     aspect: str = "",
     responsible_leader: str = "",
     cause: str = "",
-    households=(),
-    findings=(),
+    households: Iterable[Household] = (),
+    findings: Iterable[Finding] = (),
     draft: bool = False,
     today: dt.date | None = None,
     cross_period: bool = False,
@@ -177,12 +194,12 @@ def create_entry(
     )
     if errors:
         raise ValidationError(errors)
-    households, findings = list(households), list(findings)
+    linked, found = list(households), list(findings)
     with transaction.atomic():
         entry = LedgerEntry(
             campaign=campaign,
             township=township,
-            village=village_of(village, households),
+            village=_village_of(village, linked),
             problem_type=PROBLEM_TYPE,
             nature=nature,
             aspect=aspect,
@@ -204,12 +221,12 @@ def create_entry(
             _save_numbered(entry)
         else:
             entry.save()
-        if households:
-            entry.households.set(households)
-        if findings:
-            entry.findings.set(findings)
-        if households or findings:
-            _link_record(entry, households=households or None, findings=findings or None)
+        if linked:
+            entry.households.set(linked)
+        if found:
+            entry.findings.set(found)
+        if linked or found:
+            _link_record(entry, households=linked or None, findings=found or None)
     return entry
 
 
@@ -230,7 +247,12 @@ def _save_numbered(entry: LedgerEntry) -> None:
 
 
 def update_entry(
-    *, actor, entry: LedgerEntry, data: dict, households=None, today: dt.date | None = None
+    *,
+    actor: User,
+    entry: LedgerEntry,
+    data: dict[str, Any],
+    households: Iterable[Household] | None = None,
+    today: dt.date | None = None,
 ) -> LedgerEntry:
     """Change the text of an entry still being worked on (待整改/整改中, or a draft).
 
@@ -258,22 +280,22 @@ def update_entry(
     )
     if errors:
         raise ValidationError(errors)
-    if households is not None:
-        households = list(households)
-        merged["village"] = village_of(merged["village"], households)
+    linked = list(households) if households is not None else None
+    if linked is not None:
+        merged["village"] = _village_of(merged["village"], linked)
     with transaction.atomic():
         for name, value in merged.items():
             setattr(entry, name, value.strip() if isinstance(value, str) else value)
         entry.save()
-        if households is not None:
+        if linked is not None:
             before = set(entry.households.values_list("pk", flat=True))
-            if before != {h.pk for h in households}:
-                entry.households.set(households)
-                _link_record(entry, households=households)
+            if before != {h.pk for h in linked}:
+                entry.households.set(linked)
+                _link_record(entry, households=linked)
     return entry
 
 
-def discard_draft(*, actor, entry: LedgerEntry) -> None:
+def discard_draft(*, actor: User, entry: LedgerEntry) -> None:
     """Drop a draft that is not a real problem (the audit log keeps what it said)."""
     entry.refresh_from_db()
     ensure_writable(entry.campaign_id)
@@ -292,7 +314,7 @@ def discard_draft(*, actor, entry: LedgerEntry) -> None:
         ) from None
 
 
-def join_draft(*, actor, draft: LedgerEntry, into: LedgerEntry) -> LedgerEntry:
+def join_draft(*, actor: User, draft: LedgerEntry, into: LedgerEntry) -> LedgerEntry:
     """Merge a draft's households and findings into an entry already on the ledger (the
     same problem found again: a 共性问题 links many households)."""
     draft.refresh_from_db()
@@ -328,25 +350,29 @@ def join_draft(*, actor, draft: LedgerEntry, into: LedgerEntry) -> LedgerEntry:
 def _move_dependants(draft: LedgerEntry, into: LedgerEntry) -> dict[str, int]:
     """Rows that point at the draft (its notes and evidence, a house visit's problem…)
     follow it into the entry it is merged with, instead of being deleted with it."""
-    moved = {}
+    moved: dict[str, int] = {}
     for rel in LedgerEntry._meta.get_fields(include_hidden=True):
-        if not (rel.auto_created and rel.one_to_many):
+        # the reverse side of a foreign key to the entry (auto-created, one entry to many)
+        if not (isinstance(rel, ForeignObjectRel) and rel.auto_created and rel.one_to_many):
             continue
-        if rel.related_model is EntryTransition or rel.related_model._meta.auto_created:
+        model = rel.related_model
+        if model is EntryTransition or model._meta.auto_created:
             continue  # the history stays with the draft; links were merged above
-        n = rel.related_model._base_manager.filter(**{rel.field.name: draft}).update(
-            **{rel.field.name: into}
-        )
+        n = model._base_manager.filter(**{rel.field.name: draft}).update(**{rel.field.name: into})
         if n:
-            moved[rel.related_model._meta.label_lower] = n
+            moved[model._meta.label_lower] = n
     return moved
 
 
-def _one_village(households) -> bool:
+def _one_village(households: Iterable[Household]) -> bool:
     return len({h.village_id for h in households}) <= 1
 
 
-def add_note(*, actor, entry: LedgerEntry, text: str, on: dt.date | None = None) -> ProgressNote:
+def add_note(
+    *, actor: User, entry: LedgerEntry, text: str, on: dt.date | None = None
+) -> ProgressNote:
+    """A dated progress note (today or earlier, not before the round began); none on a
+    closed entry."""
     ensure_writable(entry.campaign_id)
     text = (text or "").strip()
     if not text:
@@ -370,15 +396,15 @@ def add_note(*, actor, entry: LedgerEntry, text: str, on: dt.date | None = None)
 
 def add_evidence(
     *,
-    actor,
+    actor: User,
     entry: LedgerEntry,
-    upload,
+    upload: File[bytes],
     content_type: str,
     note: str = "",
     original_name: str | None = None,
-    taken_at=None,
-    latitude=None,
-    longitude=None,
+    taken_at: dt.datetime | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Evidence:
     """Store an upload whose content has already been checked (``evidence.check``)."""
     data = upload.read()
@@ -395,7 +421,9 @@ def add_evidence(
     return store_checked_evidence(actor=actor, entry=entry, checked=checked, note=note)
 
 
-def store_checked_evidence(*, actor, entry: LedgerEntry, checked, note: str = "") -> Evidence:
+def store_checked_evidence(
+    *, actor: User, entry: LedgerEntry, checked: Checked, note: str = ""
+) -> Evidence:
     """Store the bytes ``evidence.check`` returned (images re-encoded, no EXIF kept in the
     file; the photo's time and place are kept as fields)."""
     ensure_writable(entry.campaign_id)
@@ -407,6 +435,7 @@ def store_checked_evidence(*, actor, entry: LedgerEntry, checked, note: str = ""
         with transaction.atomic():
             item.save()
     except Exception:
-        item.file.storage.delete(item.file.name)
+        if item.file.name:
+            item.file.storage.delete(item.file.name)
         raise
     return item

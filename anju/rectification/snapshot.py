@@ -60,7 +60,7 @@ def entry_snapshot(entry: LedgerEntry, *, households: int, evidence: int) -> dic
         "cause": entry.cause,
         "source": entry.source,
         "state": entry.state,
-        "village": entry.village.name if entry.village_id else "",
+        "village": entry.village.name if entry.village is not None else "",
         "households": households,
         "evidence": evidence,
     }
@@ -84,7 +84,9 @@ def ledger_snapshot(entries: Iterable[LedgerEntry]) -> list[dict]:
     ]
 
 
-def content_hash(snapshot: list[dict], *, previous: str = "") -> str:
+def content_hash(snapshot: object, *, previous: str = "") -> str:
+    """SHA-256 of ``previous`` and the canonical JSON of ``snapshot`` (a ledger snapshot,
+    or a weekly report's whole document)."""
     text = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((previous + text).encode()).hexdigest()
 
@@ -119,12 +121,12 @@ def progress_texts(snapshot: list[dict], *, at: dt.datetime) -> dict[int, str]:
     if not ids:
         return {}
     since: dict[int, dict[str, dt.datetime]] = {}
-    for entry_id, state, moment in (
+    for entry_id, state, moved_at in (
         EntryTransition.objects.filter(entry_id__in=ids, at__lte=at)
         .order_by("at", "id")
         .values_list("entry_id", "to_state", "at")
     ):
-        since.setdefault(entry_id, {})[state] = moment  # the latest move into each state
+        since.setdefault(entry_id, {})[state] = moved_at  # the latest move into each state
     made = {
         pk: (created, closed)
         for pk, created, closed in LedgerEntry.objects.filter(pk__in=ids).values_list(

@@ -17,10 +17,12 @@ from anju.screening.models import Finding, Status
 
 
 def _findings(request, values):
+    """The chosen findings the user may put on the ledger: in scope, open or confirmed, on
+    a registry household (an 应纳未纳 is registered or dismissed), not on the ledger yet."""
     ids = [int(v) for v in values if str(v).isdigit()][:200]
     return list(
         Finding.objects.for_user(request.user)
-        .filter(pk__in=ids, status__in=[Status.OPEN, Status.CONFIRMED])
+        .filter(pk__in=ids, status__in=[Status.OPEN, Status.CONFIRMED], household__isnull=False)
         .exclude(ledger_entries__state__in=[s for s in State if s != State.DRAFT])
         .select_related("household", "household__village")
         .order_by("household__village__code", "household_id", "rule_code")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -248,7 +249,7 @@ def county_rows(campaign, townships, *, today: dt.date) -> list[list]:
     )
     rows = []
     for t in townships:
-        c = counts.get(t.pk, {})
+        c: Mapping[str, object] = counts.get(t.pk, {})
         rows.append([t.name, *[c.get(k, 0) for k in keys], issues.get(t.pk, 0)])
     return rows
 

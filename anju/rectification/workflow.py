@@ -14,6 +14,7 @@ finding that still fires blocks closing). Accepting a draft checks it is complet
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError
 from django.db.models import Max
@@ -23,6 +24,9 @@ from anju.accounts.roles import OFFICERS, Role
 from anju.campaigns.guard import record_guard
 from anju.core.transitions import Machine, Reason, Transition, table
 from anju.rectification.models import EntryTransition, LedgerEntry, State
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
 
 
 class TransitionError(Exception):
@@ -61,7 +65,7 @@ def add_close_guard(guard: CloseGuard) -> None:
 
 
 def _guards(entry: LedgerEntry, t: Transition, validate: Validate) -> list[str]:
-    problems = []
+    problems: list[str] = []
     if t.name == "accept":
         errors = validate(
             campaign=entry.campaign,
@@ -85,7 +89,7 @@ def _guards(entry: LedgerEntry, t: Transition, validate: Validate) -> list[str]:
     return problems
 
 
-def available(entry: LedgerEntry, user) -> list[Transition]:
+def available(entry: LedgerEntry, user: User) -> list[Transition]:
     """The transitions this user could take now (guards are checked when applied)."""
     return MACHINE.available(entry, user)
 
@@ -94,7 +98,7 @@ def apply(
     entry: LedgerEntry,
     name: str,
     *,
-    actor,
+    actor: User,
     validate: Validate,
     reason: str = "",
     expected: str | None = None,
@@ -126,17 +130,17 @@ def next_number(entry: LedgerEntry) -> int:
     return (top.aggregate(m=Max("number"))["m"] or 0) + 1
 
 
-def _move(entry: LedgerEntry, t: Transition, *, actor, reason: str) -> None:
+def _move(entry: LedgerEntry, t: Transition, *, actor: User, reason: str) -> None:
     now = timezone.now()
     numbered = t.name == "accept" and entry.number is None
 
-    def values() -> dict:
-        fields = {"closed_at": now if t.target == State.CLOSED else None}
+    def values() -> dict[str, Any]:
+        fields: dict[str, Any] = {"closed_at": now if t.target == State.CLOSED else None}
         if numbered:
             fields["number"] = next_number(entry)
         return fields
 
-    def detail(moved: LedgerEntry) -> dict:
+    def detail(moved: LedgerEntry) -> dict[str, Any]:
         d = {"transition": t.name, "from": was, "to": t.target, "reason": reason}
         return {**d, "number": moved.number} if numbered else d
 

@@ -219,3 +219,62 @@ def test_the_page_ignores_findings_out_of_scope(as_user, officer_b, households_a
         },
     )
     assert post.status_code == 400 and LedgerEntry.objects.count() == 0
+
+
+def test_without_a_round_findings_are_refused_and_no_draft_is_written(
+    officer_a, households_a, django_capture_on_commit_callbacks
+):
+    """No current round (none active): taking findings onto the ledger is refused with a
+    message and nothing is saved, and a finding confirmed elsewhere gets no draft. Both
+    passed None on as the entry's round: an AttributeError in the deadline check, or a NOT
+    NULL failure of the draft's save in the on-commit receiver, after the confirmation."""
+    from anju.campaigns.models import Campaign
+
+    Campaign.objects.update(is_active=False)
+    f = finding(households_a[0])
+    with pytest.raises(ValidationError, match="尚无“回头看”工作"):
+        entries_from_findings(
+            officer_a, [f], nature=Nature.INDIVIDUAL, measures=MEASURES, deadline=DEADLINE
+        )
+    f.refresh_from_db()
+    assert f.status == Status.OPEN and not LedgerEntry.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        screening.confirm(finding=f, user=officer_a)
+    f.refresh_from_db()
+    assert f.status == Status.CONFIRMED and not LedgerEntry.objects.exists()
+
+
+def test_a_finding_without_a_registry_household_is_not_put_on_the_ledger(
+    as_user, officer_a, township_a, households_a, ledger_campaign
+):
+    """应纳未纳 (M-01) is on a department-list record, not a household: the page leaves it
+    out (linking it here answered 500: the description named its household) and the use
+    case refuses it with a message."""
+    from django.urls import reverse
+
+    now = timezone.now()
+    unlisted = Finding.objects.create(
+        rule_code="M-01",
+        aspect="M",
+        severity="E",
+        household=None,
+        listed_hash="0" * 64,
+        township=township_a,
+        message="名单中的农户未建档",
+        status=Status.OPEN,
+        opened_at=now,
+        updated_at=now,
+    )
+    other = finding(households_a[0])
+    url = reverse("rectification:from_findings")
+    page = as_user(officer_a).get(url, {"finding": [unlisted.pk, other.pk]})
+    assert page.status_code == 200 and page.context["findings"] == [other]
+    with pytest.raises(ValidationError, match="尚未建档"):
+        entries_from_findings(
+            officer_a,
+            [unlisted, other],
+            nature=Nature.COMMON,
+            measures=MEASURES,
+            deadline=DEADLINE,
+        )
+    assert not LedgerEntry.objects.exists()
