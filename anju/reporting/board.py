@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from anju.reporting import weeks as cal
 from anju.reporting.models import UNSENT, Status, WeeklySubmission
 from anju.units.models import Unit
+
+if TYPE_CHECKING:
+    from anju.campaigns.models import Campaign
+    from anju.reporting.models import Schedule
 
 
 class Timeliness(models.TextChoices):
@@ -57,7 +63,8 @@ class Cell:
     due_at: dt.datetime
     submission: WeeklySubmission | None = None
     overdue: bool = False
-    rows: list = field(default_factory=list)
+    rows: list[WeeklySubmission] = field(default_factory=list)
+    can_prepare: bool = False  # the township's page: the officer may prepare it now
 
     @property
     def label(self) -> str:
@@ -67,16 +74,18 @@ class Cell:
     def note(self) -> str:
         """The short second line of a cell."""
         s = self.submission
-        if self.state in (Timeliness.ON_TIME, Timeliness.LATE):
+        if s is None:  # 未报送 or 待报送: judged by the week's due time
+            pass
+        elif self.state in (Timeliness.ON_TIME, Timeliness.LATE) and s.submitted_at:
             sent = s.submitted_at.astimezone(cal.local_zone())
             text = f"{sent.month}/{sent.day} {sent:%H:%M}"
             if self.state == Timeliness.LATE:
-                text += f" 逾期{span_text(s.submitted_at - s.due_at)}"
+                text += f" 逾期{self.late_by}"
             return text + (" 已通过" if s.status == Status.ACCEPTED else " 待审核")
-        if self.state == Timeliness.RETURNED:
-            due = s.new_due_at.astimezone(cal.local_zone())
+        elif self.state == Timeliness.RETURNED:
+            due = self.due_at.astimezone(cal.local_zone())  # the new due time (``cell``)
             return f"限{due.month}/{due.day} {due:%H:%M}前重报"
-        if self.state == Timeliness.AWAITING:
+        elif self.state == Timeliness.AWAITING:
             if s.status == Status.SENT_BACK:
                 return "已退回经办人" + ("，已过截止时间" if self.overdue else "修改")
             return "已过截止时间" if self.overdue else "等待乡镇主要负责人审批"
@@ -84,6 +93,14 @@ class Cell:
             return "已过截止时间"
         due = self.due_at.astimezone(cal.local_zone())
         return f"截止{due.month}/{due.day} {due:%H:%M}"
+
+    @property
+    def late_by(self) -> str:
+        """How late the week's report was sent (empty unless it was sent late)."""
+        s = self.submission
+        if self.state != Timeliness.LATE or s is None or s.submitted_at is None:
+            return ""
+        return span_text(s.submitted_at - s.due_at)
 
     @property
     def resubmitted(self) -> bool:
@@ -101,7 +118,7 @@ def cell(week: cal.Week, rows: list[WeeklySubmission], now: dt.datetime) -> Cell
             week, Timeliness.AWAITING, latest.due_at, latest, now > latest.due_at, rows=rows
         )
     if latest.status == Status.RETURNED:
-        due = latest.new_due_at
+        due = latest.new_due_at or latest.due_at  # a return always names a new due time
         return Cell(week, Timeliness.RETURNED, due, latest, now > due, rows=rows)
     state = Timeliness.ON_TIME if latest.on_time else Timeliness.LATE
     return Cell(week, state, latest.due_at, latest, rows=rows)
@@ -113,8 +130,10 @@ class Row:
     cells: list[Cell]
 
 
-def rows_by_township_week(campaign, townships) -> dict[tuple[int, int], list]:
-    grouped: dict[tuple[int, int], list] = defaultdict(list)
+def rows_by_township_week(
+    campaign: Campaign, townships: Iterable[Unit]
+) -> dict[tuple[int, int], list[WeeklySubmission]]:
+    grouped: dict[tuple[int, int], list[WeeklySubmission]] = defaultdict(list)
     qs = WeeklySubmission.objects.filter(campaign=campaign, township__in=townships).only(
         "id",
         "township_id",
@@ -130,14 +149,15 @@ def rows_by_township_week(campaign, townships) -> dict[tuple[int, int], list]:
     return grouped
 
 
-def grid(campaign, schedule, townships, now: dt.datetime) -> list[Row]:
+def grid(
+    campaign: Campaign, schedule: Schedule, townships: Iterable[Unit], now: dt.datetime
+) -> list[Row]:
     """One row per township, one cell per week (one query for the whole county)."""
-    townships = list(townships)
+    units = list(townships)
     all_weeks = cal.weeks(schedule)
-    grouped = rows_by_township_week(campaign, townships)
+    grouped = rows_by_township_week(campaign, units)
     return [
-        Row(t, [cell(w, grouped.get((t.pk, w.number), []), now) for w in all_weeks])
-        for t in townships
+        Row(t, [cell(w, grouped.get((t.pk, w.number), []), now) for w in all_weeks]) for t in units
     ]
 
 

@@ -50,6 +50,9 @@ PDF = (
 
 def build(ctx) -> None:
     campaign = Campaign.objects.current()
+    if campaign is None:
+        ctx.say("演示周报：尚无“回头看”工作，跳过")
+        return
     if WeeklySubmission.objects.filter(campaign=campaign).exists():
         ctx.say("演示周报：已有周报，跳过")
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from anju.campaigns.forms import schedule_field
@@ -80,13 +82,14 @@ class CompareForm(forms.Form):
     def __init__(self, *args, townships, week_numbers, township_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if township_required:
-            self.fields["township"].choices = [(t.pk, t.name) for t in townships]
-            self.fields["township"].required = True
+            township = cast(forms.TypedChoiceField, self.fields["township"])
+            township.choices = [(t.pk, t.name) for t in townships]
+            township.required = True
         else:
             del self.fields["township"]
         choices = [(n, f"第{n}周") for n in week_numbers]
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
+        for name in ("a", "b"):
+            cast(forms.TypedChoiceField, self.fields[name]).choices = choices
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select"
             f.error_messages["invalid_choice"] = f"请选择{f.label}。"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from anju.rectification.snapshot import content_hash
 from anju.reporting.models import WeeklySubmission
@@ -40,7 +41,7 @@ def _label(s: WeeklySubmission) -> str:
 
 def _sealed_mismatch(s: WeeklySubmission) -> str | None:
     doc = s.snapshot if isinstance(s.snapshot, dict) else {}
-    expected = {
+    expected: dict[str, Any] = {
         "township": s.township.code,
         "week": s.week,
         "seq": s.seq,
@@ -71,7 +72,7 @@ def _audited_hashes() -> dict[int, str]:
     rows = AuditEvent.objects.filter(
         event=Event.SUBMIT, object_type=WeeklySubmission._meta.label_lower
     ).order_by("id")
-    found = {}
+    found: dict[int, str] = {}
     for object_id, detail in rows.values_list("object_id", "detail").iterator(chunk_size=2000):
         if object_id.isdigit() and isinstance(detail, dict):
             found[int(object_id)] = str(detail.get("content_hash", ""))
@@ -86,7 +87,7 @@ def verify() -> list[Problem]:
         .select_related("township")
         .order_by("campaign_id", "township_id", "seq", "id")
     )
-    key = None
+    key: tuple[int, int] | None = None
     previous_hash = ""
     expected_seq = 1
     for s in chains.iterator(chunk_size=500):

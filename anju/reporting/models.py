@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -145,11 +146,11 @@ SENT = (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED)
 
 
 class SubmissionQuerySet(TownshipScoped):
-    def sent(self):
+    def sent(self) -> Self:
         """Rows that were sent (they carry a server time and a place in the chain)."""
         return self.filter(submitted_at__isnull=False)
 
-    def live(self):
+    def live(self) -> Self:
         """Rows that count for their week (a returned one is replaced by the resubmission)."""
         return self.exclude(status=Status.RETURNED)
 

@@ -14,6 +14,8 @@ again sends nothing new. Each run first marks done the reminders whose cause is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -25,6 +27,11 @@ from anju.reporting import board, services
 from anju.reporting import weeks as cal
 from anju.reporting.models import Schedule, Status, WeeklySubmission
 from anju.units.models import Unit
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+
+People = dict[int, list["User"]]  # township id → its officers (or heads)
 
 DUE_SOON = dt.timedelta(hours=24)
 
@@ -48,31 +55,42 @@ def send_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
     return sent
 
 
-def _people(townships) -> tuple[dict, dict]:
-    officers: dict[int, list] = {}
-    heads: dict[int, list] = {}
+def _people(townships: Iterable[Unit]) -> tuple[People, People]:
+    officers: People = {}
+    heads: People = {}
     for t in townships:
         officers[t.pk] = users_of(t, [Role.TOWNSHIP_OFFICER])
         heads[t.pk] = users_of(t, [Role.TOWNSHIP_HEAD])
     return officers, heads
 
 
-def _cell(township, cell: board.Cell, now, officers, heads, sent) -> None:
+def _cell(
+    township: Unit,
+    cell: board.Cell,
+    now: dt.datetime,
+    officers: People,
+    heads: People,
+    sent: dict[str, int],
+) -> None:
     week = cell.week
     due = cell.due_at
     index = reverse("reporting:index")
     stamp = f"{due:%Y%m%d%H%M}"
-    base = f"{services.week_key(township.pk, week.number)}{stamp}"
+    base = f"{services.week_key(township.pk, week=week.number)}{stamp}"
     people = officers[township.pk]
     both = people + heads[township.pk]
-    state = cell.state
-    if state == board.Timeliness.RETURNED:
-        sent["returned"] += services.notify_returned(cell.submission)
+    state, submission = cell.state, cell.submission
+    if state == board.Timeliness.RETURNED and submission is not None:
+        sent["returned"] += services.notify_returned(submission)
     if state in (board.Timeliness.ON_TIME, board.Timeliness.LATE):
         return
     if now < due <= now + DUE_SOON:
-        if state == board.Timeliness.AWAITING and cell.submission.status == Status.AWAITING:
-            url = reverse("reporting:submission", args=[cell.submission.pk])
+        if (
+            state == board.Timeliness.AWAITING
+            and submission is not None
+            and submission.status == Status.AWAITING
+        ):
+            url = reverse("reporting:submission", args=[submission.pk])
             sent["due_soon"] += remind(
                 heads[township.pk],
                 kind="weekly_due_soon",
@@ -125,7 +143,7 @@ def resolve_settled(now: dt.datetime) -> int:
             status__in=LIVE, township_id__in={t for t, _ in weeks}
         ).values_list("township_id", "week")
         settled = weeks & set(sent)
-        done += resolve(prefixes=[services.week_key(t, w) for t, w in sorted(settled)], at=now)
+        done += resolve(prefixes=[services.week_key(t, week=w) for t, w in sorted(settled)], at=now)
     if returned:
         resent = WeeklySubmission.objects.filter(
             status__in=LIVE, resubmission_of_id__in=returned

@@ -5,6 +5,8 @@ writes (GET pages never change data), and every query goes through the user's sc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from anju.accounts import reauth
 from anju.accounts.roles import CITY, Role
@@ -18,50 +20,59 @@ from anju.reporting.models import (
     UNSENT,
     Schedule,
     Status,
+    SubmissionQuerySet,
     WeeklySubmission,
     WorkPlan,
 )
 from anju.units.models import Level, Unit
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def county_of(user) -> Unit | None:
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
+
+Submissions = SubmissionQuerySet[WeeklySubmission]
+
+
+def county_of(user: User) -> Unit | None:
     unit = getattr(user, "unit", None)
     while unit is not None and unit.level != Level.COUNTY:
         unit = unit.parent
     return unit
 
 
-def schedule_for(campaign) -> Schedule | None:
+def schedule_for(campaign: Campaign | None) -> Schedule | None:
     if campaign is None:
         return None
     return Schedule.objects.filter(campaign=campaign).select_related("campaign").first()
 
 
-def is_city(user) -> bool:
+def is_city(user: User) -> bool:
     return user.role in CITY
 
 
-def townships_for(user):
-    return Unit.objects.for_user(user).townships().filter(is_active=True).order_by("code")
+def townships_for(user: User) -> QuerySet[Unit]:
+    townships: QuerySet[Unit] = Unit.objects.for_user(user).townships()
+    return townships.filter(is_active=True).order_by("code")
 
 
-def submissions_for(user, campaign):
-    return (
-        WeeklySubmission.objects.for_user(user)
-        .filter(campaign=campaign)
-        .select_related("township", "resubmission_of")
-    )
+def submissions_for(user: User, campaign: Campaign) -> Submissions:
+    mine: Submissions = WeeklySubmission.objects.for_user(user)
+    return mine.filter(campaign=campaign).select_related("township", "resubmission_of")
 
 
-def township_weeks(campaign, schedule, township, now: dt.datetime) -> list[board.Cell]:
+def township_weeks(
+    campaign: Campaign, schedule: Schedule, township: Unit, now: dt.datetime
+) -> list[board.Cell]:
     return board.grid(campaign, schedule, [township], now)[0].cells
 
 
-def awaiting_approval(user, campaign):
+def awaiting_approval(user: User, campaign: Campaign) -> Submissions:
     return submissions_for(user, campaign).filter(status=Status.AWAITING).order_by("week", "id")
 
 
-def latest_plans(campaign, townships) -> dict[int, WorkPlan]:
+def latest_plans(campaign: Campaign, townships: Iterable[Unit]) -> dict[int, WorkPlan]:
     """The latest 工作方案 of each township (by township id)."""
     latest: dict[int, WorkPlan] = {}
     qs = WorkPlan.objects.filter(campaign=campaign, township__in=townships).select_related(
@@ -72,7 +83,7 @@ def latest_plans(campaign, townships) -> dict[int, WorkPlan]:
     return latest
 
 
-def sent_for_week(qs, week: int) -> WeeklySubmission | None:
+def sent_for_week(qs: Submissions, week: int) -> WeeklySubmission | None:
     """The report of ``week`` to compare or export: the latest sent one that still counts,
     else the latest sent one (a returned report, until it is sent again)."""
     sent = qs.filter(week=week, submitted_at__isnull=False)
@@ -87,7 +98,7 @@ SEED_OFFSETS = (
 )
 
 
-def schedule_initial(campaign, schedule) -> dict:
+def schedule_initial(campaign: Campaign, schedule: Schedule | None) -> dict[str, Any]:
     if schedule is not None:
         return {
             "mobilise_ends_on": schedule.mobilise_ends_on,
@@ -107,7 +118,7 @@ def schedule_initial(campaign, schedule) -> dict:
     }
 
 
-def _calendar(schedule, now) -> dict:
+def _calendar(schedule: Schedule | None, now: dt.datetime) -> dict[str, Any]:
     if schedule is None:
         return {"phases": [], "weeks": [], "current": None, "closed": False}
     return {
@@ -119,7 +130,7 @@ def _calendar(schedule, now) -> dict:
     }
 
 
-def schedule_context(user, campaign, schedule) -> dict:
+def schedule_context(user: User, campaign: Campaign, schedule: Schedule | None) -> dict[str, Any]:
     now = cal.server_now()
     return {
         "campaign": campaign,
@@ -130,8 +141,10 @@ def schedule_context(user, campaign, schedule) -> dict:
     }
 
 
-def grid_context(user, campaign, schedule, now) -> dict:
-    context = {
+def grid_context(
+    user: User, campaign: Campaign | None, schedule: Schedule | None, now: dt.datetime
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
         "campaign": campaign,
         "schedule": schedule,
         "is_admin": user.role == Role.CITY_ADMIN,
@@ -140,6 +153,7 @@ def grid_context(user, campaign, schedule, now) -> dict:
     }
     if schedule is None:
         return context
+    campaign = schedule.campaign
     townships = list(townships_for(user))
     rows = board.grid(campaign, schedule, townships, now)
     current = context["current"]
@@ -154,9 +168,11 @@ def grid_context(user, campaign, schedule, now) -> dict:
     return context
 
 
-def township_context(user, campaign, schedule, now) -> dict:
+def township_context(
+    user: User, campaign: Campaign | None, schedule: Schedule | None, now: dt.datetime
+) -> dict[str, Any]:
     township = user.unit
-    context = {
+    context: dict[str, Any] = {
         "campaign": campaign,
         "schedule": schedule,
         "township": township,
@@ -164,8 +180,9 @@ def township_context(user, campaign, schedule, now) -> dict:
         "is_head": user.role == Role.TOWNSHIP_HEAD,
         **_calendar(schedule, now),
     }
-    if schedule is None:
+    if schedule is None or township is None:
         return context
+    campaign = schedule.campaign
     today = now.astimezone(cal.local_zone()).date()
     cells = township_weeks(campaign, schedule, township, now)
     open_states = (board.Timeliness.MISSING, board.Timeliness.NOT_DUE, board.Timeliness.RETURNED)
@@ -195,8 +212,10 @@ def township_context(user, campaign, schedule, now) -> dict:
     return context
 
 
-def work_plans_context(user, campaign, schedule) -> dict:
-    context = {
+def work_plans_context(
+    user: User, campaign: Campaign | None, schedule: Schedule | None
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
         "campaign": campaign,
         "schedule": schedule,
         "is_city": is_city(user),
@@ -210,7 +229,7 @@ def work_plans_context(user, campaign, schedule) -> dict:
         return context
     townships = list(townships_for(user))
     latest = latest_plans(campaign, townships)
-    rows = [{"township": t, "plan": latest.get(t.pk)} for t in townships]
+    rows: list[dict[str, Any]] = [{"township": t, "plan": latest.get(t.pk)} for t in townships]
     for row in rows:
         plan, deadline = row["plan"], context["deadline"]
         row["late"] = bool(plan and deadline and plan.uploaded_at >= deadline)
@@ -230,7 +249,7 @@ def work_plans_context(user, campaign, schedule) -> dict:
     return context
 
 
-def _coverage(extras: dict) -> dict | None:
+def _coverage(extras: dict[str, Any]) -> dict[str, Any] | None:
     figure = extras.get("visits")
     if not isinstance(figure, dict) or "in_scope" not in figure:
         return None
@@ -238,7 +257,7 @@ def _coverage(extras: dict) -> dict | None:
     return {**figure, "percent": f"{rate * 100:.1f}%" if isinstance(rate, int | float) else "—"}
 
 
-def _monitoring(extras: dict) -> dict | None:
+def _monitoring(extras: dict[str, Any]) -> dict[str, Any] | None:
     """The month's 动态监测 as frozen with the report (reports sent before it have none)."""
     figure = extras.get("monitoring")
     if not isinstance(figure, dict) or not figure.get("lists"):
@@ -246,13 +265,15 @@ def _monitoring(extras: dict) -> dict | None:
     return figure
 
 
-def submission_context(user, submission: WeeklySubmission, now) -> dict:
+def submission_context(
+    user: User, submission: WeeklySubmission, now: dt.datetime
+) -> dict[str, Any]:
     township = submission.township
     schedule = schedule_for(submission.campaign)
     own = user.unit_id == township.pk
     awaiting = submission.status == Status.AWAITING
     head = own and user.role == Role.TOWNSHIP_HEAD
-    context = {
+    context: dict[str, Any] = {
         "s": submission,
         "township": township,
         "week": cal.week(schedule, submission.week) if schedule else None,
@@ -294,7 +315,7 @@ def submission_context(user, submission: WeeklySubmission, now) -> dict:
     return context
 
 
-def suggested_new_due(submission: WeeklySubmission, now) -> dt.datetime | None:
+def suggested_new_due(submission: WeeklySubmission, now: dt.datetime) -> dt.datetime | None:
     """Two days from now at the reporting time, within 排查整改 (what the return form offers)."""
     schedule = schedule_for(submission.campaign)
     if schedule is None:
@@ -305,7 +326,7 @@ def suggested_new_due(submission: WeeklySubmission, now) -> dt.datetime | None:
     return min(due, closes - dt.timedelta(minutes=1)).astimezone(cal.local_zone())
 
 
-def _timeliness(s: WeeklySubmission) -> dict:
+def _timeliness(s: WeeklySubmission) -> dict[str, Any]:
     if s.status == Status.SENT_BACK:
         return {"state": board.Timeliness.RETURNED, "label": "已退回经办人"}
     if s.submitted_at is None:
@@ -316,12 +337,14 @@ def _timeliness(s: WeeklySubmission) -> dict:
     return {"state": board.Timeliness.LATE, "label": f"逾期报送（晚{late}）"}
 
 
-def compare_context(user, campaign, township, a: int, b: int) -> dict:
+def compare_context(
+    user: User, campaign: Campaign, township: Unit, a: int, b: int
+) -> dict[str, Any]:
     qs = submissions_for(user, campaign).filter(township=township)
     left, right = sent_for_week(qs, a), sent_for_week(qs, b)
-    missing = list(dict.fromkeys(n for n, s in ((a, left), (b, right)) if s is None))
-    context = {"township": township, "a": a, "b": b, "left": left, "right": right}
-    if missing:
+    context: dict[str, Any] = {"township": township, "a": a, "b": b, "left": left, "right": right}
+    if left is None or right is None:
+        missing = dict.fromkeys(n for n, s in ((a, left), (b, right)) if s is None)
         context["missing"] = "、".join(f"第{n}周" for n in missing)
         return context
     context["diff"] = ledger.compare(left.entries, right.entries)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,6 +37,14 @@ from anju.rectification.snapshot import content_hash, differences
 from anju.reporting import ledger, workplan
 from anju.reporting import weeks as cal
 from anju.reporting.models import UNSENT, Schedule, Status, WeeklySubmission, WorkPlan
+
+if TYPE_CHECKING:
+    from django.core.files import File
+    from django.db.models import QuerySet
+
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
+    from anju.units.models import Unit
 
 ADMINS = frozenset({Role.CITY_ADMIN})
 
@@ -75,11 +84,11 @@ _require_reviewer = partial(roles.require_reviewer, error=ReportingError)
 
 
 # --- the schedule -----------------------------------------------------------------------
-def schedule_of(campaign) -> Schedule | None:
+def schedule_of(campaign: Campaign) -> Schedule | None:
     return Schedule.objects.filter(campaign=campaign).select_related("campaign").first()
 
 
-def _schedule(campaign) -> Schedule:
+def _schedule(campaign: Campaign) -> Schedule:
     schedule = schedule_of(campaign)
     if schedule is None:
         raise ReportingError(
@@ -94,7 +103,7 @@ def _day(d: dt.date) -> str:
 
 def validate_schedule(
     *,
-    campaign,
+    campaign: Campaign,
     mobilise_ends_on: dt.date,
     rectify_ends_on: dt.date,
     accept_ends_on: dt.date,
@@ -144,8 +153,8 @@ def validate_schedule(
 
 def save_schedule(
     *,
-    actor,
-    campaign,
+    actor: User,
+    campaign: Campaign,
     mobilise_ends_on: dt.date,
     rectify_ends_on: dt.date,
     accept_ends_on: dt.date,
@@ -155,6 +164,14 @@ def save_schedule(
     if actor.role not in ADMINS or campaign.county_id != actor.unit_id:
         raise ReportingError("只有市住建局管理员可以设置报送安排。")
     ensure_writable(campaign)
+    errors = validate_schedule(
+        campaign=campaign,
+        mobilise_ends_on=mobilise_ends_on,
+        rectify_ends_on=rectify_ends_on,
+        accept_ends_on=accept_ends_on,
+        report_weekday=report_weekday,
+        report_time=report_time,
+    )
     values = {
         "mobilise_ends_on": mobilise_ends_on,
         "rectify_ends_on": rectify_ends_on,
@@ -162,7 +179,6 @@ def save_schedule(
         "report_weekday": int(report_weekday),
         "report_time": report_time,
     }
-    errors = validate_schedule(campaign=campaign, **values)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -178,7 +194,9 @@ def save_schedule(
 
 
 # --- work plans (动员部署) -----------------------------------------------------------------
-def upload_work_plan(*, actor, campaign, township, upload) -> WorkPlan:
+def upload_work_plan(
+    *, actor: User, campaign: Campaign, township: Unit, upload: File[bytes]
+) -> WorkPlan:
     """Store the township's 工作方案 under a generated name; raises ValidationError
     ({"file": message}) when the file is refused."""
     _require_township(actor, township, OFFICERS, "上传本乡镇的工作方案")
@@ -195,15 +213,17 @@ def upload_work_plan(*, actor, campaign, township, upload) -> WorkPlan:
         with transaction.atomic():
             plan.save()
     except Exception:
-        plan.file.storage.delete(plan.file.name)
+        if plan.file.name:
+            plan.file.storage.delete(plan.file.name)
         raise
     return plan
 
 
 # --- weekly submissions -----------------------------------------------------------------
-def _normalised(doc: dict) -> dict:
+def _normalised(doc: dict[str, Any]) -> dict[str, Any]:
     """The document exactly as the database gives it back (JSON types only)."""
-    return json.loads(json.dumps(doc, ensure_ascii=False))
+    normalised: dict[str, Any] = json.loads(json.dumps(doc, ensure_ascii=False))
+    return normalised
 
 
 def _already(live: WeeklySubmission) -> ReportingError:
@@ -219,19 +239,19 @@ def _already(live: WeeklySubmission) -> ReportingError:
             "台账有变化的，可在该周报页面点“重新生成”。"
         )
     return ReportingError(
-        f"{label}已于{cal.due_text(live.submitted_at)}报送，不能重复报送。"
+        f"{label}已于{cal.due_text(live.submitted_at or live.prepared_at)}报送，不能重复报送。"
         "此后对台账的修改会在下一次报送时作为变化列出；如需更正本周报送，请联系市住建局退回。"
     )
 
 
-def _check_open(schedule, at: dt.datetime) -> None:
+def _check_open(schedule: Schedule, at: dt.datetime) -> None:
     if at >= cal.rectify_closes_at(schedule):
         raise ReportingError(
             f"排查整改阶段已于{_day(schedule.rectify_ends_on)}结束，不能再报送周报。"
         )
 
 
-def prepare(*, actor, campaign, township, week: int) -> WeeklySubmission:
+def prepare(*, actor: User, campaign: Campaign, township: Unit, week: int) -> WeeklySubmission:
     """The officer freezes the township's ledger for ``week`` and sends it to the head."""
     _require_township(actor, township, OFFICERS, "提交本乡镇的周报")
     entries = ledger.current_entries(campaign, township)
@@ -249,7 +269,15 @@ def prepare(*, actor, campaign, township, week: int) -> WeeklySubmission:
 
 
 def _prepare(
-    *, campaign, township, week: int, entries, figures, actor, name: str, at: dt.datetime
+    *,
+    campaign: Campaign,
+    township: Unit,
+    week: int,
+    entries: list[dict[str, Any]],
+    figures: dict[str, Any],
+    actor: User,
+    name: str,
+    at: dt.datetime,
 ) -> WeeklySubmission:
     """``at`` is the server clock (the demo passes past server times for its history)."""
     ensure_writable(campaign)
@@ -285,7 +313,7 @@ def _prepare(
             township=township,
             week=w.number,
             status=Status.AWAITING,
-            due_at=returned.new_due_at if returned else w.due_at,
+            due_at=(returned.new_due_at if returned else None) or w.due_at,
             snapshot=doc,
             entry_count=len(entries),
             prepared_by=actor,
@@ -303,7 +331,7 @@ def _prepare(
     return submission
 
 
-def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
+def refresh(*, actor: User, submission: WeeklySubmission) -> WeeklySubmission:
     """Freeze the ledger again while the report still awaits the head's approval, or after
     the head sent it back (it then awaits the head again)."""
     township = submission.township
@@ -321,7 +349,7 @@ def refresh(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
             "extras": ledger.figures(township, submission.campaign),
         }
     )
-    detail = {"regenerated": True, "entries": len(entries), "prepared_at": at}
+    detail: dict[str, Any] = {"regenerated": True, "entries": len(entries), "prepared_at": at}
     if was == Status.SENT_BACK:
         detail["status"] = [str(Status.SENT_BACK.label), str(Status.AWAITING.label)]
     MACHINE.move(
@@ -347,12 +375,12 @@ def _done(key: str, at: dt.datetime) -> None:
 def _settled(submission: WeeklySubmission, at: dt.datetime) -> None:
     """A report of the week was sent: the week's due-soon and overdue reminders, and the
     city's return this report answers, are done with."""
-    resolve(prefixes=[week_key(submission.township_id, submission.week)], at=at)
+    resolve(prefixes=[week_key(submission.township_id, week=submission.week)], at=at)
     if submission.resubmission_of_id:
         _done(f"reporting:returned:{submission.resubmission_of_id}", at)
 
 
-def week_key(township_id: int, week: int) -> str:
+def week_key(township_id: int, *, week: int) -> str:
     """The start of the keys of a township-week's due-soon and overdue reminders."""
     return f"reporting:{township_id}:{week}:"
 
@@ -379,7 +407,7 @@ def validate_send_back(reason: str) -> dict[str, str]:
     return TRANSITIONS["send_back"].reason_errors(reason)
 
 
-def send_back(*, actor, submission: WeeklySubmission, reason: str) -> WeeklySubmission:
+def send_back(*, actor: User, submission: WeeklySubmission, reason: str) -> WeeklySubmission:
     """The township head sends the report back to the officer instead of approving it:
     nothing is sent; the officer is told why, corrects the ledger and regenerates it.
     Raises ValidationError ({"reason": …}) or ReportingError."""
@@ -413,7 +441,9 @@ def send_back(*, actor, submission: WeeklySubmission, reason: str) -> WeeklySubm
     return submission
 
 
-def approve(*, actor, submission: WeeklySubmission, confirmed_with: str = "") -> WeeklySubmission:
+def approve(
+    *, actor: User, submission: WeeklySubmission, confirmed_with: str = ""
+) -> WeeklySubmission:
     """The township head approves: this sends the report, at the server's time. The page
     first asks for the password or TOTP code again (``anju.accounts.reauth``);
     ``confirmed_with`` says which, and goes into the audit row."""
@@ -428,8 +458,13 @@ def approve(*, actor, submission: WeeklySubmission, confirmed_with: str = "") ->
 
 
 def _approve(
-    *, submission: WeeklySubmission, actor, name: str, at: dt.datetime, confirmed_with: str = ""
-):
+    *,
+    submission: WeeklySubmission,
+    actor: User,
+    name: str,
+    at: dt.datetime,
+    confirmed_with: str = "",
+) -> WeeklySubmission:
     ensure_writable(submission.campaign_id)  # before the schedule is asked for
     schedule = _schedule(submission.campaign)
     MACHINE.check(submission, "approve")
@@ -454,11 +489,7 @@ def _approve(
                     "content_hash": moved.content_hash,
                     "confirmed_with": confirmed_with or None,
                 },
-                # The head's "待审批" reminder is done with, and so is the week's.
-                then=lambda moved, _: (
-                    _done(f"reporting:approve:{moved.pk}", at),
-                    _settled(moved, at),
-                ),
+                then=lambda moved, _: _sent_reminders_done(moved, at),
                 at=at,
             )
             return submission
@@ -468,11 +499,23 @@ def _approve(
     raise AssertionError("unreachable")
 
 
-def _sent(submission: WeeklySubmission, chain, *, name: str, at: dt.datetime) -> dict:
+def _sent_reminders_done(submission: WeeklySubmission, at: dt.datetime) -> None:
+    """The head's "待审批" reminder is done with, and so is the week's."""
+    _done(f"reporting:approve:{submission.pk}", at)
+    _settled(submission, at)
+
+
+def _sent(
+    submission: WeeklySubmission,
+    chain: QuerySet[WeeklySubmission],
+    *,
+    name: str,
+    at: dt.datetime,
+) -> dict[str, Any]:
     """The fields of a report as sent: the snapshot with its place in the township's chain
     (computed inside the sending transaction)."""
     previous = chain.order_by("-seq").first()
-    seq = previous.seq + 1 if previous else 1
+    seq = (previous.seq or 0) + 1 if previous else 1  # the chain holds sent reports only
     prev_hash = previous.content_hash if previous else ""
     doc = _normalised(
         {
@@ -495,12 +538,12 @@ def _sent(submission: WeeklySubmission, chain, *, name: str, at: dt.datetime) ->
     }
 
 
-def accept(*, actor, submission: WeeklySubmission) -> WeeklySubmission:
+def accept(*, actor: User, submission: WeeklySubmission) -> WeeklySubmission:
     _require_reviewer(actor, submission.township, "审核通过周报")
     return _accept(submission=submission, actor=actor, at=cal.server_now())
 
 
-def _accept(*, submission: WeeklySubmission, actor, at: dt.datetime) -> WeeklySubmission:
+def _accept(*, submission: WeeklySubmission, actor: User, at: dt.datetime) -> WeeklySubmission:
     MACHINE.check(submission, "accept")
     MACHINE.move(
         submission,
@@ -513,7 +556,7 @@ def _accept(*, submission: WeeklySubmission, actor, at: dt.datetime) -> WeeklySu
 
 
 def validate_return(
-    *, schedule, reason: str, new_due_at: dt.datetime | None, now: dt.datetime
+    *, schedule: Schedule, reason: str, new_due_at: dt.datetime | None, now: dt.datetime
 ) -> dict[str, str]:
     errors = TRANSITIONS["return"].reason_errors(reason)
     closes = cal.rectify_closes_at(schedule)
@@ -529,7 +572,7 @@ def validate_return(
 
 
 def return_submission(
-    *, actor, submission: WeeklySubmission, reason: str, new_due_at: dt.datetime | None
+    *, actor: User, submission: WeeklySubmission, reason: str, new_due_at: dt.datetime | None
 ) -> WeeklySubmission:
     """Return a sent report with a reason and a new due time; raises ValidationError with
     field messages ("reason", "new_due_at") or ReportingError."""
@@ -543,7 +586,14 @@ def return_submission(
     )
 
 
-def _return(*, submission, actor, reason: str, new_due_at, at: dt.datetime) -> WeeklySubmission:
+def _return(
+    *,
+    submission: WeeklySubmission,
+    actor: User,
+    reason: str,
+    new_due_at: dt.datetime | None,
+    at: dt.datetime,
+) -> WeeklySubmission:
     MACHINE.check(submission, "return")
     schedule = _schedule(submission.campaign)
     if new_due_at is not None:
@@ -571,7 +621,7 @@ def notify_returned(submission: WeeklySubmission) -> int:
         kind="weekly_returned",
         title=(
             f"第{submission.week}周周报被市住建局退回：{submission.return_reason}"
-            f"（请于{cal.due_text(submission.new_due_at)}前重新报送）"
+            f"（请于{cal.due_text(submission.new_due_at or submission.due_at)}前重新报送）"
         ),
         url=reverse("reporting:submission", args=[submission.pk]),
         key=f"reporting:returned:{submission.pk}",

@@ -96,6 +96,20 @@ def test_export_ledger_refuses_an_unknown_township_or_a_week_without_a_report(
     assert not out.exists()
 
 
+def test_export_ledger_refuses_a_county_without_a_round(township_a, tmp_path, capsys):
+    """No current round: a message and exit 1, no file (it wrote the file, then failed on
+    the missing round while auditing the export)."""
+    from anju.campaigns.models import Campaign
+
+    Campaign.objects.update(is_active=False)
+    out = tmp_path / "x.xlsx"
+    with pytest.raises(SystemExit) as exc:
+        call_command("export_ledger", "--township", "411081100", "--out", str(out))
+    assert exc.value.code == 1
+    assert "尚无“回头看”工作" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_reminders_due_soon_returned_and_overdue(
     campaign, schedule, township_a, officer_a, head_a, officer_b, send, city_reviewer
 ):

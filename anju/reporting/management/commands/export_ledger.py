@@ -8,7 +8,9 @@ unknown township or a week without a submitted report. Each export is audited.
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand
 
@@ -26,16 +28,16 @@ class Command(BaseCommand):
         "导出乡镇的整改台账（.xlsx，按禹建〔2022〕39号附件格式）；--week 导出该周报送时冻结的版本。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--township", required=True, help="乡镇统计用区划代码（9 位）")
         parser.add_argument("--out", required=True, help="输出文件路径（.xlsx）")
         parser.add_argument("--week", type=int, default=None, help="周次：导出该周报送的台账")
 
-    def fail(self, message: str):
+    def fail(self, message: str) -> NoReturn:
         self.stderr.write(message)
         raise SystemExit(1)
 
-    def handle(self, *args, township: str, out: str, week: int | None, **options):
+    def handle(self, *args: Any, township: str, out: str, week: int | None, **options: Any) -> None:
         unit = (
             Unit.objects.filter(code=township.strip(), level=Level.TOWNSHIP)
             .select_related("parent")
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         if unit is None:
             self.fail(f"找不到乡镇“{township}”：请填写 9 位乡镇统计用区划代码，如 411081100。")
         campaign = Campaign.objects.current(county=unit.parent)
+        if campaign is None:
+            self.fail(f"{unit.name}所在县（市）尚无“回头看”工作，没有台账可导出。")
         if week is None:
             entries = ledger.current_entries(campaign, unit)
             frozen_at = cal.server_now()
@@ -56,7 +60,8 @@ class Command(BaseCommand):
                 self.fail(f"{unit.name}第{week}周没有已报送的周报，无法导出该周的台账。")
             entries = submission.entries
             frozen_at = submission.prepared_at
-            as_of = submission.submitted_at.astimezone(cal.local_zone()).date()
+            sent_at = submission.submitted_at or frozen_at  # sent_for_week: sent ones only
+            as_of = sent_at.astimezone(cal.local_zone()).date()
             what = f"第{week}周报送的台账"
         data, rows = ledger.workbook(township=unit, entries=entries, as_of=as_of, at=frozen_at)
         path = Path(out)
