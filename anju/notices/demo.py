@@ -29,6 +29,9 @@ def build(ctx) -> None:
     if reviewer is None:
         ctx.say("演示通报：缺少演示审核员账号，跳过")
         return
+    if campaign is None:
+        ctx.say("演示通报：尚无“回头看”工作，跳过")
+        return
     if Notice.objects.filter(campaign=campaign).exists():
         ctx.say("演示通报：已有通报，跳过")
         return

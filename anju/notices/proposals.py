@@ -28,6 +28,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -39,6 +41,10 @@ from anju.rectification.models import LedgerEntry, State
 from anju.reporting import board
 from anju.reporting.models import Schedule
 from anju.units.models import Unit
+
+if TYPE_CHECKING:
+    from anju.acceptance.timing import FinalTiming
+    from anju.campaigns.models import Campaign
 
 HIGH_RATE = 80  # %
 MIN_ENTRIES = 3
@@ -59,9 +65,9 @@ class Reason:
     code: str
     label: str
     text: str
-    evidence: dict = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "label": self.label, "text": self.text, **self.evidence}
 
 
@@ -79,7 +85,7 @@ class Proposal:
     def facts(self) -> str:
         return "\n".join(r.text for r in self.reasons)
 
-    def evidence(self, computed_at: dt.datetime) -> dict:
+    def evidence(self, computed_at: dt.datetime) -> dict[str, Any]:
         return {
             "township": self.township.code,
             "name": self.township.name,
@@ -122,13 +128,16 @@ class _Facts:
     overdue: list[int] = field(default_factory=list)
     total: int = 0
     closed: int = 0
-    failed: list[dict] = field(default_factory=list)  # per sample
-    passed: list[dict] = field(default_factory=list)  # per sample, all villages 合格
-    fake: list[dict] = field(default_factory=list)  # (sample, entry number)
-    final: object = None  # acceptance.timing.FinalTiming (late or missing finals only)
+    failed: list[dict[str, Any]] = field(default_factory=list)  # per sample
+    passed: list[dict[str, Any]] = field(default_factory=list)  # per sample, all villages 合格
+    fake: list[dict[str, Any]] = field(default_factory=list)  # (sample, entry number)
+    final: FinalTiming | None = None  # late or missing finals only
 
 
-def _timeliness(facts, campaign, townships, now) -> None:
+Facts = dict[int, _Facts]
+
+
+def _timeliness(facts: Facts, campaign: Campaign, townships: list[Unit], now: dt.datetime) -> None:
     schedule = Schedule.objects.filter(campaign=campaign).select_related("campaign").first()
     if schedule is None:
         return
@@ -143,8 +152,7 @@ def _timeliness(facts, campaign, townships, now) -> None:
             elif c.state == board.Timeliness.RETURNED and c.overdue:
                 f.missing.append((n, "被退回后逾期未重新报送"))
             elif c.state == board.Timeliness.LATE:
-                s = c.submission
-                f.late.append((n, board.span_text(s.submitted_at - s.due_at)))
+                f.late.append((n, c.late_by))
             elif c.state == board.Timeliness.ON_TIME:
                 f.on_time.append(n)
             else:  # not yet due, or awaiting / returned and still within its time
@@ -152,13 +160,13 @@ def _timeliness(facts, campaign, townships, now) -> None:
             f.due += 1
 
 
-def cal_zone():
+def cal_zone() -> ZoneInfo:
     from anju.reporting import weeks
 
     return weeks.local_zone()
 
 
-def _finals(facts, campaign, ids, now) -> None:
+def _finals(facts: Facts, campaign: Campaign, ids: set[int], now: dt.datetime) -> None:
     from anju.acceptance import timing
 
     for township_id, t in timing.timings(campaign, ids, now).items():
@@ -166,7 +174,7 @@ def _finals(facts, campaign, ids, now) -> None:
             facts[township_id].final = t
 
 
-def _ledger(facts, campaign, ids, today: dt.date) -> None:
+def _ledger(facts: Facts, campaign: Campaign, ids: set[int], today: dt.date) -> None:
     overdue = (
         LedgerEntry.objects.overdue(today)
         .filter(campaign=campaign, township_id__in=ids)
@@ -174,7 +182,8 @@ def _ledger(facts, campaign, ids, today: dt.date) -> None:
         .values_list("township_id", "number")
     )
     for township_id, number in overdue:
-        facts[township_id].overdue.append(number)
+        if number is not None:  # open entries are on the ledger, numbered
+            facts[township_id].overdue.append(number)
     counts = (
         LedgerEntry.objects.in_ledger()
         .filter(campaign=campaign, township_id__in=ids)
@@ -187,7 +196,7 @@ def _ledger(facts, campaign, ids, today: dt.date) -> None:
         facts[c["township_id"]].closed = c["closed"]
 
 
-def _spot_checks(facts, campaign, ids) -> None:
+def _spot_checks(facts: Facts, campaign: Campaign, ids: set[int]) -> None:
     published = Sample.objects.filter(campaign=campaign, status=Sample.Status.PUBLISHED)
     for sample in published.order_by("number"):
         results = verdicts.village_results(sample)
@@ -230,7 +239,7 @@ def _spot_checks(facts, campaign, ids) -> None:
 
 
 def _criticism(f: _Facts) -> list[Reason]:
-    reasons = []
+    reasons: list[Reason] = []
     if f.missing:
         weeks = [n for n, _ in f.missing]
         plain = [n for n, how in f.missing if how == "未报送"]
@@ -245,14 +254,14 @@ def _criticism(f: _Facts) -> list[Reason]:
             )
         )
     if f.late:
-        weeks = _weeks_text([n for n, _ in f.late])
+        late_weeks = _weeks_text([n for n, _ in f.late])
         spans = "、".join(by for _, by in f.late)
         how = f"逾期{spans}" if len(f.late) == 1 else f"分别逾期{spans}"
         reasons.append(
             Reason(
                 "late_weeks",
                 "周报逾期报送",
-                f"{weeks}周报逾期报送（{how}）",
+                f"{late_weeks}周报逾期报送（{how}）",
                 {"weeks": [n for n, _ in f.late], "late_by": [by for _, by in f.late]},
             )
         )
@@ -351,7 +360,7 @@ def _praise(f: _Facts) -> list[Reason]:
     return reasons
 
 
-def compute(campaign, *, now: dt.datetime | None = None) -> Proposals:
+def compute(campaign: Campaign, *, now: dt.datetime | None = None) -> Proposals:
     """The proposals for the campaign's county, as of ``now``."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -364,7 +373,8 @@ def compute(campaign, *, now: dt.datetime | None = None) -> Proposals:
     _finals(facts, campaign, ids, now)
     _ledger(facts, campaign, ids, today)
     _spot_checks(facts, campaign, ids)
-    criticism, praise = [], []
+    criticism: list[Proposal] = []
+    praise: list[Proposal] = []
     for township in townships:
         f = facts[township.pk]
         bad = _criticism(f)

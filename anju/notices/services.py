@@ -6,6 +6,7 @@ writes an explicit audit record with the document's SHA-256.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +20,11 @@ from anju.documents import offices, reports
 from anju.documents.pi_guard import PersonalDataInDocument, find_pi
 from anju.notices import proposals as rules
 from anju.notices.models import Kind, Notice, NoticeUnit
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
+    from anju.units.models import Unit
 
 
 class NoticeError(Exception):
@@ -35,7 +41,8 @@ GENERAL_REQUIREMENT = (
 PRAISE_REQUIREMENT = "被通报表扬的乡镇（街道）要总结经验，持续巩固整改成果。"
 
 
-def defaults(campaign, *, praise: bool = True, criticism: bool = True) -> dict:
+def defaults(campaign: Campaign, *, praise: bool = True, criticism: bool = True) -> dict[str, str]:
+    """A new notice's fields, written from the round (the reviewer edits them)."""
     county = offices.county_name(campaign)
     basis = f"《{campaign.name}实施方案》" + (
         f"（{campaign.document_number}）" if campaign.document_number else ""
@@ -58,7 +65,7 @@ def defaults(campaign, *, praise: bool = True, criticism: bool = True) -> dict:
     }
 
 
-def _require_reviewer(actor) -> None:
+def _require_reviewer(actor: User) -> None:
     if actor.role != Role.CITY_REVIEWER:
         raise NoticeError("只有市住建局审核员可以起草和印发通报。")
 
@@ -69,7 +76,7 @@ def _require_draft(notice: Notice) -> None:
         raise NoticeError("该通报已印发，不能再修改。")
 
 
-def check_text(label: str, text: str) -> str | None:
+def _check_text(label: str, text: str) -> str | None:
     """The Chinese message when ``text`` holds personal data (else None)."""
     found = find_pi(text or "")
     if found:
@@ -77,7 +84,7 @@ def check_text(label: str, text: str) -> str | None:
     return None
 
 
-def create_draft(*, actor, campaign, picks: list[tuple[str, str]]) -> Notice:
+def create_draft(*, actor: User, campaign: Campaign, picks: list[tuple[str, str]]) -> Notice:
     """A draft naming the picked townships ((township code, kind) pairs) with the facts and
     evidence the proposals give them now."""
     _require_reviewer(actor)
@@ -110,7 +117,7 @@ def create_draft(*, actor, campaign, picks: list[tuple[str, str]]) -> Notice:
     return notice
 
 
-def add_unit(*, actor, notice: Notice, township, kind: str) -> NoticeUnit:
+def add_unit(*, actor: User, notice: Notice, township: Unit, kind: str) -> NoticeUnit:
     """Name one more township (proposed or not); its facts start from the proposal, if any."""
     _require_reviewer(actor)
     _require_draft(notice)
@@ -122,26 +129,27 @@ def add_unit(*, actor, notice: Notice, township, kind: str) -> NoticeUnit:
         raise NoticeError(f"{township.name}已在本通报中。")
     current = rules.compute(notice.campaign)
     proposal = current.by_code().get(township.code)
-    matches = proposal is not None and proposal.kind == kind
     with transaction.atomic():
         return NoticeUnit.objects.create(
             notice=notice,
             township=township,
             kind=kind,
-            facts=proposal.facts if matches else "",
+            facts=proposal.facts if proposal is not None and proposal.kind == kind else "",
             evidence=proposal.evidence(current.computed_at) if proposal else {},
             position=notice.units.count(),
         )
 
 
-def save_draft(*, actor, notice: Notice, data: dict, units: list[dict]) -> Notice:
+def save_draft(
+    *, actor: User, notice: Notice, data: dict[str, Any], units: list[dict[str, Any]]
+) -> Notice:
     """Save the reviewer's edits: ``data`` the notice's fields, ``units`` one dict per named
     township (pk, kind, facts, delete). Raises ValidationError (field → message)."""
     _require_reviewer(actor)
     _require_draft(notice)
     errors: dict[str, str] = {}
     for name, label in (("title", "标题"), ("introduction", "导语"), ("requirements", "有关要求")):
-        if message := check_text(label, data.get(name, "")):
+        if message := _check_text(label, data.get(name, "")):
             errors[name] = message
     if len([x for x in (data.get("requirements") or "").splitlines() if x.strip()]) > 10:
         errors.setdefault("requirements", "有关要求最多写 10 条（每行一条）。")
@@ -155,7 +163,7 @@ def save_draft(*, actor, notice: Notice, data: dict, units: list[dict]) -> Notic
         label = f"{unit.township.name}的通报事实"
         if not (row.get("facts") or "").strip():
             errors[f"unit-{unit.pk}"] = f"请填写{label}，或勾选“移出本通报”。"
-        elif message := check_text(label, row["facts"]):
+        elif message := _check_text(label, row["facts"]):
             errors[f"unit-{unit.pk}"] = message
     if errors:
         raise ValidationError(errors)
@@ -180,7 +188,7 @@ def document_data(notice: Notice) -> reports.Notice:
     """The notice as the document builder takes it (praise first, then criticism)."""
     units = list(notice.units.select_related("township").order_by("position", "township__code"))
 
-    def items(kind):
+    def items(kind: str) -> list[reports.NoticeItem]:
         return [
             reports.NoticeItem(unit=u.township.name, facts=u.fact_lines)
             for u in units
@@ -201,7 +209,7 @@ def document_data(notice: Notice) -> reports.Notice:
     )
 
 
-def preview_sections(data: reports.Notice) -> list[dict]:
+def preview_sections(data: reports.Notice) -> list[dict[str, Any]]:
     """The document's sections as the builder numbers them, for the HTML preview."""
     return [
         {"heading": heading, "paragraphs": paragraphs}
@@ -221,7 +229,7 @@ def render(notice: Notice) -> bytes:
 
 def problems(notice: Notice) -> list[str]:
     """What stops the notice from being issued, in Chinese (empty when it may be issued)."""
-    found = []
+    found: list[str] = []
     if not notice.document_number.strip():
         found.append("请先填写发文字号，再印发。")
     units = list(notice.units.select_related("township"))
@@ -238,14 +246,14 @@ def problems(notice: Notice) -> list[str]:
     ]
     texts += [(f"{u.township.name}的通报事实", u.facts) for u in units]
     for label, text in texts:
-        if message := check_text(label, text):
+        if message := _check_text(label, text):
             found.append(message)
     if len(notice.requirement_lines) > 10:
         found.append("有关要求最多写 10 条（每行一条）。")
     return found
 
 
-def issue(*, actor, notice: Notice) -> Notice:
+def issue(*, actor: User, notice: Notice) -> Notice:
     """Render, store and freeze the notice. Refuses a notice without a 文号, without a named
     township, with empty facts or with personal data."""
     _require_reviewer(actor)
@@ -305,7 +313,8 @@ def issue(*, actor, notice: Notice) -> Notice:
     return notice
 
 
-def discard(*, actor, notice: Notice) -> None:
+def discard(*, actor: User, notice: Notice) -> None:
+    """Drop a draft notice (an issued one is kept)."""
     _require_reviewer(actor)
     with transaction.atomic():
         notice = Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)

@@ -7,6 +7,8 @@ through ``get_scoped_or_404`` (a township reaches only issued notices that name 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -170,7 +172,7 @@ def edit(request, pk: int):
                 return redirect("notices:edit", pk=notice.pk)
     else:
         form = forms.NoticeForm(instance=notice, version=notice_version(notice))
-    units = []
+    units: list[dict[str, Any]] = []
     for unit in notice.units.select_related("township").order_by("kind", "position"):
         row = posted.get(unit.pk)
         units.append(
@@ -210,7 +212,7 @@ def add_unit(request, pk: int):
     )
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, errors[0])
+            messages.error(request, str(errors[0]))
         return redirect("notices:edit", pk=notice.pk)
     try:
         unit = services.add_unit(
@@ -289,7 +291,7 @@ def issue(request, pk: int):
 @require_POST
 def download(request, pk: int):
     notice = _notice(request, pk)
-    if notice.is_draft:
+    if notice.is_draft or notice.document is None:
         raise Http404("通报尚未印发")
     try:
         authorize_export(request, rows=notice.units.count(), unmasked=False)
