@@ -138,7 +138,14 @@ def take_with_reason(
             with versions.editing(record, form.submitted_version(), what=what):
                 take(form.cleaned_data)
         except versions.StaleEdit as exc:
-            versions.refuse(request, exc, form)
+            # The record moved on; its page may no longer offer this step (a report another
+            # reviewer returned first shows no return form), so the message cannot promise
+            # the form is still there: it says what happened and gives the typed reason back.
+            if exc.current is not None:
+                form.use_version(versions.version_of(exc.current))
+            typed = str(form.cleaned_data.get("reason") or "").strip()
+            kept = f"您填写的理由未保存：“{typed}”。" if typed else ""
+            messages.error(request, versions.message(exc) + kept)
             return page(form, status=versions.CONFLICT)
         except ValidationError as exc:
             form.apply_errors({k: " ".join(v) for k, v in exc.message_dict.items()})

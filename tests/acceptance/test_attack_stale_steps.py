@@ -56,11 +56,6 @@ def test_a_township_cannot_return_or_reopen_a_final(who, request, as_user, ready
     assert not AuditEvent.objects.filter(event__in=("return", "reopen")).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="as on the weekly report: the 409 says the typed reason is still on the page, "
-    "but a reopened final's page shows no reopen form, so the late reason is lost",
-)
 def test_a_reopen_from_a_page_opened_before_another_reopen_keeps_the_typed_reason(
     as_user, ready, hand_in, city_reviewer
 ):

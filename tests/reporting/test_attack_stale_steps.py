@@ -65,13 +65,6 @@ def test_the_citys_return_posted_twice_or_stale_is_taken_once(
     assert WeeklySubmission.objects.filter(status=Status.RETURNED).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="take_with_reason answers 409 with versions' form message 'what you typed is "
-    "still on the page; saving again uses yours', but the record's page no longer shows "
-    "the return form once the report is returned: the late reviewer's reason is lost and "
-    "the message is untrue (the state itself holds: the first return stays, one event)",
-)
 def test_a_return_from_a_page_opened_before_the_report_was_returned_is_a_conflict(
     as_user, send, city_reviewer
 ):
