@@ -10,8 +10,10 @@ zip reader inflates it (``readers._inflate_checked``), in bounded memory:
 - the real cell positions are counted as calamine reads them: a cell's ``r`` attribute, or,
   for a cell without one, the cell after the previous one (in the row after the previous row).
 
-A part written the usual way (every cell as ``<c r="B7"``) is counted by a few byte searches per
-chunk. Anything else — cells without ``r``, namespace prefixes, odd quoting — is marked
+A part written the usual way (every cell as ``<c r="B7"``) is measured with one regular
+expression search per chunk: the chunk's last cell is the candidate for its farthest row and
+column, and the search looks for any cell beyond it (then that chunk's references are listed
+one by one) or written another way. Anything else — cells without ``r``, namespace prefixes, odd quoting — is marked
 ``irregular`` and read again by an XML parser (``defusedxml``) that follows calamine's rules.
 
 The limits keep the rectangle calamine and the importer build under about 500 MB (measured:
@@ -20,6 +22,7 @@ A1 to CV200000, 20 million cells, peaks at 793 MB; 12 million at about 480 MB).
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.sax
 from dataclasses import dataclass
@@ -36,6 +39,7 @@ IRREGULAR_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Za-z]{1,3}[0-9]{1,7}")')
 PREFIXED_CELL = re.compile(rb"<[^\s<>/!?:]+:c[\s/>]")
 CELL_COLUMN = re.compile(rb'<c r="([A-Za-z]{1,3})[0-9]')
 CELL_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{1,7})"')
+CELL_REFERENCE = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"')
 DIMENSION = re.compile(
     rb"<(?:[^\s<>/!?:]+:)?dimension\s(?:[^>]*?\s)?ref\s*=\s*[\"']([^\"'<>]*)[\"']"
 )
@@ -107,6 +111,34 @@ def column_letters(number: int) -> str:
     return letters or "A"
 
 
+@functools.lru_cache(maxsize=64)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell not written ``<c r="B7"`` with B7 within column ``columns`` and row ``rows``:
+    written another way (what ``IRREGULAR_CELL`` finds) or lying beyond. A row number with
+    leading zeros and more digits also counts as beyond (then the cells are looked at one by
+    one, which reads it right)."""
+    digits = str(rows)  # fewer digits, or as many and not greater (digit by digit)
+    row = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for at, digit in enumerate(digits):
+        if digit != "0":
+            row.append(f"{digits[:at]}[0-{int(digit) - 1}][0-9]{{{len(digits) - at - 1}}}")
+    row.append(digits)
+    letters = column_letters(columns)  # the same, letters in either case (as calamine)
+
+    def case(text: str) -> str:
+        return "".join(f"[{c}{c.lower()}]" for c in text)
+
+    column = [f"[A-Za-z]{{1,{len(letters) - 1}}}"] if len(letters) > 1 else []
+    for at, letter in enumerate(letters):
+        if letter != "A":
+            before = chr(ord(letter) - 1)
+            rest = len(letters) - at - 1
+            column.append(f"{case(letters[:at])}[A-{before}a-{before.lower()}][A-Za-z]{{{rest}}}")
+    column.append(case(letters))
+    within = f'r="(?:{"|".join(column)})(?:{"|".join(row)})"'
+    return re.compile(f"<c(?=[\\s/>])(?! {within})".encode())
+
+
 def parse_reference(text: str) -> tuple[int, int] | None:
     """(row, column) of ``B7`` or ``$B$7``; None when it is not a cell reference."""
     match = REFERENCE.fullmatch(text.strip())
@@ -156,23 +188,32 @@ class Scanner:
             self._dimension(chunk)
         if self.irregular:
             return
-        cells = chunk.count(FAST_CELL)
-        if chunk.count(b"<c") != cells and IRREGULAR_CELL.search(chunk):
-            self.irregular = True
-            return
         if b":c" in chunk and PREFIXED_CELL.search(chunk):
             self.irregular = True
             return
-        if not cells:
+        # The reach without listing every reference: the chunk's last cell (in a sheet as
+        # written, its farthest row and, past the first row, column) is the candidate, and
+        # ONE search asks whether any cell lies beyond it or is written another way; only
+        # then are the cells looked at one by one (so the farthest one anywhere is found).
+        at = chunk.rfind(FAST_CELL)
+        if at < 0:  # no cell written the usual way: any other is for the XML parser
+            self.irregular = b"<c" in chunk and bool(IRREGULAR_CELL.search(chunk))
             return
-        rows = CELL_ROW.findall(chunk)
-        if len(rows) != cells:  # a reference calamine would read differently: parse it
+        last = CELL_REFERENCE.match(chunk, at)
+        if last is None:  # a reference calamine would read differently: parse the part
             self.irregular = True
             return
-        self.rows = max(self.rows, max(map(int, set(rows))))
-        self.columns = max(self.columns, max(map(column_number, set(CELL_COLUMN.findall(chunk)))))
-        if Reach(self.rows, self.columns).too_far:
-            raise TooFar(Reach(self.rows, self.columns), declared=False)
+        rows = max(self.rows, int(last[2]))
+        columns = max(self.columns, column_number(last[1]))
+        if _beyond(rows, columns).search(chunk):
+            if IRREGULAR_CELL.search(chunk):
+                self.irregular = True
+                return
+            rows = max(rows, max(map(int, set(CELL_ROW.findall(chunk)))))
+            columns = max(columns, max(map(column_number, set(CELL_COLUMN.findall(chunk)))))
+        self.rows, self.columns = rows, columns
+        if Reach(rows, columns).too_far:
+            raise TooFar(Reach(rows, columns), declared=False)
 
     def _dimension(self, chunk: bytes) -> None:
         match = DIMENSION.search(chunk)
