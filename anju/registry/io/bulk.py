@@ -2,11 +2,11 @@
 
 The ORM's ``bulk_create`` prepares every value of every row through the field API, which
 costs more than the whole rest of an import of 100,000 households. Here each model gets a
-``Table`` that inserts and updates whole batches with parameterised ``executemany``. The
-values are already clean Python values (``date``, ``Decimal``, ``bool``, ``bytes``, text),
-which both drivers adapt natively (Django registers the SQLite adapters). The SQL text is
-built only from the model's own table and column names, quoted by the backend; every value
-is a parameter.
+``Table`` that inserts and updates whole batches with parameterised ``executemany`` — on
+PostgreSQL the inserts go by ``COPY`` (``anju.core.dbcopy``). The values are already clean
+Python values (``date``, ``Decimal``, ``bool``, ``bytes``, text), which both drivers adapt
+natively (Django registers the SQLite adapters). The SQL text is built only from the
+model's own table and column names, quoted by the backend; every value is a parameter.
 
 Primary keys are allocated up front (``allocate_ids``), so a household can point at its new
 assessment and renovation in the same insert: the foreign keys are DEFERRABLE INITIALLY
@@ -20,6 +20,8 @@ from typing import Any, TypeAlias
 
 from django.db import connection, models
 from django.utils import timezone
+
+from anju.core.dbcopy import copy_rows
 
 BATCH = 2000
 # One row's values in column order: clean Python values the drivers adapt (above). The
@@ -99,6 +101,9 @@ class Table:
 
     def insert(self, rows: list[Params]) -> None:
         if not rows:
+            return
+        if connection.vendor == "postgresql":  # one stream, no statement per row
+            copy_rows(self.model._meta.db_table, [column_of(f) for f in self.fields], rows)
             return
         table = _q(self.model._meta.db_table)
         columns = ", ".join(_q(column_of(f)) for f in self.fields)
