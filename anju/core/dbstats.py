@@ -20,11 +20,22 @@ log = logging.getLogger(__name__)
 BULK_ROWS = 10_000
 
 
-def analyze() -> float:
-    """Gather statistics for the whole database; returns the seconds it took."""
+def analyze(*tables: str) -> float:
+    """Gather statistics for ``tables`` (names from model meta), or for the whole database;
+    returns the seconds it took. Inside a transaction it reads the transaction's own rows,
+    and on PostgreSQL others see the statistics once it commits."""
     started = time.monotonic()
+    sql = "ANALYZE"
+    if tables:
+        names = [connection.ops.quote_name(t) for t in tables]
+        # SQLite analyses one table per statement
+        sql = "ANALYZE " + ", ".join(names) if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if sql:
+            cursor.execute(sql)
+        else:
+            for name in names:
+                cursor.execute(f"ANALYZE {name}")
     took = time.monotonic() - started
     log.debug("ANALYZE took %.1f s", took)
     return took
@@ -37,6 +48,6 @@ def optimize() -> None:
             cursor.execute("PRAGMA optimize")
 
 
-def after_bulk_load(rows: int) -> None:
+def after_bulk_load(rows: int, *tables: str) -> None:
     if rows >= BULK_ROWS:
-        analyze()
+        analyze(*tables)

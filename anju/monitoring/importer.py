@@ -20,7 +20,7 @@ from django.db import transaction
 
 from anju.audit.events import Event, Outcome
 from anju.audit.services import record
-from anju.core import crypto, liveness
+from anju.core import crypto, dbstats, liveness
 from anju.monitoring import columns as cols
 from anju.monitoring.models import ListedHousehold, ListedPerson, ListVersion, Source
 from anju.monitoring.reader import (
@@ -34,6 +34,7 @@ from anju.monitoring.reader import (
 )
 from anju.monitoring.services import rescreen_after_list
 from anju.monitoring.versions import carry_first_listed, changes
+from anju.registry.io.bulk import Table, allocate_ids
 from anju.registry.io.importer import sha256_of
 from anju.registry.io.problems import ERROR, Problem, settle
 from anju.registry.io.readers import FileRefused, open_sheets
@@ -117,6 +118,11 @@ def run(version: ListVersion, path: Path, *, user=None, rescreen: bool = True) -
         with transaction.atomic():
             _write(version, parsed)
             carry_first_listed(version)
+            # before the commit: the reconciliation queued below plans its joins on the
+            # lists' real sizes, not on the statistics of an empty table
+            dbstats.after_bulk_load(
+                version.persons, ListedHousehold._meta.db_table, ListedPerson._meta.db_table
+            )
             found = changes(version).counts()
             version.summary["changes"] = found
             # the reconciliation (动态监测比对) reads the current lists: screen the county again
@@ -198,25 +204,35 @@ def _listed(version: ListVersion, household: ParsedHousehold) -> ListedHousehold
 
 
 def _write(version: ListVersion, parsed: ParsedList) -> None:
+    """The version's households and persons, with keys allocated up front so that the
+    persons can name their household, by ``bulk.Table`` (``COPY`` on PostgreSQL): the ORM's
+    ``bulk_create`` adapted every value through the field API and, on PostgreSQL, sent each
+    column as an array built in Python, which doubled the import's CPU (#20)."""
+    households, persons = Table(ListedHousehold), Table(ListedPerson)
+    columns = [f.attname for f in households.fields if not f.primary_key]
+    household_ids = allocate_ids(ListedHousehold, len(parsed.households))
+    person_ids = iter(allocate_ids(ListedPerson, sum(len(h.persons) for h in parsed.households)))
     for start in range(0, len(parsed.households), BATCH):
         chunk = parsed.households[start : start + BATCH]
-        listed = ListedHousehold.objects.bulk_create([_listed(version, h) for h in chunk])
-        persons = []
-        for household, row in zip(chunk, listed, strict=True):
+        listed_rows, person_rows = [], []
+        for household, pk in zip(chunk, household_ids[start : start + BATCH], strict=True):
+            listed = _listed(version, household)
+            listed_rows.append(households.new_row(pk, {c: getattr(listed, c) for c in columns}))
             for person in household.persons:
-                item = ListedPerson(
-                    household=row,
-                    row=person.row,
-                    person_code=person.person_code,
-                    name=person.name,
-                    relation=person.relation,
-                    is_head=person is household.head,
-                )
-                item.id_number_enc = crypto.encrypt(person.id_number)
-                item.id_number_hash = crypto.blind_index(person.id_number)
-                item.id_number_masked = crypto.mask_id_number(person.id_number)
-                persons.append(item)
-        ListedPerson.objects.bulk_create(persons, batch_size=BATCH)
+                values = {
+                    "household_id": pk,
+                    "row": person.row,
+                    "person_code": person.person_code,
+                    "name": person.name,
+                    "relation": person.relation,
+                    "is_head": person is household.head,
+                    "id_number_enc": crypto.encrypt(person.id_number),
+                    "id_number_hash": crypto.blind_index(person.id_number),
+                    "id_number_masked": crypto.mask_id_number(person.id_number),
+                }
+                person_rows.append(persons.new_row(next(person_ids), values))
+        households.insert(listed_rows)
+        persons.insert(person_rows)
 
 
 def _finish(version, status, message, problems, started) -> ListVersion:
