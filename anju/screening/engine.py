@@ -58,7 +58,9 @@ def hit_rows(
 
 
 def evaluate(rule: Rule, households: Households, p: Params, as_of: dt.date) -> Iterator[Hit]:
-    """Hit tuples (rule, household, township, village, aspect, severity, message, facts)."""
+    """Hit tuples (rule, household, township, village, aspect, severity, message, facts).
+    On PostgreSQL the rows stream from a server-side cursor: call ``whole_results()`` in
+    the transaction first."""
     for row in hit_rows(rule, households, p, as_of).iterator(chunk_size=5000):
         yield _hit(rule, row, p, as_of)
 
@@ -168,6 +170,17 @@ def generic_plans() -> None:
 
 
 GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
+
+
+def whole_results() -> None:
+    """PostgreSQL, inside a transaction: plan the queries read through server-side cursors
+    (``evaluate``, ``.iterator()``) for all their rows, which a run always reads, instead of
+    for the first tenth (``cursor_tuple_fraction`` 0.1, the default for cursors). With
+    the default the planner chose nested loops that made one county-wide rule (M-06, no
+    hit) cost 9.8 s of server CPU instead of 0.17 s at 10⁵ households (#20)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
 
 
 def generic_plans_sql() -> str:

@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from anju.registry.models import Household
-from anju.screening import sync
+from anju.screening import engine, sync
 from anju.screening.models import FIRING, Finding, FindingEvent, Run, Status
 from anju.screening.rules.base import Listed, Params, Rule
 
@@ -64,6 +64,7 @@ def screen(run: Run, rule_set: list[tuple[Rule, Params]], disabled: list[str]) -
         if connection.vendor == "postgresql" and run.kind != Run.Kind.HOUSEHOLDS:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(LISTED_LOCK))
+            engine.whole_results()  # the hits are read through a cursor, all of them
         for rule, p in rule_set:
             totals.update(_screen_rule(run, rule, p, listed, finding_scope))
         off = [code for code in disabled if _is_listed_rule(code)]

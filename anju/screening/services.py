@@ -231,6 +231,7 @@ def _screen_chunk(run: Run, chunk: Chunk, rule_set: RuleSet, disabled: list[str]
                 run=run, scope=chunk.finding_scope(), disabled=disabled, staged=staged
             )
             return {**counts, "households": count}
+        engine.whole_results()  # each rule's rows stream from a cursor, all of them
         households = engine.households_in_scope(
             run.campaign, township_id=chunk.township_id, village_id=chunk.village_id
         )
