@@ -794,7 +794,7 @@ def _draft_round(w: World):
         "ends_on": start + dt.timedelta(days=60),
         "scope_all_groups": False,
         "disabled_rules": [],
-        **services.blank_schedule(start, start + dt.timedelta(days=60)),
+        **services.blank_schedule(start, ends_on=start + dt.timedelta(days=60)),
     }
     with acting_as(admin):
         return services.create_round(actor=admin, data=services.RoundData(values))

@@ -187,5 +187,5 @@ def values_of(campaign) -> dict:
     if schedule is not None:
         values.update({name: getattr(schedule, name) for name in services.SCHEDULE_FIELDS})
     else:
-        values.update(services.blank_schedule(campaign.starts_on, campaign.ends_on))
+        values.update(services.blank_schedule(campaign.starts_on, ends_on=campaign.ends_on))
     return values

@@ -11,6 +11,7 @@ defaults per rule code; ``disabled_rules`` lists rules switched off).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.audit.models import AuditedModel
+
+if TYPE_CHECKING:
+    from anju.units.models import Unit
 
 # The seed document's dates (late May to the end of June): the demo round's phase structure.
 SEED_START = dt.date(2022, 5, 23)
@@ -41,7 +45,7 @@ def round_today(now: dt.datetime | None = None) -> dt.date:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
-def county_of(unit):
+def county_of(unit: Unit | None) -> Unit | None:
     """The county a unit belongs to (itself when it is one), else None."""
     while unit is not None and unit.level != "county":
         unit = unit.parent

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,10 @@ from anju.campaigns import carryover
 from anju.campaigns.models import Campaign, Status, county_of
 from anju.reporting import weeks as cal
 from anju.reporting.models import DEFAULT_TIME, DEFAULT_WEEKDAY, Schedule
+
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+    from anju.units.models import Unit
 
 ONE = dt.timedelta(days=1)
 ROUND_FIELDS = (
@@ -66,12 +71,12 @@ class RoundError(Exception):
 class RoundData:
     """What the round form collects: the round's own fields and its schedule's."""
 
-    values: dict
+    values: dict[str, Any]
 
-    def round_values(self) -> dict:
+    def round_values(self) -> dict[str, Any]:
         return {k: self.values[k] for k in ROUND_FIELDS if k in self.values}
 
-    def schedule_values(self) -> dict:
+    def schedule_values(self) -> dict[str, Any]:
         return {k: self.values[k] for k in SCHEDULE_FIELDS if k in self.values}
 
 
@@ -79,7 +84,7 @@ def _day(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _require_admin(actor, campaign: Campaign | None = None):
+def _require_admin(actor: User, campaign: Campaign | None = None) -> Unit:
     county = county_of(getattr(actor, "unit", None))
     if actor.role != Role.CITY_ADMIN or county is None:
         raise RoundError("只有市住建局管理员可以管理“回头看”轮次。")
@@ -88,7 +93,7 @@ def _require_admin(actor, campaign: Campaign | None = None):
     return county
 
 
-def validate(values: dict) -> dict[str, str]:
+def validate(values: dict[str, Any]) -> dict[str, str]:
     """Field → Chinese message for each problem of a round's dates (empty: may be saved)."""
     errors: dict[str, str] = {}
     start, end = values["starts_on"], values["ends_on"]
@@ -114,13 +119,13 @@ def validate(values: dict) -> dict[str, str]:
     return errors
 
 
-def _check(values: dict) -> None:
+def _check(values: dict[str, Any]) -> None:
     errors = validate(values)
     if errors:
         raise ValidationError(errors)
 
 
-def create_round(*, actor, data: RoundData, copied_from: Campaign | None = None) -> Campaign:
+def create_round(*, actor: User, data: RoundData, copied_from: Campaign | None = None) -> Campaign:
     """A new draft round of the administrator's county, with its schedule. Copying carries
     the earlier round's rule parameters (the form carries its switches and the rest)."""
     county = _require_admin(actor, copied_from)
@@ -139,7 +144,7 @@ def create_round(*, actor, data: RoundData, copied_from: Campaign | None = None)
     return campaign
 
 
-def update_round(*, actor, campaign: Campaign, data: RoundData) -> Campaign:
+def update_round(*, actor: User, campaign: Campaign, data: RoundData) -> Campaign:
     """Change a draft round and its schedule (a published round's schedule is changed on
     the 报送安排 page, which keeps weeks already reported)."""
     _require_admin(actor, campaign)
@@ -160,7 +165,7 @@ def update_round(*, actor, campaign: Campaign, data: RoundData) -> Campaign:
 
 def step(
     *,
-    actor,
+    actor: User,
     campaign: Campaign,
     action: str,
     carry_to: Campaign | None = None,
@@ -193,7 +198,7 @@ def step(
     return campaign
 
 
-def carry_over(*, actor, campaign: Campaign, target: Campaign) -> dict[str, int]:
+def carry_over(*, actor: User, campaign: Campaign, target: Campaign) -> dict[str, int]:
     """Carry a closed round's open work into ``target`` (when the next round was not there
     yet, or not chosen, when it closed)."""
     _require_admin(actor, campaign)
@@ -206,7 +211,7 @@ def carry_over(*, actor, campaign: Campaign, target: Campaign) -> dict[str, int]
         return _carry(actor, campaign, target)
 
 
-def _carry(actor, source: Campaign, target: Campaign) -> dict[str, int]:
+def _carry(actor: User, source: Campaign, target: Campaign) -> dict[str, int]:
     _require_admin(actor, target)
     try:
         return carryover.carry(actor=actor, source=source, target=target)
@@ -214,12 +219,12 @@ def _carry(actor, source: Campaign, target: Campaign) -> dict[str, int]:
         raise RoundError(str(exc)) from None
 
 
-def copy_initial(previous: Campaign, starts_on: dt.date) -> dict:
+def copy_initial(previous: Campaign, *, starts_on: dt.date) -> dict[str, Any]:
     """The round form's values for a copy of ``previous`` starting on ``starts_on``: its
     offices, scope and switches, each phase the same number of days after the start, the
     same weekly day and time. Title and 文号 are left for the new document."""
     shift = starts_on - previous.starts_on
-    values = {
+    values: dict[str, Any] = {
         "name": "",
         "document_number": "",
         "issuing_office": previous.issuing_office,
@@ -244,11 +249,11 @@ def copy_initial(previous: Campaign, starts_on: dt.date) -> dict:
             report_time=schedule.report_time,
         )
     else:
-        values.update(blank_schedule(starts_on, values["ends_on"]))
+        values.update(blank_schedule(starts_on, ends_on=values["ends_on"]))
     return values
 
 
-def blank_schedule(starts_on: dt.date, ends_on: dt.date) -> dict:
+def blank_schedule(starts_on: dt.date, *, ends_on: dt.date) -> dict[str, Any]:
     """A first guess at the phases of a round without a model: a week of 动员部署, 总结验收
     the last ten days, 排查整改 between (the administrator types the document's dates)."""
     span = (ends_on - starts_on).days

@@ -112,7 +112,7 @@ def round_create(request):
     else:
         today = round_today()
         if source is not None:
-            values = services.copy_initial(source, today)
+            values = services.copy_initial(source, starts_on=today)
         else:
             end = (
                 today.replace(month=12, day=31)
@@ -122,7 +122,7 @@ def round_create(request):
             values = {
                 "starts_on": today,
                 "ends_on": end,
-                **services.blank_schedule(today, end),
+                **services.blank_schedule(today, ends_on=end),
             }
         form = forms.RoundForm(initial=forms.initial_of(values))
     return render(
