@@ -11,6 +11,8 @@ findings list and the county overview count them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
@@ -60,7 +62,7 @@ def findings(township) -> dict:
     for g in grouped:
         if g["aspect"] in lines and g["status"] in FINDING_STATES:
             lines[g["aspect"]][g["status"]] += g["n"]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"code": a.value, "label": a.label, **lines[a.value]}
         for a in Aspect
         if a.value not in (Aspect.DATA, Aspect.RECONCILE) or any(lines[a.value].values())

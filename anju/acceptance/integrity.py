@@ -28,6 +28,8 @@ class Problem:
 
 
 def _label(s: FinalSubmission) -> str:
+    if s.signed_at is None:  # verify() reads signed ones only
+        return f"{s.township.name}，未签字"
     signed = s.signed_at.astimezone(dt.UTC)
     return f"{s.township.name}，{s.signed_by_name} {signed:%Y-%m-%d %H:%M:%S} UTC 签字"
 

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -46,14 +47,14 @@ CLOSED_STATES = (Status.RETURNED, Status.REOPENED)
 
 
 class FinalSubmissionQuerySet(TownshipScoped):
-    def live(self):
+    def live(self) -> Self:
         """The submission that counts (a returned or reopened one is replaced by the next)."""
         return self.exclude(status__in=CLOSED_STATES)
 
-    def closed(self):
+    def closed(self) -> Self:
         return self.filter(status__in=CLOSED_STATES)
 
-    def signed(self):
+    def signed(self) -> Self:
         return self.filter(signed_at__isnull=False)
 
 

@@ -7,6 +7,7 @@ The one write a page may cause is the audit of "签字后台账已变更" the fi
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.urls import reverse
@@ -24,6 +25,16 @@ from anju.accounts.roles import Role
 from anju.reporting import selectors as reporting_selectors
 from anju.reporting.ledger import FIELD_LABELS
 
+if TYPE_CHECKING:
+    from django import forms
+
+    from anju.acceptance.models import FinalSubmissionQuerySet
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
+    from anju.units.models import Unit
+
+Context = dict[str, Any]
+
 STATES = [NOT_SUBMITTED, *((s.value, str(s.label)) for s in Status)]
 STATE_HINTS = {
     "none": "乡镇尚未生成整改报告和整改台账",
@@ -36,19 +47,16 @@ STATE_HINTS = {
 }
 
 
-def submissions_for(user, campaign):
-    return (
-        FinalSubmission.objects.for_user(user)
-        .filter(campaign=campaign)
-        .select_related("campaign", "township", "township__parent")
-    )
+def submissions_for(user: User, campaign: Campaign) -> FinalSubmissionQuerySet[FinalSubmission]:
+    mine: FinalSubmissionQuerySet[FinalSubmission] = FinalSubmission.objects.for_user(user)
+    return mine.filter(campaign=campaign).select_related("campaign", "township", "township__parent")
 
 
-def live_for(user, campaign, township) -> FinalSubmission | None:
+def live_for(user: User, campaign: Campaign, township: Unit) -> FinalSubmission | None:
     return submissions_for(user, campaign).filter(township=township).live().first()
 
 
-def latest_by_township(user, campaign) -> dict[int, FinalSubmission]:
+def latest_by_township(user: User, campaign: Campaign) -> dict[int, FinalSubmission]:
     """Each township's submission that counts: the live one, else the latest returned or
     reopened."""
     latest: dict[int, FinalSubmission] = {}
@@ -59,7 +67,7 @@ def latest_by_township(user, campaign) -> dict[int, FinalSubmission]:
     return latest
 
 
-def status_counts(user, campaign) -> dict[str, int]:
+def status_counts(user: User, campaign: Campaign) -> dict[str, int]:
     townships = list(reporting_selectors.townships_for(user))
     latest = latest_by_township(user, campaign)
     counts = {code: 0 for code, _ in STATES}
@@ -69,8 +77,8 @@ def status_counts(user, campaign) -> dict[str, int]:
     return counts
 
 
-def city_context(user, campaign) -> dict:
-    context = {"campaign": campaign, "states": STATES}
+def city_context(user: User, campaign: Campaign | None) -> Context:
+    context: Context = {"campaign": campaign, "states": STATES}
     if campaign is None:
         return context
     schedule = reporting_selectors.schedule_for(campaign)
@@ -88,7 +96,7 @@ def city_context(user, campaign) -> dict:
     from anju.reporting import weeks as cal
 
     timed = timing.timings(campaign, [t.pk for t in townships], cal.server_now())
-    rows = []
+    rows: list[Context] = []
     for t in townships:
         s = latest.get(t.pk)
         diff = services.changes_after_signing(s) if s else None
@@ -119,14 +127,14 @@ def city_context(user, campaign) -> dict:
     return context
 
 
-def _block(township, campaign) -> dict | None:
-    n = services.unvisited_count(township, campaign)
+def _block(township: Unit, campaign: Campaign) -> Context | None:
+    n = services.unvisited_count(township, campaign=campaign)
     if not n:
         return None
     return {"count": n, "url": reverse("visits:coverage")}
 
 
-def _handle_block(township, campaign) -> dict | None:
+def _handle_block(township: Unit, campaign: Campaign) -> Context | None:
     """Findings 待确认 and drafts unhandled: the report may not be generated or signed."""
     from anju.acceptance import facts
 
@@ -141,16 +149,21 @@ def _handle_block(township, campaign) -> dict | None:
     }
 
 
-def township_context(user, campaign, form=None, scan_form=None) -> dict:
+def township_context(
+    user: User,
+    campaign: Campaign | None,
+    form: forms.Form | None = None,
+    scan_form: forms.Form | None = None,
+) -> Context:
     township = user.unit
     is_officer = user.role == Role.TOWNSHIP_OFFICER
-    context = {
+    context: Context = {
         "campaign": campaign,
         "township": township,
         "is_officer": is_officer,
         "is_head": user.role == Role.TOWNSHIP_HEAD,
     }
-    if campaign is None:
+    if campaign is None or township is None:
         return context
     mine = submissions_for(user, campaign).filter(township=township)
     live = mine.live().first()
@@ -186,7 +199,7 @@ def township_context(user, campaign, form=None, scan_form=None) -> dict:
     return context
 
 
-def detail_context(user, s: FinalSubmission) -> dict:
+def detail_context(user: User, s: FinalSubmission) -> Context:
     township = s.township
     own = user.unit_id == township.pk
     scans = list(SealedScan.objects.for_user(user).filter(submission=s))
@@ -238,7 +251,7 @@ def detail_context(user, s: FinalSubmission) -> dict:
     }
 
 
-def versions_of(user, s: FinalSubmission) -> list[FinalSubmission]:
+def versions_of(user: User, s: FinalSubmission) -> list[FinalSubmission]:
     return list(
         FinalSubmission.objects.for_user(user)
         .filter(campaign=s.campaign, township=s.township)

@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import json
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -51,6 +52,17 @@ from anju.rectification.snapshot import content_hash
 from anju.reporting import ledger
 from anju.reporting import weeks as cal
 from anju.visits.coverage import unvisited_unexplained
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.base import File
+    from django.db.models.fields.files import FieldFile
+
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
+    from anju.core.uploads import Checked
+    from anju.units.models import Unit
 
 
 class AcceptanceError(Exception):
@@ -91,20 +103,20 @@ _require_reviewer = partial(roles.require_reviewer, error=AcceptanceError)
 
 
 # --- what blocks the township -----------------------------------------------------------
-def unvisited_count(township, campaign) -> int:
+def unvisited_count(township: Unit, *, campaign: Campaign) -> int:
     return unvisited_unexplained(township, campaign).count()
 
 
-def _check_visits(township, campaign, what: str) -> None:
+def _check_visits(township: Unit, campaign: Campaign, what: str) -> None:
     if unvisited_unexplained(township, campaign).exists():
-        n = unvisited_count(township, campaign)
+        n = unvisited_count(township, campaign=campaign)
         raise AcceptanceError(
             f"{township.name}还有 {n} 户应排查农户既未入户排查、也未说明未走访原因，暂不能{what}。"
             "请先完成走访或在“入户排查 › 覆盖情况”中逐户说明原因（须电话核实）。"
         )
 
 
-def _check_unhandled(township, campaign, what: str) -> None:
+def _check_unhandled(township: Unit, campaign: Campaign, what: str) -> None:
     counts = facts.unhandled(township, campaign)
     if not counts["total"]:
         return
@@ -132,9 +144,9 @@ def _already(live: FinalSubmission) -> AcceptanceError:
 # --- prepare (待签字) ----------------------------------------------------------------------
 def prepare(
     *,
-    actor,
-    campaign,
-    township,
+    actor: User,
+    campaign: Campaign,
+    township: Unit,
     situation: str,
     measures: str,
     cases: str,
@@ -166,12 +178,12 @@ def _clean_text(text: str) -> str:
 
 def _prepare(
     *,
-    campaign,
-    township,
-    situation,
-    measures,
-    cases,
-    actor,
+    campaign: Campaign,
+    township: Unit,
+    situation: str,
+    measures: str,
+    cases: str,
+    actor: User | None,
     name: str,
     at: dt.datetime,
     mechanism: str = "",
@@ -255,7 +267,7 @@ def _prepare(
     return submission
 
 
-def _delete_files(names) -> None:
+def _delete_files(names: Iterable[str | None]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:
@@ -282,8 +294,10 @@ def seal_of(submission: FinalSubmission) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def file_sha256(field) -> str | None:
+def file_sha256(field: FieldFile) -> str | None:
     """The SHA-256 of a stored file's bytes (None when the file is missing)."""
+    if not field.name:
+        return None
     try:
         with field.storage.open(field.name, "rb") as handle:
             digest = hashlib.sha256()
@@ -294,7 +308,7 @@ def file_sha256(field) -> str | None:
         return None
 
 
-def sign(*, actor, submission: FinalSubmission, confirmed_with: str = "") -> FinalSubmission:
+def sign(*, actor: User, submission: FinalSubmission, confirmed_with: str = "") -> FinalSubmission:
     """The township head signs the generated files, at the server's time. The page first
     asks for the password or TOTP code again (``anju.accounts.reauth``); ``confirmed_with``
     says which, and goes into the audit row of the signature."""
@@ -313,7 +327,12 @@ def sign(*, actor, submission: FinalSubmission, confirmed_with: str = "") -> Fin
 
 
 def _sign(
-    *, submission: FinalSubmission, actor, name: str, at: dt.datetime, confirmed_with: str = ""
+    *,
+    submission: FinalSubmission,
+    actor: User | None,
+    name: str,
+    at: dt.datetime,
+    confirmed_with: str = "",
 ) -> FinalSubmission:
     MACHINE.check(submission, "sign")
     signer = (submission.figures or {}).get("signer") or ""
@@ -359,7 +378,7 @@ def _sign(
 
 
 # --- the sealed scan (待审核) ---------------------------------------------------------------
-def upload_scan(*, actor, submission: FinalSubmission, upload) -> SealedScan:
+def upload_scan(*, actor: User, submission: FinalSubmission, upload: File[bytes]) -> SealedScan:
     """Store the sealed, signed scan under a generated name; raises ValidationError
     ({"file": message}) when the file is refused (nothing is saved)."""
     township = submission.township
@@ -383,7 +402,14 @@ def upload_scan(*, actor, submission: FinalSubmission, upload) -> SealedScan:
     return _store_scan(submission, checked, actor=actor, name=_name(actor))
 
 
-def _store_scan(submission, checked, *, actor, name: str, at=None) -> SealedScan:
+def _store_scan(
+    submission: FinalSubmission,
+    checked: Checked,
+    *,
+    actor: User | None,
+    name: str,
+    at: dt.datetime | None = None,
+) -> SealedScan:
     """``at`` is the server clock (the demo passes earlier server times for its history)."""
     item = SealedScan(
         submission=submission,
@@ -402,7 +428,8 @@ def _store_scan(submission, checked, *, actor, name: str, at=None) -> SealedScan
                 raise AcceptanceError(STALE)
             item.save()
     except Exception:
-        item.file.storage.delete(item.file.name)
+        if item.file.name:
+            item.file.storage.delete(item.file.name)
         raise
     submission.refresh_from_db()
     remind(
@@ -416,12 +443,12 @@ def _store_scan(submission, checked, *, actor, name: str, at=None) -> SealedScan
 
 
 # --- review (已通过 / 已退回) ----------------------------------------------------------------
-def accept(*, actor, submission: FinalSubmission) -> FinalSubmission:
+def accept(*, actor: User, submission: FinalSubmission) -> FinalSubmission:
     _require_reviewer(actor, submission.township, "审核通过总结验收材料")
     return _accept(submission=submission, actor=actor, at=cal.server_now())
 
 
-def _accept(*, submission, actor, at: dt.datetime) -> FinalSubmission:
+def _accept(*, submission: FinalSubmission, actor: User | None, at: dt.datetime) -> FinalSubmission:
     MACHINE.check(submission, "accept")
     MACHINE.move(
         submission,
@@ -433,13 +460,15 @@ def _accept(*, submission, actor, at: dt.datetime) -> FinalSubmission:
     return submission
 
 
-def return_submission(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmission:
+def return_submission(*, actor: User, submission: FinalSubmission, reason: str) -> FinalSubmission:
     """Return with a reason (ValidationError {"reason": …} without one)."""
     _require_reviewer(actor, submission.township, "退回总结验收材料")
     return _return(submission=submission, actor=actor, reason=reason, at=cal.server_now())
 
 
-def _return(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
+def _return(
+    *, submission: FinalSubmission, actor: User | None, reason: str, at: dt.datetime
+) -> FinalSubmission:
     t = MACHINE.check(submission, "return")
     if errors := t.reason_errors(reason):
         raise ValidationError(errors)
@@ -463,7 +492,7 @@ def _return(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmissi
 
 
 # --- reopen after acceptance (已重新打开) ------------------------------------------------------
-def reopen(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmission:
+def reopen(*, actor: User, submission: FinalSubmission, reason: str) -> FinalSubmission:
     """The city reopens an accepted submission with a reason (ValidationError {"reason": …}
     without one). It keeps its signature, files and hashes as history; the township
     prepares a new one (``resubmission_of`` points here) for its head to sign again."""
@@ -471,7 +500,9 @@ def reopen(*, actor, submission: FinalSubmission, reason: str) -> FinalSubmissio
     return _reopen(submission=submission, actor=actor, reason=reason, at=cal.server_now())
 
 
-def _reopen(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmission:
+def _reopen(
+    *, submission: FinalSubmission, actor: User | None, reason: str, at: dt.datetime
+) -> FinalSubmission:
     t = MACHINE.check(submission, "reopen")
     if errors := t.reason_errors(reason):
         raise ValidationError(errors)
@@ -505,7 +536,9 @@ def _reopen(*, submission, actor, reason: str, at: dt.datetime) -> FinalSubmissi
 
 
 # --- changed after signing ----------------------------------------------------------------
-def changes_after_signing(submission: FinalSubmission, current: list[dict] | None = None):
+def changes_after_signing(
+    submission: FinalSubmission, *, current: list[dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
     """The ledger's differences since signing (``ledger.compare``), or None when the signed
     ledger is still the township's ledger (or the submission is not signed, or returned or
     reopened: a newer one answers for the ledger).
@@ -523,7 +556,7 @@ def changes_after_signing(submission: FinalSubmission, current: list[dict] | Non
     return diff
 
 
-def _notice(submission: FinalSubmission, now_hash: str, diff: dict) -> None:
+def _notice(submission: FinalSubmission, now_hash: str, diff: dict[str, Any]) -> None:
     at = cal.server_now()
     with transaction.atomic():
         first = FinalSubmission.objects.filter(

@@ -8,11 +8,16 @@ like late weekly reports."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from anju.acceptance.models import FinalSubmission
 from anju.reporting import weeks as cal
 from anju.reporting.models import Schedule
+
+if TYPE_CHECKING:
+    from anju.campaigns.models import Campaign
 
 EARLY, ON_TIME, LATE, MISSING = "early", "on_time", "late", "missing"
 LABELS = {EARLY: "提前报送", ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "逾期未报送"}
@@ -33,10 +38,12 @@ class FinalTiming:
     def late_by(self) -> str:
         from anju.reporting import board
 
-        return board.span_text(self.signed_at - self.due_at) if self.state == LATE else ""
+        if self.state != LATE or self.signed_at is None:
+            return ""
+        return board.span_text(self.signed_at - self.due_at)
 
 
-def window(schedule) -> tuple[dt.datetime, dt.datetime]:
+def window(schedule: Schedule) -> tuple[dt.datetime, dt.datetime]:
     """总结验收 opens at midnight after 排查整改's last day and closes at midnight after its
     own last day (Beijing time)."""
     one = dt.timedelta(days=1)
@@ -44,13 +51,15 @@ def window(schedule) -> tuple[dt.datetime, dt.datetime]:
     return opens, cal.at_local(schedule.accept_ends_on + one, dt.time(0, 0))
 
 
-def timings(campaign, township_ids, now: dt.datetime) -> dict[int, FinalTiming]:
+def timings(
+    campaign: Campaign, township_ids: Collection[int], now: dt.datetime
+) -> dict[int, FinalTiming]:
     """Township id → the timing of its first signed final (none: not yet due, nothing)."""
     schedule = Schedule.objects.filter(campaign=campaign).first()
     if schedule is None:
         return {}
     opens, due = window(schedule)
-    first_signed = {}
+    first_signed: dict[int, dt.datetime | None] = {}
     signed = (
         FinalSubmission.objects.filter(
             campaign=campaign, township_id__in=township_ids, signed_at__isnull=False
@@ -60,7 +69,7 @@ def timings(campaign, township_ids, now: dt.datetime) -> dict[int, FinalTiming]:
     )
     for township_id, at in signed:
         first_signed.setdefault(township_id, at)
-    result = {}
+    result: dict[int, FinalTiming] = {}
     for township_id in township_ids:
         at = first_signed.get(township_id)
         if at is None:

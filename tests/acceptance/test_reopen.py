@@ -123,3 +123,11 @@ def test_reopening_twice_at_once_reopens_once(campaign, ready, accepted, city_re
     with pytest.raises(services.AcceptanceError):
         services.reopen(actor=city_reviewer, submission=stale, reason="台账有变化")
     assert AuditEvent.objects.filter(event="reopen").count() == 1
+
+
+def test_a_file_field_without_a_file_has_no_sha256():
+    """file_sha256 of a field naming no file is None ("missing"), as for a file gone from the
+    storage; it used to open the storage's root and fail."""
+    from anju.acceptance.models import FinalSubmission
+
+    assert services.file_sha256(FinalSubmission().docx) is None
