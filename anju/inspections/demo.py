@@ -33,6 +33,9 @@ def build(ctx) -> None:
         ctx.say("演示抽查：缺少演示账号，跳过")
         return
     campaign = Campaign.objects.current()
+    if campaign is None:
+        ctx.say("演示抽查：没有进行中的轮次，跳过")
+        return
     eligible = len(ranking.compute(campaign).villages)
     if eligible == 0:
         ctx.say("演示抽查：没有范围内农户，跳过")
@@ -43,6 +46,7 @@ def build(ctx) -> None:
             actor=reviewer, campaign=campaign, params=params, seed=SEED, label="演示数据"
         )
         sample = outcome.sample
+        assert sample is not None  # not a dry run: the sample is saved
         services.assign(
             actor=reviewer,
             sample=sample,
@@ -79,14 +83,14 @@ def _village_to_visit(sample, campaign):
     villages = list(sample.villages.order_by("position"))
     for sv in villages:
         for sh in sv.households.select_related("household"):
-            entries = services.household_entries(sh.household, campaign)
+            entries = services.household_entries(sh.household, campaign=campaign)
             if entries.filter(state=State.CLOSED).exists():
                 return sv
     return villages[0]
 
 
 def _problems(sh, campaign, *, want_fake: bool, want_missed: bool) -> list[services.ProblemInput]:
-    entries = list(services.household_entries(sh.household, campaign))
+    entries = list(services.household_entries(sh.household, campaign=campaign))
     closed = [e for e in entries if e.state == State.CLOSED]
     if want_fake and closed:
         entry = closed[0]

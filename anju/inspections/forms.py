@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from anju.core.versions import VersionedFormMixin
@@ -209,8 +211,12 @@ class BaseProblemFormSet(forms.BaseFormSet):
         return [f.to_input() for f in self.forms if f.is_valid() and not f.is_blank()]
 
 
-ProblemFormSet = forms.formset_factory(
-    ProblemForm, formset=BaseProblemFormSet, extra=2, max_num=20, absolute_max=20
+# The stubs type formset_factory's result as the base BaseFormSet, not the formset= class.
+ProblemFormSet = cast(
+    "type[BaseProblemFormSet]",
+    forms.formset_factory(
+        ProblemForm, formset=BaseProblemFormSet, extra=2, max_num=20, absolute_max=20
+    ),
 )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.urls import reverse
@@ -20,12 +22,23 @@ from anju.inspections.models import (
 )
 from anju.screening.models import Finding
 
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError
+
+    from anju.accounts.models import User
+    from anju.campaigns.models import Campaign
+    from anju.inspections.models import SpotCheckVisit
+    from anju.rectification.models import LedgerEntry
+    from anju.registry.models import Household
+
+Context = dict[str, Any]
+
 PREVIEW_ROWS = 30
 SAMPLES_SHOWN = 20
 
 
 # --- planning ---------------------------------------------------------------------------------
-def plan_context(campaign, form) -> dict:
+def plan_context(campaign: Campaign, form: forms.PlanForm) -> Context:
     started = time.perf_counter()
     ranked = ranking.compute(campaign)
     ms = (time.perf_counter() - started) * 1000
@@ -60,14 +73,14 @@ def plan_context(campaign, form) -> dict:
 
 
 # --- a sample ---------------------------------------------------------------------------------
-def assign_version(sample) -> str:
+def assign_version(sample: Sample) -> str:
     """The assignment form is opened on every sampled village's inspector."""
     return versions.fingerprint(
         list(sample.villages.order_by("pk").values_list("pk", "inspector_id"))
     )
 
 
-def record_version(visit) -> str:
+def record_version(visit: SpotCheckVisit | None) -> str:
     """The spot-check record with its problems, as the form was opened on them."""
     if visit is None:
         return ""
@@ -75,7 +88,12 @@ def record_version(visit) -> str:
     return versions.fingerprint(versions.version_of(visit), problems)
 
 
-def sample_context(sample: Sample, *, confirm_form=None, checked=frozenset()) -> dict:
+def sample_context(
+    sample: Sample,
+    *,
+    confirm_form: forms.ConfirmForm | None = None,
+    checked: Collection[int] = frozenset(),
+) -> Context:
     villages = verdicts.village_results(sample)
     result_of = {r.sample_village.pk: r for r in villages}
     households = (
@@ -84,7 +102,9 @@ def sample_context(sample: Sample, *, confirm_form=None, checked=frozenset()) ->
         .prefetch_related("visit__problems")
         .order_by("sample_village__position", "position")
     )
-    groups: OrderedDict[int, list] = OrderedDict((r.sample_village.pk, []) for r in villages)
+    groups: OrderedDict[int, list[SampleHousehold]] = OrderedDict(
+        (r.sample_village.pk, []) for r in villages
+    )
     for sh in households:
         groups[sh.sample_village_id].append(sh)
     defects = (
@@ -100,7 +120,8 @@ def sample_context(sample: Sample, *, confirm_form=None, checked=frozenset()) ->
         )
         .order_by("visit__sample_household__sample_village__position", "id")
     )
-    pending, confirmed = [], []
+    pending: list[tuple[SpotCheckProblem, bool]] = []
+    confirmed: list[tuple[SpotCheckProblem, bool]] = []
     for p in defects:
         sv_id = p.visit.sample_household.sample_village_id
         ready = result_of[sv_id].inspected == result_of[sv_id].planned
@@ -145,7 +166,7 @@ def sample_context(sample: Sample, *, confirm_form=None, checked=frozenset()) ->
 
 
 # --- the inspector ------------------------------------------------------------------------------
-def mine_context(user) -> dict:
+def mine_context(user: User) -> Context:
     rows = (
         SampleHousehold.objects.filter(
             sample_village__inspector=user, sample__status=Sample.Status.DRAWN
@@ -154,7 +175,7 @@ def mine_context(user) -> dict:
         .prefetch_related("visit__problems")
         .order_by("sample_id", "sample_village__position", "position")
     )
-    groups: OrderedDict[tuple, dict] = OrderedDict()
+    groups: OrderedDict[tuple[Any, ...], dict[str, list[SampleHousehold]]] = OrderedDict()
     for sh in rows:
         group = groups.setdefault((sh.sample, sh.township, sh.village), {"todo": [], "done": []})
         group["done" if hasattr(sh, "visit") else "todo"].append(sh)
@@ -183,7 +204,7 @@ def mine_context(user) -> dict:
     }
 
 
-def visit_initial(visit) -> dict:
+def visit_initial(visit: SpotCheckVisit | None) -> dict[str, Any]:
     if visit is None:
         from django.utils import timezone
 
@@ -195,7 +216,7 @@ def visit_initial(visit) -> dict:
     }
 
 
-def problems_initial(visit) -> list[dict]:
+def problems_initial(visit: SpotCheckVisit | None) -> list[dict[str, str]]:
     if visit is None:
         return []
     return [
@@ -208,7 +229,9 @@ def problems_initial(visit) -> list[dict]:
     ]
 
 
-def attach_errors(form, formset, exc) -> None:
+def attach_errors(
+    form: forms.VisitForm, formset: forms.BaseProblemFormSet, exc: ValidationError
+) -> None:
     filled = [f for f in formset.forms if f.is_valid() and not f.is_blank()]
     for key, messages in exc.message_dict.items():
         if key.startswith("problem-"):
@@ -224,7 +247,7 @@ def attach_errors(form, formset, exc) -> None:
                 form.add_error(key if key in form.fields else None, message)
 
 
-def household_facts(household) -> list[tuple[str, str]]:
+def household_facts(household: Household) -> list[tuple[str, str]]:
     facts = [
         ("户主", household.head_name),
         ("身份证号", household.id_number_masked),
@@ -255,7 +278,13 @@ def household_facts(household) -> list[tuple[str, str]]:
     return facts
 
 
-def visit_context(sh: SampleHousehold, entries, form, formset, can_edit: bool) -> dict:
+def visit_context(
+    sh: SampleHousehold,
+    entries: Sequence[LedgerEntry],
+    form: forms.VisitForm,
+    formset: forms.BaseProblemFormSet,
+    can_edit: bool,
+) -> Context:
     household = (
         type(sh.household)
         .objects.select_related("township", "village", "assessment", "renovation")
@@ -289,7 +318,7 @@ def visit_context(sh: SampleHousehold, entries, form, formset, can_edit: bool) -
 
 
 # --- township results ---------------------------------------------------------------------------
-def results_context(user) -> dict:
+def results_context(user: User) -> Context:
     township = user.unit
     confirmed = (
         SpotCheckProblem.objects.filter(

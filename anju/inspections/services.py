@@ -10,12 +10,14 @@ and the entries the city put on its ledger, never a sample before it is visited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,6 +43,9 @@ from anju.rectification.models import LedgerEntry, Nature, Source, State
 from anju.registry.models import Household
 from anju.screening.choices import Aspect
 
+if TYPE_CHECKING:
+    from anju.campaigns.models import Campaign
+
 REVIEWERS = frozenset({Role.CITY_REVIEWER})
 INSPECTORS = frozenset({Role.INSPECTOR})
 TOWNSHIP_READERS = TOWNSHIP
@@ -64,21 +69,27 @@ class DrawOutcome:
     sample: Sample | None
 
 
-def open_batches(campaign):
+def open_batches(campaign: Campaign) -> QuerySet[Sample]:
     """The round's batches still 核查中 (drawn, results not published)."""
     return Sample.objects.filter(campaign=campaign, status=Sample.Status.DRAWN).order_by("number")
 
 
-def _scope(campaign, excluded_samples=()):
+def _scope(campaign: Campaign, excluded_samples: Iterable[int] = ()) -> QuerySet[Household]:
     """The round's in-scope households, less those drawn in ``excluded_samples``."""
-    scope = Household.objects.in_campaign_scope(all_groups=campaign.scope_all_groups)
+    scope: QuerySet[Household] = Household.objects.in_campaign_scope(
+        all_groups=campaign.scope_all_groups
+    )
     if excluded_samples:
         drawn = SampleHousehold.objects.filter(sample_id__in=list(excluded_samples))
         scope = scope.exclude(id__in=drawn.values("household_id"))
     return scope
 
 
-def population_of(campaign, excluded_samples=()):
+def population_of(
+    campaign: Campaign, *, excluded_samples: Iterable[int] = ()
+) -> Callable[[sampling.RankedVillage], list[int]]:
+    """A village's drawable households (ids): in the round's scope, less those drawn in
+    ``excluded_samples``."""
     scope = _scope(campaign, excluded_samples)
 
     def population(village: sampling.RankedVillage) -> list[int]:
@@ -87,7 +98,9 @@ def population_of(campaign, excluded_samples=()):
     return population
 
 
-def _less_excluded(ranked: ranking.Ranking, campaign, excluded_samples) -> ranking.Ranking:
+def _less_excluded(
+    ranked: ranking.Ranking, campaign: Campaign, excluded_samples: Sequence[int]
+) -> ranking.Ranking:
     """Each village's population less its households already drawn in an open batch (one
     grouped query), so a village with none left is not drawn again."""
     if not excluded_samples:
@@ -110,8 +123,8 @@ def _less_excluded(ranked: ranking.Ranking, campaign, excluded_samples) -> ranki
 
 def draw_sample(
     *,
-    actor,
-    campaign,
+    actor: User | None,
+    campaign: Campaign,
     params: sampling.Params,
     seed: int | None = None,
     dry_run: bool = False,
@@ -133,7 +146,10 @@ def draw_sample(
     ranked = _less_excluded(ranking.compute(campaign), campaign, excluded)
     try:
         draw = sampling.draw(
-            ranked.villages, params, seed=seed, population=population_of(campaign, excluded)
+            ranked.villages,
+            params,
+            seed=seed,
+            population=population_of(campaign, excluded_samples=excluded),
         )
     except sampling.SampleError as exc:
         raise _excluded_said(exc, ranked, excluded) from None
@@ -154,7 +170,9 @@ def draw_sample(
     return DrawOutcome(draw=draw, ranking=ranked, seed_generated=seed_generated, sample=sample)
 
 
-def _excluded_said(exc: sampling.SampleError, ranked, excluded) -> sampling.SampleError:
+def _excluded_said(
+    exc: sampling.SampleError, ranked: ranking.Ranking, excluded: Sequence[int]
+) -> sampling.SampleError:
     """The village count refused because open batches hold households back says so."""
     if not excluded or "villages" not in exc.errors:
         return exc
@@ -172,7 +190,15 @@ def _excluded_said(exc: sampling.SampleError, ranked, excluded) -> sampling.Samp
     return sampling.SampleError(errors)
 
 
-def _save(actor, campaign, draw, ranked, seed_generated, label, excluded=()) -> Sample:
+def _save(
+    actor: User | None,
+    campaign: Campaign,
+    draw: sampling.Draw,
+    ranked: ranking.Ranking,
+    seed_generated: bool,
+    label: str,
+    excluded: Sequence[int] = (),
+) -> Sample:
     user = actor if getattr(actor, "pk", None) else None
     notes = list(draw.notes)
     if seed_generated:
@@ -262,7 +288,7 @@ def verify(sample: Sample) -> Verification:
         rank_share=sample.rank_share,
         fail_at=sample.fail_at,
     )
-    population = population_of(sample.campaign, sample.excluded_samples)
+    population = population_of(sample.campaign, excluded_samples=sample.excluded_samples)
     try:
         redraw = sampling.draw(ranked, params, seed=sample.seed, population=population)
     except sampling.SampleError as exc:
@@ -293,11 +319,11 @@ def verify(sample: Sample) -> Verification:
 
 
 # --- inspectors ------------------------------------------------------------------------------
-def inspectors():
+def inspectors() -> QuerySet[User]:
     return User.objects.filter(role=Role.INSPECTOR, is_active=True).order_by("username")
 
 
-def assign(*, actor, sample: Sample, assignments: dict[int, User | None]) -> int:
+def assign(*, actor: User, sample: Sample, assignments: dict[int, User | None]) -> int:
     """Set the inspector of each sampled village (``{sample_village_id: user or None}``)."""
     ensure_writable(sample.campaign_id)
     if sample.status != Sample.Status.DRAWN:
@@ -330,7 +356,7 @@ def assign(*, actor, sample: Sample, assignments: dict[int, User | None]) -> int
 
 
 # --- visits ----------------------------------------------------------------------------------
-def target(*, user, sample: Sample, household_id: int) -> SampleHousehold:
+def target(*, user: User, sample: Sample, household_id: int) -> SampleHousehold:
     """The sampled household a user may record or read a visit for, or ``NotInSample``."""
     qs = SampleHousehold.objects.select_related(
         "sample", "sample_village", "household", "township", "village"
@@ -355,13 +381,12 @@ class ProblemInput:
     ledger_entry_id: int | None = None
 
 
-def household_entries(household: Household, campaign):
+def household_entries(household: Household, *, campaign: Campaign) -> QuerySet[LedgerEntry]:
     """The household's entries on its township's ledger (what the inspector compares)."""
-    return (
-        LedgerEntry.objects.in_ledger()
-        .filter(campaign=campaign, township_id=household.township_id, households=household)
-        .order_by("number")
-    )
+    entries: QuerySet[LedgerEntry] = LedgerEntry.objects.in_ledger()
+    return entries.filter(
+        campaign=campaign, township_id=household.township_id, households=household
+    ).order_by("number")
 
 
 def locked_reason(sh: SampleHousehold) -> str | None:
@@ -375,13 +400,13 @@ def locked_reason(sh: SampleHousehold) -> str | None:
 
 def record_visit(
     *,
-    actor,
+    actor: User,
     sample_household: SampleHousehold,
     visited_on: dt.date,
     found_nothing: bool,
     note: str,
     problems: list[ProblemInput],
-    new_photos: list[tuple[uploads.Photo, str]] = (),
+    new_photos: Sequence[tuple[uploads.Photo, str]] = (),
     today: dt.date | None = None,
 ) -> SpotCheckVisit:
     """Record (or correct) the visit of a sampled household. Raises ``ValidationError``
@@ -407,7 +432,7 @@ def record_visit(
         )
     if not found_nothing and not problems:
         errors["found_nothing"] = "请登记现场发现的问题；如未发现问题，请勾选“现场未发现问题”。"
-    entries = {e.pk: e for e in household_entries(sh.household, sh.sample.campaign)}
+    entries = {e.pk: e for e in household_entries(sh.household, campaign=sh.sample.campaign)}
     for i, p in enumerate(problems, start=1):
         if p.aspect not in Aspect.values:
             errors[f"problem-{i}"] = f"第 {i} 个问题：请选择问题所属方面。"
@@ -463,7 +488,7 @@ def record_visit(
 
 
 def _store_photo(
-    actor, visit: SpotCheckVisit, photo: uploads.Photo, original_name: str
+    actor: User, visit: SpotCheckVisit, photo: uploads.Photo, original_name: str
 ) -> list[str]:
     row = SpotCheckPhoto(visit=visit, uploaded_by=actor)
     names = row.keep(photo, name=original_name)
@@ -472,7 +497,7 @@ def _store_photo(
 
 
 # --- confirming problems onto the ledger ------------------------------------------------------
-def default_deadline(campaign, today: dt.date | None = None) -> dt.date:
+def default_deadline(campaign: Campaign, *, today: dt.date | None = None) -> dt.date:
     today = today or timezone.localdate()
     return min(today + dt.timedelta(days=CONFIRM_DAYS), max(campaign.ends_on, today))
 
@@ -485,14 +510,14 @@ DEFAULT_MEASURES = (
 def describe(problem: SpotCheckProblem) -> str:
     sh = problem.visit.sample_household
     head = f"市局{sh.sample}发现：{sh.village.name}{sh.household.head_name}户，{problem.get_aspect_display()}方面，{problem.description}"
-    if problem.kind == ProblemKind.FAKE_FIX and problem.ledger_entry_id:
+    if problem.kind == ProblemKind.FAKE_FIX and problem.ledger_entry is not None:
         return f"{head}。台账第 {problem.ledger_entry.number} 号已销号，但问题仍在（虚假整改）。"
     return f"{head}。该问题未列入乡镇整改台账（漏报）。"
 
 
 def confirm(
     *,
-    actor,
+    actor: User,
     sample: Sample,
     problem_ids: list[int],
     measures: str,
@@ -576,7 +601,13 @@ def confirm(
     return created
 
 
-def validate_confirm(*, campaign, measures: str, deadline, today=None) -> dict[str, str]:
+def validate_confirm(
+    *,
+    campaign: Campaign,
+    measures: str,
+    deadline: dt.date | None,
+    today: dt.date | None = None,
+) -> dict[str, str]:
     """The ledger's own checks on the measures and deadline, before anything is written."""
     errors = ledger.validate(
         campaign=campaign,
@@ -591,7 +622,7 @@ def validate_confirm(*, campaign, measures: str, deadline, today=None) -> dict[s
 
 
 # --- publishing --------------------------------------------------------------------------------
-def publish(*, actor, sample: Sample) -> Sample:
+def publish(*, actor: User, sample: Sample) -> Sample:
     """Show the results to the townships in the sample; needs every household inspected."""
     if actor.role != Role.CITY_REVIEWER:
         raise SpotCheckError("只有市住建局审核员可以公布抽查结果。")

@@ -18,7 +18,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from anju.inspections.models import (
     DEFECT_KINDS,
@@ -36,6 +36,8 @@ LABELS = {PASS: "合格", FAIL: "不合格", PENDING: "核查未完成"}
 # The defect rates the page quotes: a good village (5 %) and a bad one (30 %).
 GOOD_RATE = 0.05
 BAD_RATE = 0.30
+# Which count of a village's result a problem of each kind adds to (else "reported").
+COUNTED_AS: dict[str, str] = {ProblemKind.MISSED: "missed", ProblemKind.FAKE_FIX: "fake"}
 
 
 def lqas(*, inspected: int, planned: int, defective: int, fail_at: int) -> str:
@@ -139,7 +141,9 @@ class TownshipResult:
         return LABELS[self.verdict]
 
 
-def village_results(sample: Sample, sample_villages=None) -> list[VillageResult]:
+def village_results(
+    sample: Sample, sample_villages: QuerySet[SampleVillage] | None = None
+) -> list[VillageResult]:
     """One result per sampled village (all of the sample's, or those given), in order."""
     if sample_villages is None:
         sample_villages = sample.villages.all()
@@ -162,7 +166,7 @@ def village_results(sample: Sample, sample_villages=None) -> list[VillageResult]
         .annotate(n=Count("id"))
         .values_list("visit__sample_household__sample_village_id", "kind", "n")
     ):
-        attr = {ProblemKind.MISSED: "missed", ProblemKind.FAKE_FIX: "fake"}.get(kind, "reported")
+        attr = COUNTED_AS.get(kind, "reported")
         setattr(results[sv_id], attr, getattr(results[sv_id], attr) + n)
     for sv_id, n in (
         households.filter(visit__problems__kind__in=[str(k) for k in DEFECT_KINDS])

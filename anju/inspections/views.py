@@ -214,7 +214,7 @@ def visit(request, pk: int, household_pk: int):
 
 @csrf_protect
 def _visit(request, sh: SampleHousehold, limiter):
-    entries = list(services.household_entries(sh.household, sh.sample.campaign))
+    entries = list(services.household_entries(sh.household, campaign=sh.sample.campaign))
     existing = getattr(sh, "visit", None)
     can_edit = (
         request.user.role == Role.INSPECTOR
