@@ -19,19 +19,6 @@ KNOWN: set[str] = {
     "anju.overview.services.request_refresh",
     "anju.overview.services.running",
     "anju.overview.services.start",
-    "anju.visits.services.accept_correction",
-    "anju.visits.services.accept_problem",
-    "anju.visits.services.can_record",
-    "anju.visits.services.can_review",
-    "anju.visits.services.check_flags",
-    "anju.visits.services.county_of",
-    "anju.visits.services.date_error",
-    "anju.visits.services.describe",
-    "anju.visits.services.discard_problem",
-    "anju.visits.services.explain_unvisited",
-    "anju.visits.services.in_scope",
-    "anju.visits.services.record_visit",
-    "anju.visits.services.reject_correction",
 }
 
 

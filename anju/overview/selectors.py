@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from anju.accounts.roles import CITY
-from anju.campaigns.models import Campaign
+from anju.campaigns.models import Campaign, county_of
 from anju.core import periodic
 from anju.overview import freshness
 from anju.overview import keys as K
@@ -306,12 +306,11 @@ def fresh(now: dt.datetime | None = None) -> Row:
     return {"auto": auto, "queued": queued, "late": bool(queued and queued < now - LATE)}
 
 
-def visit_coverage(user: User, campaign: Campaign | None) -> Row:
+def visit_coverage(user: User, campaign: Campaign) -> Row:
     """The county's house-visit coverage for the home panel (入户排查): read from the latest
     finished snapshot (a live count over a million households took ~8 s on every home page);
     counted live only while none exists."""
     from anju.visits import coverage
-    from anju.visits.services import county_of
 
     data = _visit_coverage_from_snapshot(user, campaign)
     if data is None:

@@ -24,7 +24,7 @@ from django.db.models import (
     When,
 )
 
-from anju.registry.models import Household
+from anju.registry.models import Household, HouseholdQuerySet
 from anju.units.models import Unit
 from anju.visits.models import ProblemStatus, Reason, UnvisitedReason, Visit, VisitProblem
 
@@ -148,7 +148,7 @@ def coverage(township: Unit, campaign) -> dict:
     }
 
 
-def county_coverage(county: Unit, campaign) -> dict:
+def county_coverage(county: Unit | None, campaign) -> dict:
     """Township by township for the city (same columns as ``coverage``)."""
     households = scope_households(campaign, township__parent=county)
     rows = _rows(campaign, households, "township")
@@ -161,7 +161,7 @@ def county_coverage(county: Unit, campaign) -> dict:
     return {"campaign": campaign.pk, **_total(townships), "townships": townships}
 
 
-def worklist(campaign, households: QuerySet) -> QuerySet:
+def worklist(campaign, households: HouseholdQuerySet) -> QuerySet:
     """The in-scope households among ``households``, what is left to do first: unvisited
     (not explained) households, then explained ones, then visited ones, latest last."""
     qs = households.in_campaign_scope(all_groups=campaign.scope_all_groups)

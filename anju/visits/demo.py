@@ -76,6 +76,8 @@ def build(ctx) -> None:
         if user is None:
             continue
         campaign = Campaign.objects.current(user)
+        if campaign is None:
+            continue
         households = list(
             coverage.scope_households(campaign, township=user.unit)
             .select_related("village", "assessment", "renovation")

@@ -8,6 +8,7 @@ from django import forms
 
 from anju.core.versions import VersionedFormMixin
 from anju.registry.choices import Grade
+from anju.units.models import Unit
 from anju.visits import checklist
 from anju.visits.models import EntryMode, PhotoKind, Reason, VisitorRole
 
@@ -242,7 +243,7 @@ class ExplainForm(VersionedFormMixin, StyledForm):
 
 
 class PrintFilterForm(StyledForm):
-    village = forms.ModelChoiceField(
+    village: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label="行政村", queryset=None, required=False, empty_label="全部村"
     )
     include_visited = forms.BooleanField(label="包括已走访的户", required=False)

@@ -16,13 +16,16 @@ ORM (audited old → new) and sends ``households_changed`` once the transaction 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Field, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +55,12 @@ from anju.visits.models import (
     VisitProblem,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from anju.accounts.models import User
+    from anju.rectification.models import LedgerEntry
+
 RECORDERS = frozenset({Role.VILLAGE_WORKER, Role.TOWNSHIP_OFFICER})
 REVIEWERS = frozenset({Role.TOWNSHIP_OFFICER})
 MAX_PHOTOS = 12
@@ -60,7 +69,7 @@ MAX_PHOTOS = 12
 class VisitRefused(Exception):
     """The visit cannot be recorded; ``errors`` maps form fields to Chinese messages."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
 
@@ -69,18 +78,12 @@ class DecisionError(Exception):
     """A review decision that cannot be taken now; the message is shown as is."""
 
 
-def can_record(user) -> bool:
+def can_record(user: User | AnonymousUser) -> bool:
     return getattr(user, "role", None) in RECORDERS
 
 
-def can_review(user) -> bool:
+def can_review(user: User | AnonymousUser) -> bool:
     return getattr(user, "role", None) in REVIEWERS
-
-
-def county_of(unit):
-    while unit is not None and unit.level != "county":
-        unit = unit.parent
-    return unit
 
 
 def far_metres(campaign: Campaign) -> int:
@@ -90,12 +93,14 @@ def far_metres(campaign: Campaign) -> int:
     return int(own.get("far_m") or settings.VISIT_FAR_METRES)
 
 
-def in_scope(household: Household, campaign: Campaign) -> bool:
-    qs = Household.objects.filter(pk=household.pk)
-    return qs.in_campaign_scope(all_groups=campaign.scope_all_groups).exists()
+def in_scope(household: Household, *, campaign: Campaign) -> bool:
+    qs: QuerySet[Household] = Household.objects.filter(pk=household.pk).in_campaign_scope(
+        all_groups=campaign.scope_all_groups
+    )
+    return qs.exists()
 
 
-def date_error(campaign: Campaign, visited_on: dt.date, today: dt.date) -> str | None:
+def _date_error(campaign: Campaign, visited_on: dt.date, today: dt.date) -> str | None:
     if visited_on > today:
         return f"走访日期 {visited_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能预先登记走访。"
     if visited_on < campaign.starts_on:
@@ -117,7 +122,7 @@ class VisitData:
     visitor_name: str
     visitor_role: str
     visited_on: dt.date
-    answers: dict[str, dict]  # {question code: {"answer": 是/否/不适用, "note": …}}
+    answers: dict[str, dict[str, Any]]  # {question code: {"answer": 是/否/不适用, "note": …}}
     mode: str = EntryMode.PHONE
     plaque_grade_seen: str = ""
     subsidy_received_on: dt.date | None = None
@@ -144,10 +149,10 @@ class Recorded:
 
 def record_visit(
     *,
-    user,
+    user: User,
     household: Household,
     data: VisitData,
-    uploads: list[PhotoUpload] = (),
+    uploads: Sequence[PhotoUpload] = (),
     campaign: Campaign | None = None,
     today: dt.date | None = None,
 ) -> Recorded:
@@ -176,7 +181,15 @@ def record_visit(
     raise AssertionError("unreachable")
 
 
-def _record(user, household, data, uploads, campaign, today, stored) -> Recorded:
+def _record(
+    user: User,
+    household: Household,
+    data: VisitData,
+    uploads: Sequence[PhotoUpload],
+    campaign: Campaign | None,
+    today: dt.date,
+    stored: list[str],
+) -> Recorded:
     current = (
         Household.objects.for_user(user)
         .select_for_update(of=("self",))
@@ -186,13 +199,15 @@ def _record(user, household, data, uploads, campaign, today, stored) -> Recorded
     if current is None:
         raise PermissionDenied("该农户不在您的管辖范围内")
     campaign = campaign or Campaign.objects.current(county=current.township)
+    if campaign is None:
+        raise VisitRefused({"__all__": "本县尚无“回头看”轮次，入户排查无处登记。"})
     ensure_writable(campaign)
     errors = {}
-    if not in_scope(current, campaign):
+    if not in_scope(current, campaign=campaign):
         errors["__all__"] = (
             "该户不在本轮“回头看”排查范围内（脱贫户享受政策或监测对象），无需入户排查。"
         )
-    if problem := date_error(campaign, data.visited_on, today):
+    if problem := _date_error(campaign, data.visited_on, today):
         errors["visited_on"] = problem
     if errors:
         raise VisitRefused(errors)
@@ -244,7 +259,7 @@ def _record(user, household, data, uploads, campaign, today, stored) -> Recorded
     return outcome
 
 
-def _store_photo(visit: Visit, upload: PhotoUpload, user, stored: list[str]) -> VisitPhoto:
+def _store_photo(visit: Visit, upload: PhotoUpload, user: User, stored: list[str]) -> VisitPhoto:
     photo = upload.photo
     item = VisitPhoto(
         visit=visit, kind=upload.kind, width=photo.width, height=photo.height, uploaded_by=user
@@ -254,7 +269,7 @@ def _store_photo(visit: Visit, upload: PhotoUpload, user, stored: list[str]) -> 
     return item
 
 
-def _location_value(household: Household):
+def _location_value(household: Household) -> str | None:
     if household.latitude is None or household.longitude is None:
         return None
     return f"{household.latitude:.6f},{household.longitude:.6f}"
@@ -309,7 +324,7 @@ def _sync_corrections(visit: Visit, household: Household) -> list[Correction]:
     return new
 
 
-def describe(question: checklist.Question, household: Household, visit: Visit, note: str) -> str:
+def _describe(question: checklist.Question, household: Household, visit: Visit, note: str) -> str:
     detail = f"（{note}）" if note else ""
     day = visit.visited_on
     return (
@@ -319,7 +334,9 @@ def describe(question: checklist.Question, household: Household, visit: Visit, n
     )
 
 
-def _sync_problems(visit: Visit, household: Household, user, campaign, today) -> list[VisitProblem]:
+def _sync_problems(
+    visit: Visit, household: Household, user: User, campaign: Campaign, today: dt.date
+) -> list[VisitProblem]:
     """Each problem answer becomes a draft ledger entry (one per household and problem in
     the campaign: a second visit finding the same problem joins the open entry)."""
     found = checklist.problems_for(visit.answers)
@@ -339,7 +356,7 @@ def _sync_problems(visit: Visit, household: Household, user, campaign, today) ->
                 township=household.township,
                 village=household.village,
                 nature=Nature.INDIVIDUAL,
-                description=describe(question, household, visit, note),
+                description=_describe(question, household, visit, note),
                 source=Source.VISIT,
                 aspect=question.aspect,
                 households=[household],
@@ -352,7 +369,7 @@ def _sync_problems(visit: Visit, household: Household, user, campaign, today) ->
                 household=household,
                 question=question.code,
                 aspect=question.aspect,
-                description=describe(question, household, visit, note),
+                description=_describe(question, household, visit, note),
                 entry=entry,
             )
         )
@@ -365,7 +382,7 @@ def _sync_problems(visit: Visit, household: Household, user, campaign, today) ->
     return new
 
 
-def _open_entry_for(household, question: str, campaign):
+def _open_entry_for(household: Household, question: str, campaign: Campaign) -> LedgerEntry | None:
     same = (
         VisitProblem.objects.filter(
             household=household,
@@ -381,7 +398,7 @@ def _open_entry_for(household, question: str, campaign):
     return same.entry if same else None
 
 
-def _drop_draft(problem: VisitProblem, user) -> None:
+def _drop_draft(problem: VisitProblem, user: User) -> None:
     """Discard the problem's draft entry (the ledger's own use case: a draft is not on the
     ledger, and the audit log keeps what it said) unless another open problem shares it."""
     entry = problem.entry
@@ -409,23 +426,23 @@ def _remind_officers(visit: Visit) -> None:
 
 
 # --- review by the township officer ----------------------------------------------------------------
-def _round_of(visit_id: int):
+def _round_of(visit_id: int) -> int | None:
     """The round a visit (and its corrections and problems) belongs to."""
     return Visit.objects.filter(pk=visit_id).values_list("campaign_id", flat=True).first()
 
 
-def _reviewer(user) -> None:
+def _reviewer(user: User) -> None:
     if not can_review(user):
         raise PermissionDenied("只有乡镇经办人可以审核入户排查结果")
 
 
-def _correction_current(correction: Correction, obj) -> object:
-    if correction.field == "location":
+def _correction_current(correction: Correction, obj: Household | Renovation) -> object:
+    if correction.field == "location" and isinstance(obj, Household):
         return _location_value(obj)
     return jsonable(getattr(obj, correction.field))
 
 
-def _pending(user, correction: Correction) -> Correction:
+def _pending(user: User, correction: Correction) -> Correction:
     """The correction locked, in the user's scope, its round writable and still undecided."""
     c = (
         Correction.objects.for_user(user)
@@ -441,13 +458,13 @@ def _pending(user, correction: Correction) -> Correction:
     return c
 
 
-def accept_correction(*, user, correction: Correction) -> Correction:
+def accept_correction(*, user: User, correction: Correction) -> Correction:
     """Apply the correction to the household or its renovation (audited, re-screened)."""
     _reviewer(user)
     with transaction.atomic():
         c = _pending(user, correction)
         household = Household.objects.select_for_update(of=("self",)).get(pk=c.household_id)
-        obj = household
+        obj: Household | Renovation = household
         if c.target == "renovation":
             if household.renovation_id is None:
                 raise DecisionError(
@@ -461,11 +478,13 @@ def accept_correction(*, user, correction: Correction) -> Correction:
                 f"“{c.registry_display}”不同。请先核对档案，再决定是否采纳。"
             )
         if current != c.proposed_value:
-            if c.field == "location":
+            if c.field == "location" and isinstance(obj, Household):
                 lat, lon = str(c.proposed_value).split(",")
                 obj.latitude, obj.longitude = Decimal(lat), Decimal(lon)
             else:
                 model_field = obj._meta.get_field(c.field)
+                if not isinstance(model_field, Field):  # a reverse relation: never proposed
+                    raise DecisionError(f"档案中的“{c.label}”不能按更正建议修改。")
                 setattr(obj, c.field, model_field.to_python(c.proposed_value))
             obj.save()
         c.status = Decision.ACCEPTED
@@ -486,7 +505,7 @@ def accept_correction(*, user, correction: Correction) -> Correction:
     return c
 
 
-def reject_correction(*, user, correction: Correction, reason: str) -> Correction:
+def reject_correction(*, user: User, correction: Correction, reason: str) -> Correction:
     _reviewer(user)
     reason = (reason or "").strip()
     if not reason:
@@ -500,14 +519,10 @@ def reject_correction(*, user, correction: Correction, reason: str) -> Correctio
     return c
 
 
-def _open_problem(user, problem: VisitProblem) -> VisitProblem:
-    p = (
-        VisitProblem.objects.for_user(user)
-        .select_for_update(of=("self",))
-        .select_related("entry")
-        .filter(pk=problem.pk)
-        .first()
-    )
+def _open_problem(user: User, problem: VisitProblem) -> tuple[VisitProblem, LedgerEntry]:
+    """The problem locked for a decision, with its draft entry."""
+    mine: QuerySet[VisitProblem] = VisitProblem.objects.for_user(user)
+    p = mine.select_for_update(of=("self",)).select_related("entry").filter(pk=problem.pk).first()
     if p is None:
         raise PermissionDenied("该问题不在您的管辖范围内")
     ensure_writable(_round_of(p.visit_id))
@@ -515,25 +530,24 @@ def _open_problem(user, problem: VisitProblem) -> VisitProblem:
         raise DecisionError(f"该问题{p.get_status_display()}，无需再处理。")
     if p.entry is None or p.entry.state != State.DRAFT:
         raise DecisionError("该问题已纳入整改台账，请到台账中处理。")
-    return p
+    return p, p.entry
 
 
 def accept_problem(
     *,
-    user,
+    user: User,
     problem: VisitProblem,
     description: str,
     measures: str,
     deadline: dt.date | None,
     leader: str = "",
     today: dt.date | None = None,
-):
+) -> LedgerEntry:
     """Put the problem's draft entry on the ledger (待整改) with its measures and deadline."""
     _reviewer(user)
     today = today or timezone.localdate()
     with transaction.atomic():
-        p = _open_problem(user, problem)
-        entry = p.entry
+        p, entry = _open_problem(user, problem)
         errors = ledger.validate(
             campaign=entry.campaign,
             nature=entry.nature,
@@ -559,13 +573,13 @@ def accept_problem(
     return entry
 
 
-def discard_problem(*, user, problem: VisitProblem, reason: str) -> VisitProblem:
+def discard_problem(*, user: User, problem: VisitProblem, reason: str) -> VisitProblem:
     _reviewer(user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写不纳入台账的理由（如：经核实已整改到位）。"})
     with transaction.atomic():
-        p = _open_problem(user, problem)
+        p, _entry = _open_problem(user, problem)
         _drop_draft(p, user)
         p.status = ProblemStatus.DISCARDED
         p.reason = reason[:200]
@@ -574,14 +588,15 @@ def discard_problem(*, user, problem: VisitProblem, reason: str) -> VisitProblem
     return p
 
 
-def check_flags(*, user, visit: Visit, note: str) -> Visit:
+def check_flags(*, user: User, visit: Visit, note: str) -> Visit:
     """The officer has looked at a flagged visit (far GPS, photo without time, no fix)."""
     _reviewer(user)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "请填写核实情况（如：已电话核实，走访时户主在承包地）。"})
     with transaction.atomic():
-        v = Visit.objects.for_user(user).select_for_update(of=("self",)).filter(pk=visit.pk).first()
+        mine: QuerySet[Visit] = Visit.objects.for_user(user)
+        v = mine.select_for_update(of=("self",)).filter(pk=visit.pk).first()
         if v is None:
             raise PermissionDenied("该走访记录不在您的管辖范围内")
         ensure_writable(v.campaign_id)
@@ -595,7 +610,7 @@ def check_flags(*, user, visit: Visit, note: str) -> Visit:
 
 def explain_unvisited(
     *,
-    user,
+    user: User,
     household: Household,
     campaign: Campaign,
     reason: str,
@@ -623,10 +638,8 @@ def explain_unvisited(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = (
-            Household.objects.for_user(user).select_for_update(of=("self",)).filter(pk=household.pk)
-        )
-        current = current.first()
+        mine: QuerySet[Household] = Household.objects.for_user(user)
+        current = mine.select_for_update(of=("self",)).filter(pk=household.pk).first()
         if current is None:
             raise PermissionDenied("该农户不在您的管辖范围内")
         if Visit.objects.filter(campaign=campaign, household=current).exists():

@@ -261,7 +261,7 @@ def _form_page(request, form, household, campaign, todays, today, other_errors, 
             "campaign": campaign,
             "form": form,
             "todays": todays,
-            "in_scope": services.in_scope(household, campaign),
+            "in_scope": services.in_scope(household, campaign=campaign),
             "other_errors": other_errors,
             "grade_on_file": checklist.grade_on_file(household),
             "grade_words": checklist.grade_words(household),
@@ -328,7 +328,8 @@ def _visit_data(form) -> services.VisitData:
 
 def _read_photos(request, limiter) -> tuple[list[services.PhotoUpload], dict[str, list[str]]]:
     """Each photo checked by its content (file_checks.inspect); errors keyed by the input's name."""
-    uploads, errors = [], {}
+    uploads: list[services.PhotoUpload] = []
+    errors: dict[str, list[str]] = {}
     limit = file_checks.human_size(file_checks.max_bytes())
     for name, filename in limiter.skipped if limiter is not None else ():
         key = name if name in forms.PHOTO_INPUTS else "photos"

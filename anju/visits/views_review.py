@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from anju.accounts.roles import CITY, TOWNSHIP, Role
 from anju.campaigns.decorators import needs_round
-from anju.campaigns.models import Campaign
+from anju.campaigns.models import Campaign, county_of
 from anju.core import versions
 from anju.core.access import allow
 from anju.core.redirects import safe_next
@@ -157,6 +158,7 @@ def problem(request, pk: int):
             messages.error(request, "只有乡镇经办人可以将问题纳入台账。")
             return redirect("visits:problem", pk=pk)
         action = request.POST.get("action")
+        form: forms.AcceptProblemForm | forms.DiscardProblemForm | None
         if action == "accept":
             accept_form = forms.AcceptProblemForm(request.POST)
             form = accept_form
@@ -263,7 +265,7 @@ def coverage(request):
             "visits/coverage_county.html",
             {
                 "campaign": campaign,
-                "data": cov.county_coverage(services.county_of(user.unit), campaign),
+                "data": cov.county_coverage(county_of(user.unit), campaign),
             },
         )
     data = cov.coverage(township, campaign)
@@ -311,6 +313,8 @@ def explain(request, pk: int):
     qs = Household.objects.select_related("village", "township")
     household = get_scoped_or_404(request, qs, pk=pk)
     campaign = Campaign.objects.current(county=household.township)
+    if campaign is None:  # @needs_round saw the user's round; the household is of that county
+        raise Http404("本县尚无“回头看”轮次。")
     found = UnvisitedReason.objects.filter(campaign=campaign, household=household).first()
     initial = {}
     if found:

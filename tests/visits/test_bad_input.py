@@ -130,3 +130,20 @@ def test_a_plaque_grade_that_contradicts_the_answer_is_pointed_out(worker_a, hou
     post_visit(worker_a, household, answers={"plaque_grade": "否"}, plaque_grade_seen="C")
     assert Correction.objects.get().field == "plaque_grade"
     assert VisitProblem.objects.get().question == "plaque_grade"
+
+
+def test_a_visit_without_any_round_is_refused_with_a_message(worker_a, village_a, today):
+    """With no round in the county the service used to fail on the missing round
+    (AttributeError); it now refuses the visit and says why."""
+    from anju.campaigns.models import Campaign
+    from anju.visits import services
+
+    Campaign.objects.all().delete()  # the test database holds the demo's round
+    household = make_household(village_a)
+    data = services.VisitData(
+        visitor_name="信息员", visitor_role="村级信息员", visited_on=today, answers={}
+    )
+    with pytest.raises(services.VisitRefused) as refused:
+        services.record_visit(user=worker_a, household=household, data=data)
+    assert "尚无“回头看”轮次" in refused.value.errors["__all__"]
+    assert not Visit.objects.exists()
