@@ -5,6 +5,8 @@ a bar opens them. Built from the same ``Overview`` as the tables, never from ano
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from anju.overview import keys as K
@@ -99,7 +101,7 @@ def _trend(ov: Overview, *, with_reports: bool = True) -> dict:
     def point(week: dict, key: str, link: str) -> dict:
         return {"value": week[key] if _started(week) else None, "url": link}
 
-    chart = {
+    chart: dict[str, Any] = {
         "type": "line",
         "title": "分周趋势",
         "categories": [w["label"] for w in ov.trend],

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import cast
 
 from django.db.models import Count, Q
 
@@ -97,7 +99,7 @@ def households(sink: Sink, campaign, township_ids) -> None:
 
 
 def findings(sink: Sink, township_ids) -> None:
-    status_key = {
+    status_key: dict[str, str] = {
         FindingStatus.OPEN: K.F_OPEN,
         FindingStatus.CONFIRMED: K.F_CONFIRMED,
         FindingStatus.DISMISSED: K.F_DISMISSED,
@@ -161,7 +163,8 @@ def trend(sink: Sink, campaign, township_ids, all_weeks: list[cal.Week]) -> None
         .order_by()
         .annotate(**counts)
     )
-    for g in grouped:
+    # annotate(**counts) names its keys at run time: the stubs' row type knows township_id only
+    for g in cast("Iterable[dict[str, int]]", grouped):
         for w in all_weeks:
             sink.add(g["township_id"], None, K.T_OPENED, g[f"o{w.number}"], week=w.number)
             sink.add(g["township_id"], None, K.T_CLOSED, g[f"c{w.number}"], week=w.number)

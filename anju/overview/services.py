@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,9 @@ from anju.campaigns.models import Campaign
 from anju.overview import compute
 from anju.overview.models import Metric, Snapshot
 
+if TYPE_CHECKING:
+    from anju.accounts.models import User
+
 KEEP = 3  # finished snapshots kept per campaign (older ones are removed)
 
 
@@ -25,7 +29,7 @@ class OverviewError(Exception):
     pass
 
 
-def start(*, campaign: Campaign, actor=None, label: str = "") -> Snapshot:
+def start(*, campaign: Campaign, actor: User | None = None, label: str = "") -> Snapshot:
     """A snapshot row in state 统计中 (the page shows that a refresh is under way)."""
     user = actor if getattr(actor, "pk", None) else None
     return Snapshot.objects.create(
@@ -73,13 +77,17 @@ def run(snapshot: Snapshot) -> Snapshot:
     return snapshot
 
 
-def refresh(*, campaign: Campaign | None = None, actor=None, label: str = "") -> Snapshot:
+def refresh(
+    *, campaign: Campaign | None = None, actor: User | None = None, label: str = ""
+) -> Snapshot:
     """A new finished snapshot of ``campaign`` (default: the current one), computed now."""
     campaign = campaign or Campaign.objects.current()
+    if campaign is None:
+        raise OverviewError("尚无进行中的“回头看”轮次，无可统计。")
     return run(start(campaign=campaign, actor=actor, label=label))
 
 
-def _prune(campaign) -> None:
+def _prune(campaign: Campaign) -> None:
     done = Snapshot.objects.done().filter(campaign=campaign).order_by("-finished_at", "-id")
     for old in done[KEEP:]:
         old.metrics.all().delete()
@@ -94,7 +102,7 @@ def _prune(campaign) -> None:
         dead.save()
 
 
-def running(campaign) -> Snapshot | None:
+def running(campaign: Campaign | None) -> Snapshot | None:
     if campaign is None:
         return None
     return (
@@ -104,7 +112,7 @@ def running(campaign) -> Snapshot | None:
     )
 
 
-def request_refresh(*, actor, campaign: Campaign) -> Snapshot | None:
+def request_refresh(*, actor: User, campaign: Campaign) -> Snapshot | None:
     """Queue a refresh in the background; None when one is already under way."""
     from anju.overview.tasks import refresh_overview_task
 

@@ -20,8 +20,16 @@ from anju.documents import offices, sheets
 from anju.documents.gbt9704 import OfficialDocument, chinese_date
 from anju.documents.pi_guard import assert_no_pi
 from anju.overview import keys as K
+from anju.overview.models import Snapshot
 from anju.overview.selectors import TIMELINESS, Overview
 from anju.screening.choices import Aspect
+
+
+def _snapshot(ov: Overview) -> Snapshot:
+    """The snapshot summarised (the page offers the summary only once one is finished)."""
+    if ov.snapshot is None:
+        raise ValueError("概览尚未统计，无法生成汇总。")
+    return ov.snapshot
 
 
 def _pct(value) -> str:
@@ -29,7 +37,7 @@ def _pct(value) -> str:
 
 
 def _when(ov: Overview) -> str:
-    local = timezone.localtime(ov.snapshot.started_at)
+    local = timezone.localtime(_snapshot(ov).started_at)
     return f"{chinese_date(local.date())}{local.hour}时{local.minute:02d}分"
 
 
@@ -48,7 +56,7 @@ def title_of(county: str) -> str:
 
 
 def docx(ov: Overview, *, day: dt.date, recipient: str | None = None) -> bytes:
-    meta = ov.snapshot.meta
+    meta = _snapshot(ov).meta
     county = meta.get("county", "") or offices.county_name(ov.campaign)
     issuer = offices.bureau(ov.campaign) if ov.campaign else f"{county}住房和城乡建设局"
     recipient = recipient or offices.superior(ov.campaign)
@@ -241,8 +249,9 @@ def xlsx(ov: Overview) -> bytes:
         "total_num": book.add_format({**base, "bold": True, "num_format": "0"}),
         "total_pct": book.add_format({**base, "bold": True, "num_format": "0.0"}),
     }
-    county = ov.snapshot.meta.get("county", "")
-    note = f"统计时间：{_when(ov)}　　数据来源：安居系统（{ov.snapshot.meta.get('campaign', '')}）"
+    meta = _snapshot(ov).meta
+    county = meta.get("county", "")
+    note = f"统计时间：{_when(ov)}　　数据来源：安居系统（{meta.get('campaign', '')}）"
     header = 2
     rows = _by_code(ov) + [{**ov.total, "unit": None}]
     for name, columns in TOWNSHIP_SHEETS:

@@ -155,3 +155,14 @@ def test_a_failed_refresh_is_marked_and_keeps_the_previous(planted, refreshed, m
     failed = Snapshot.objects.get(status=Snapshot.Status.FAILED)
     assert "磁盘已满" in failed.error and not failed.metrics.exists()
     assert Snapshot.objects.latest_done(planted.campaign) == refreshed
+
+
+def test_refresh_without_a_round_says_so():
+    """No round at all (a fresh install): refresh() used to create a snapshot of no round and
+    fail in the database; it now refuses with a message and stores nothing."""
+    from anju.campaigns.models import Campaign
+
+    Campaign.objects.all().delete()  # the test database holds the demo's round
+    with pytest.raises(services.OverviewError, match="尚无进行中"):
+        services.refresh()
+    assert not Snapshot.objects.exists()
